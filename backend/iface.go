@@ -1,0 +1,90 @@
+package backend
+
+import (
+	"context"
+	"time"
+
+	"github.com/ohdash/ohdash/backend/logbuf"
+)
+
+// Snapshot is the full, current list of sandboxes of one source together
+// with the state of the connection it came from. Sources always send whole
+// snapshots, so a consumer that missed one loses nothing.
+type Snapshot struct {
+	Source string
+	// Seq increases with every snapshot of a source.
+	Seq       uint64
+	Sandboxes []Sandbox
+	Conn      ConnState
+	// Listed is false until the source has produced one successful list;
+	// an empty, unlisted snapshot means "don't know yet", not "none".
+	Listed bool
+}
+
+// SandboxSource watches one backend's sandboxes.
+type SandboxSource interface {
+	// Name identifies the source in rows, the status bar and the CLI.
+	Name() string
+	// Watch sends snapshots until ctx is done, then closes the channel. A
+	// slow reader never builds a backlog: it receives the newest snapshot.
+	Watch(ctx context.Context) <-chan Snapshot
+}
+
+// SandboxLister lists sandboxes once, for scripts.
+type SandboxLister interface {
+	List(ctx context.Context) ([]Sandbox, error)
+}
+
+// SandboxController runs lifecycle actions on sandboxes.
+type SandboxController interface {
+	Start(ctx context.Context, req StartRequest) (Sandbox, error)
+	Pause(ctx context.Context, id string) error
+	Resume(ctx context.Context, id string) error
+	Delete(ctx context.Context, id string) error
+}
+
+// StartRequest describes a sandbox to start. Zero fields take OpenHands'
+// defaults from the backend's sandbox spec.
+type StartRequest struct {
+	Image      string
+	Command    []string
+	Env        map[string]string
+	WorkingDir string
+	// SpecID is recorded as the sandbox_spec_id; it defaults to Image.
+	SpecID string
+	Mounts []Mount
+	// ResourceFactor and RuntimeClass apply to remote runtimes only.
+	ResourceFactor int
+	RuntimeClass   string
+}
+
+// Mount binds a host path into the sandbox.
+type Mount struct {
+	HostPath, ContainerPath string
+	ReadOnly                bool
+}
+
+// LogOptions chooses which log lines to stream.
+type LogOptions struct {
+	Follow bool
+	// Tail limits the history to the last N lines; negative means all.
+	Tail int
+	// Since skips lines older than this time (zero: no limit).
+	Since time.Time
+}
+
+// LogStreamer streams a sandbox's logs.
+type LogStreamer interface {
+	// Logs delivers batches until ctx is done or the stream ends for good,
+	// then closes the channel. An error is returned only when the stream
+	// cannot start at all (unknown sandbox).
+	Logs(ctx context.Context, id string, opts LogOptions) (<-chan logbuf.Batch, error)
+}
+
+// Backend is a source of sandboxes with its lifecycle controller. Optional
+// capabilities (LogStreamer) are discovered with a type assertion.
+type Backend interface {
+	SandboxSource
+	SandboxLister
+	SandboxController
+}

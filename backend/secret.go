@@ -1,0 +1,127 @@
+package backend
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/url"
+	"strings"
+)
+
+// Secret holds a credential (a session API key, a runtime API key). Every
+// way of printing it masks it: String, GoString, JSON and slog all show the
+// masked form. Only Reveal returns the value, so showing a secret is always
+// an explicit decision at the call site.
+type Secret struct{ v string }
+
+// NewSecret wraps a credential.
+func NewSecret(v string) Secret { return Secret{v: v} }
+
+// Reveal returns the credential itself.
+func (s Secret) Reveal() string { return s.v }
+
+// IsZero reports whether no credential is held.
+func (s Secret) IsZero() bool { return s.v == "" }
+
+// String returns the masked form, so fmt never leaks the value.
+func (s Secret) String() string { return Mask(s.v) }
+
+// GoString masks %#v as well.
+func (s Secret) GoString() string { return "backend.Secret(" + Mask(s.v) + ")" }
+
+// MarshalJSON writes the masked form; JSON output that must carry the real
+// value builds it from Reveal explicitly.
+func (s Secret) MarshalJSON() ([]byte, error) {
+	if s.v == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(Mask(s.v))
+}
+
+// LogValue keeps secrets out of structured logs.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(Mask(s.v)) }
+
+// Mask shows that a value exists and lets a person tell two keys apart by
+// their last characters, without revealing enough to use it.
+func Mask(v string) string {
+	switch {
+	case v == "":
+		return ""
+	case len(v) < 12:
+		return "••••"
+	default:
+		return "••••" + v[len(v)-4:]
+	}
+}
+
+// secretParams are URL query parameters that carry credentials.
+var secretParams = []string{"tkn", "session_api_key", "api_key", "token"}
+
+// MaskURL masks credential-carrying query parameters (tkn=, session_api_key=)
+// and any userinfo password in a URL. A string that does not parse is
+// returned with every query value masked, erring on the side of hiding.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexByte(raw, '?'); i >= 0 {
+			return raw[:i] + "?••••"
+		}
+		return raw
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "••••")
+		}
+	}
+	if u.RawQuery == "" {
+		return u.String()
+	}
+	q := u.Query()
+	changed := false
+	for _, p := range secretParams {
+		if vals, ok := q[p]; ok {
+			for i := range vals {
+				vals[i] = Mask(vals[i])
+			}
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = encodeQueryKeepOrder(u.RawQuery, q)
+	}
+	return u.String()
+}
+
+func isSecretParam(k string) bool {
+	for _, p := range secretParams {
+		if p == k {
+			return true
+		}
+	}
+	return false
+}
+
+// encodeQueryKeepOrder re-encodes only the credential parameters of a query
+// string and leaves every other byte as it was (url.Values.Encode would sort
+// keys and re-escape values, so the masked URL would not look like the real
+// one).
+func encodeQueryKeepOrder(raw string, q url.Values) string {
+	seen := map[string]int{}
+	parts := strings.Split(raw, "&")
+	for i, p := range parts {
+		k, _, _ := strings.Cut(p, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			continue
+		}
+		if !isSecretParam(key) {
+			continue
+		}
+		vals := q[key]
+		n := seen[key]
+		seen[key] = n + 1
+		if n < len(vals) {
+			parts[i] = k + "=" + strings.ReplaceAll(url.QueryEscape(vals[n]), "%E2%80%A2", "•")
+		}
+	}
+	return strings.Join(parts, "&")
+}
