@@ -9,6 +9,9 @@ type Stream uint8
 const (
 	Stdout Stream = 1
 	Stderr Stream = 2
+	// System lines are messages from the Docker daemon inside the log
+	// stream (its "Error grabbing logs: ..."), not container output.
+	System Stream = 3
 )
 
 // Line is one sanitised log line. Text holds printable characters and, at
