@@ -23,17 +23,9 @@ func (p *Pipeline) deliver(ctx context.Context) {
 		case <-p.ring.Ready():
 		case <-p.wake:
 		}
-		if !sleep(ctx, timer, time.Until(last.Add(p.opts.FlushInterval))) {
+		if !p.pace(ctx, timer, last) {
 			p.abandon(ctx.Err())
 			return
-		}
-		// While the consumer has not taken the previous batch, new lines
-		// stay in the ring, where its caps bound them and drops are counted.
-		for len(p.out) > 0 && !p.isClosing() {
-			if !sleep(ctx, timer, p.opts.FlushInterval) {
-				p.abandon(ctx.Err())
-				return
-			}
 		}
 		b, version, closing := p.collect()
 		if closing {
@@ -50,6 +42,25 @@ func (p *Pipeline) deliver(ctx context.Context) {
 		p.out <- b
 		last, sentDropped, sentVersion = time.Now(), b.Dropped, version
 	}
+}
+
+// pace waits until a batch may be sent: a flush interval after the last
+// one, and once the consumer has taken it. While the consumer has not, new
+// lines stay in the ring, where its caps bound them and drops are counted.
+// After Close it does not wait: the final batch goes out at once.
+func (p *Pipeline) pace(ctx context.Context, timer *time.Timer, last time.Time) bool {
+	if p.isClosing() {
+		return true
+	}
+	if !sleep(ctx, timer, time.Until(last.Add(p.opts.FlushInterval))) {
+		return false
+	}
+	for len(p.out) > 0 && !p.isClosing() {
+		if !sleep(ctx, timer, p.opts.FlushInterval) {
+			return false
+		}
+	}
+	return true
 }
 
 // collect drains the ring into a batch carrying the current state; after
