@@ -109,7 +109,7 @@ func (d *decoder) write(p []byte) {
 // error): the rest of the attachment, header bytes included, is read raw,
 // so nothing is lost.
 func (d *decoder) header() {
-	h := d.hdr
+	h := &d.hdr
 	ok := h[0] <= 3 && h[1] == 0 && h[2] == 0 && h[3] == 0
 	if d.framing == framingDetect {
 		// A raw stream with timestamps starts with a digit; only a real
@@ -118,7 +118,7 @@ func (d *decoder) header() {
 	}
 	if !ok {
 		d.framing = framingRaw
-		d.payload(idxStdout, h[:])
+		d.payload(idxStdout, d.hdr[:])
 		return
 	}
 	d.framing = framingMux
@@ -151,11 +151,10 @@ func (d *decoder) frameEnd(idx int) {
 // emitted either way.
 func (d *decoder) finish(eof bool) {
 	if d.hdrN > 0 && eof {
-		h := d.hdr
 		n := d.hdrN
 		d.hdrN = 0
 		d.framing = framingRaw
-		d.payload(idxStdout, h[:n])
+		d.payload(idxStdout, d.hdr[:n])
 	}
 	for idx := range d.streams {
 		e := &d.streams[idx]

@@ -52,11 +52,11 @@ func (p *Pipeline) pace(ctx context.Context, timer *time.Timer, last time.Time) 
 	if p.isClosing() {
 		return true
 	}
-	if !sleep(ctx, timer, time.Until(last.Add(p.opts.FlushInterval))) {
+	if !p.sleep(ctx, timer, time.Until(last.Add(p.opts.FlushInterval))) {
 		return false
 	}
 	for len(p.out) > 0 && !p.isClosing() {
-		if !sleep(ctx, timer, p.opts.FlushInterval) {
+		if !p.sleep(ctx, timer, p.opts.FlushInterval) {
 			return false
 		}
 	}
@@ -102,8 +102,9 @@ func (p *Pipeline) isClosing() bool {
 	return p.closing
 }
 
-// sleep waits for d on timer; it returns false if ctx ended first.
-func sleep(ctx context.Context, timer *time.Timer, d time.Duration) bool {
+// sleep waits for d on timer, or less if Close is called meanwhile; it
+// returns false if ctx ended first.
+func (p *Pipeline) sleep(ctx context.Context, timer *time.Timer, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
 	}
@@ -112,6 +113,9 @@ func sleep(ctx context.Context, timer *time.Timer, d time.Duration) bool {
 	case <-ctx.Done():
 		timer.Stop()
 		return false
+	case <-p.closed:
+		timer.Stop()
+		return true
 	case <-timer.C:
 		return true
 	}

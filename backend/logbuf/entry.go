@@ -100,12 +100,12 @@ func (d *decoder) stamp(idx int, e *entryState, data []byte) (int, bool) {
 // noStamp starts an entry without a timestamp; the bytes collected as a
 // possible timestamp become its first message bytes.
 func (d *decoder) noStamp(idx int, e *entryState) {
-	pre := e.pre
 	n := e.preN
 	e.preN = 0
 	d.startEntry(e, stamp{}, false)
 	if n > 0 {
-		d.message(idx, e, pre[:n], false)
+		// message never touches pre, so passing it directly is safe.
+		d.message(idx, e, e.pre[:n], false)
 	}
 }
 

@@ -51,10 +51,11 @@ func (o Options) withDefaults() Options {
 // falls behind, the ring drops the oldest lines and Batch.Dropped counts
 // them.
 type Pipeline struct {
-	opts Options
-	ring *Ring
-	out  chan Batch
-	wake chan struct{}
+	opts   Options
+	ring   *Ring
+	out    chan Batch
+	wake   chan struct{}
+	closed chan struct{} // closed by Close, to cut a pacing wait short
 
 	mu       sync.Mutex // guards the fields below
 	state    State
@@ -82,11 +83,12 @@ const readSize = 64 << 10
 func NewPipeline(ctx context.Context, opts Options) *Pipeline {
 	opts = opts.withDefaults()
 	p := &Pipeline{
-		opts: opts,
-		ring: NewRing(opts.MaxLines, opts.MaxBytes),
-		out:  make(chan Batch, 1),
-		wake: make(chan struct{}, 1),
-		san:  NewSanitizer(SanitizeOptions{StripColor: opts.StripColor, TabWidth: opts.TabWidth}),
+		opts:   opts,
+		ring:   NewRing(opts.MaxLines, opts.MaxBytes),
+		out:    make(chan Batch, 1),
+		wake:   make(chan struct{}, 1),
+		closed: make(chan struct{}),
+		san:    NewSanitizer(SanitizeOptions{StripColor: opts.StripColor, TabWidth: opts.TabWidth}),
 	}
 	p.dec = newDecoder(opts.MaxLineBytes, p.emit)
 	go p.deliver(ctx)
@@ -216,6 +218,7 @@ func (p *Pipeline) Close(err error) {
 	}
 	p.closing, p.closeErr = true, err
 	p.mu.Unlock()
+	close(p.closed)
 	p.signal()
 }
 

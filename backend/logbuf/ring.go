@@ -88,8 +88,10 @@ func (r *Ring) Drain() (lines []Line, dropped uint64) {
 	defer r.mu.Unlock()
 	if len(r.lines) > r.head {
 		lines = r.lines[r.head:]
-		// The next batch is likely about as large: size for it up front.
-		r.nextCap = len(lines)
+		// The next batch is likely about as large: size for it up front,
+		// with room to grow, so a steady stream never regrows the slice
+		// (copying lines full of pointers is most of what a push costs).
+		r.nextCap = min(2*len(lines), r.maxLines)
 		r.lines, r.head, r.bytes = nil, 0, 0
 	}
 	return lines, r.dropped

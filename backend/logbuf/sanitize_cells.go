@@ -1,9 +1,5 @@
 package logbuf
 
-import (
-	"github.com/charmbracelet/x/ansi"
-)
-
 // spaces backs tab expansion in linear mode (tab stops are at most 32 apart).
 const spaces = "                                "
 
@@ -43,14 +39,15 @@ func (s *Sanitizer) text(b []byte, ascii bool) {
 }
 
 func dropLeadingZeroWidth(b []byte) []byte {
-	for len(b) > 0 {
-		cl, w := ansi.FirstGraphemeCluster(b, ansi.GraphemeWidth)
-		if w > 0 || len(cl) == 0 {
-			break
+	skip := 0
+	eachCluster(b, func(cl []byte, w int) bool {
+		if w > 0 {
+			return false
 		}
-		b = b[len(cl):]
-	}
-	return b
+		skip += len(cl)
+		return true
+	})
+	return b[skip:]
 }
 
 // tabStop moves to the next tab stop. Like a terminal's tab, it does not
@@ -83,12 +80,12 @@ func (s *Sanitizer) cellText(b []byte, ascii bool) {
 		return
 	}
 	s.nonASCII = true
-	for i := 0; i < len(b); {
-		cl, w := ansi.FirstGraphemeCluster(b[i:], ansi.GraphemeWidth)
-		n := max(len(cl), 1)
-		s.put(int32(base+i), int32(n), w)
-		i += n
-	}
+	off := int32(base)
+	eachCluster(b, func(cl []byte, w int) bool {
+		s.put(off, int32(len(cl)), w)
+		off += int32(len(cl))
+		return true
+	})
 }
 
 // put writes one cluster of width w at the cursor, overwriting what is

@@ -4,13 +4,20 @@ import (
 	"bytes"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/clipperhouse/displaywidth"
+	"github.com/clipperhouse/uax29/v2/graphemes"
 )
 
+// widthOptions measure grapheme clusters as ansi.StringWidth (and so
+// lipgloss) does. ansi makes ambiguous East Asian characters wide when
+// RUNEWIDTH_EASTASIAN says so; asking it about one ('±') keeps the two in
+// step without reading the environment a second time.
+var widthOptions = displaywidth.Options{EastAsianWidth: ansi.StringWidth("±") == 2}
+
 // displayWidth measures sanitised text in terminal cells, skipping its SGR
-// sequences. It segments grapheme clusters exactly as ansi.StringWidth (and
-// so lipgloss) does, so a width stored in a Line matches what the UI
-// measures: clusters never span an escape sequence, wide clusters count 2
-// and combining marks 0.
+// sequences, exactly as ansi.StringWidth does, so a width stored in a Line
+// matches what the UI measures: clusters never span an escape sequence,
+// wide clusters count 2 and combining marks 0.
 func displayWidth(b []byte) int {
 	w := 0
 	for len(b) > 0 {
@@ -28,27 +35,18 @@ func displayWidth(b []byte) int {
 			run = b[:i]
 		}
 		b = b[len(run):]
-		if isASCII(run) {
-			w += len(run)
-			continue
-		}
-		for len(run) > 0 {
-			cl, cw := ansi.FirstGraphemeCluster(run, ansi.GraphemeWidth)
-			if len(cl) == 0 {
-				break
-			}
-			w += cw
-			run = run[len(cl):]
-		}
+		w += widthOptions.Bytes(run)
 	}
 	return w
 }
 
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return false
+// eachCluster calls fn with every grapheme cluster of b and its width.
+func eachCluster(b []byte, fn func(cluster []byte, width int) bool) {
+	g := graphemes.FromBytes(b)
+	for g.Next() {
+		v := g.Value()
+		if !fn(v, widthOptions.Bytes(v)) {
+			return
 		}
 	}
-	return true
 }
