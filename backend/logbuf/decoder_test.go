@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
 )
 
 // wantLine is what a test expects of a Line (Seq is checked separately).
@@ -220,5 +222,19 @@ func TestParseStampMatchesTimeParse(t *testing.T) {
 		if _, ok := parseStamp([]byte(bad)); ok {
 			t.Errorf("parseStamp(%s) accepted", bad)
 		}
+	}
+}
+
+// TestFrameHelperMatchesStdcopy checks the test helper that builds frames
+// against moby's own demultiplexer, so the decoder is tested on the real
+// wire format.
+func TestFrameHelperMatchesStdcopy(t *testing.T) {
+	var out, errs strings.Builder
+	in := frame(1, "to stdout\n") + frame(2, "to stderr\n") + frame(1, "again")
+	if _, err := stdcopy.StdCopy(&out, &errs, strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "to stdout\nagain" || errs.String() != "to stderr\n" {
+		t.Fatalf("stdcopy read stdout %q, stderr %q", out.String(), errs.String())
 	}
 }

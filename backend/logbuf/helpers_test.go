@@ -78,10 +78,15 @@ func newTestFeeder(opts Options) *Pipeline {
 }
 
 // texts returns the Text of each line.
-func texts(lines []Line) []string {
-	out := make([]string, len(lines))
+func texts(lines []Line) []string { return each(lines, func(l Line) string { return l.Text }) }
+
+// seqs returns the Seq of each line.
+func seqs(lines []Line) []uint64 { return each(lines, func(l Line) uint64 { return l.Seq }) }
+
+func each[T any](lines []Line, field func(Line) T) []T {
+	out := make([]T, len(lines))
 	for i, l := range lines {
-		out[i] = l.Text
+		out[i] = field(l)
 	}
 	return out
 }

@@ -14,14 +14,6 @@ func seqLines(from, n int, text string) []Line {
 	return lines
 }
 
-func seqs(lines []Line) []uint64 {
-	out := make([]uint64, len(lines))
-	for i, l := range lines {
-		out[i] = l.Seq
-	}
-	return out
-}
-
 func TestRingLineCap(t *testing.T) {
 	r := NewRing(3, 1<<20)
 	r.Push(seqLines(1, 5, "x")...) // more than the cap in one push

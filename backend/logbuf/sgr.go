@@ -73,44 +73,25 @@ func applySGR(st style, params []byte) style {
 	return st
 }
 
+// attrCodes maps the SGR codes that switch attributes on or off to the bits
+// they set and clear.
+var attrCodes = [56]struct{ set, clear uint16 }{
+	1: {set: attrBold}, 2: {set: attrFaint}, 3: {set: attrItalic}, 4: {set: attrUnderline},
+	5: {set: attrBlink}, 6: {set: attrBlink}, 7: {set: attrReverse}, 9: {set: attrStrike},
+	21: {set: attrUnderline}, // double underline, shown as single
+	22: {clear: attrBold | attrFaint}, 23: {clear: attrItalic}, 24: {clear: attrUnderline},
+	25: {clear: attrBlink}, 27: {clear: attrReverse}, 29: {clear: attrStrike},
+	53: {set: attrOverline}, 55: {clear: attrOverline},
+}
+
 // applyCode applies one plain SGR code.
 func applyCode(st style, v int, p sgrParam) style {
 	switch {
 	case v == 0:
 		return style{}
-	case v == 1:
-		st.attrs |= attrBold
-	case v == 2:
-		st.attrs |= attrFaint
-	case v == 3:
-		st.attrs |= attrItalic
-	case v == 4:
-		// 4:0 switches underline off; 4:1…4:5 pick a style we render as single.
-		if p.n > 1 && p.v[1] == 0 {
-			st.attrs &^= attrUnderline
-		} else {
-			st.attrs |= attrUnderline
-		}
-	case v == 5 || v == 6:
-		st.attrs |= attrBlink
-	case v == 7:
-		st.attrs |= attrReverse
-	case v == 9:
-		st.attrs |= attrStrike
-	case v == 21:
-		st.attrs |= attrUnderline // double underline
-	case v == 22:
-		st.attrs &^= attrBold | attrFaint
-	case v == 23:
-		st.attrs &^= attrItalic
-	case v == 24:
+	case v == 4 && p.n > 1 && p.v[1] == 0:
+		// 4:0 switches underline off; 4:1…4:5 pick a style shown as single.
 		st.attrs &^= attrUnderline
-	case v == 25:
-		st.attrs &^= attrBlink
-	case v == 27:
-		st.attrs &^= attrReverse
-	case v == 29:
-		st.attrs &^= attrStrike
 	case v >= 30 && v <= 37:
 		st.fg = colorIndexed | color(v-30)
 	case v == 39:
@@ -119,14 +100,13 @@ func applyCode(st style, v int, p sgrParam) style {
 		st.bg = colorIndexed | color(v-40)
 	case v == 49:
 		st.bg = 0
-	case v == 53:
-		st.attrs |= attrOverline
-	case v == 55:
-		st.attrs &^= attrOverline
 	case v >= 90 && v <= 97:
 		st.fg = colorIndexed | color(v-90+8)
 	case v >= 100 && v <= 107:
 		st.bg = colorIndexed | color(v-100+8)
+	case v < len(attrCodes):
+		a := attrCodes[v]
+		st.attrs = st.attrs&^a.clear | a.set
 	}
 	return st
 }
