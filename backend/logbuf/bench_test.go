@@ -18,9 +18,12 @@ import (
 // runs at least 500,000 lines/s of 100-byte lines and within 1.5x of the
 // plain approach peers use: stdcopy.StdCopy into a pipe, bufio.Scanner
 // making a string per line. BenchmarkPipelineVsBaseline measures both in
-// the same run and reports the ratio.
+// the same run and reports the ratio. The per-line benchmarks take b.N as
+// a line count; the others work on whole corpora:
 //
-//	go test -run '^$' -bench . -benchtime 2000000x -count 5 ./backend/logbuf
+//	go test -run '^$' -bench 'Stdcopy|Pipeline$|DefaultCaps' -benchtime 2000000x -count 5 ./backend/logbuf
+//	go test -run '^$' -bench 'VsBaseline' -benchtime 10x -count 5 ./backend/logbuf
+//	go test -run '^$' -bench 'Decode|Sanitize' -count 5 ./backend/logbuf
 
 // benchCorpus is a multiplexed log stream with timestamps: 10,000 lines of
 // 100 bytes, every fourth with SGR colour, every tenth on stderr.

@@ -96,22 +96,26 @@ func NewPipeline(ctx context.Context, opts Options) *Pipeline {
 }
 
 // Batches delivers the stream's lines: at most one batch per flush interval
-// and only when there are new lines, a changed drop count or a state change.
-// It has capacity 1 and is closed after the final batch (State Ended), or
-// when the pipeline's context is done.
+// and only when there are new lines, a changed drop count or a state change
+// (the final batch, State Ended, goes out as soon as Close is called). It has
+// capacity 1 and is closed after the final batch, or when the pipeline's
+// context is done.
 func (p *Pipeline) Batches() <-chan Batch { return p.out }
 
 // Feed decodes one attachment to Docker's log stream, requested with
-// timestamps=true; multiplexed is true when the container has no TTY. It
-// returns nil at EOF, ctx.Err() when ctx is done and a wrapped error when a
-// read fails. If r is an io.Closer it is closed when ctx is done, so that a
-// blocked read returns. A line that was not finished when the stream ended
-// is delivered as it is.
+// timestamps=true; multiplexed is true when the container has no TTY (a
+// stream that turns out otherwise is detected from its first bytes, or read
+// raw from the first invalid frame header on). It returns nil at EOF,
+// ctx.Err() when ctx is done and a wrapped error when a read fails. If r is
+// an io.Closer it is closed when ctx is done, so that a blocked read returns.
+// A line that was not finished when the stream ended is delivered as it is.
 //
 // Feed may be called again to re-attach (calls are serialised): framing and
 // partial lines start afresh, and entries the earlier attachments already
 // delivered are skipped when Docker replays them, so re-attaching with
-// since=ResumeFrom() shows every line exactly once.
+// since=ResumeFrom() shows every line exactly once. If the connection broke
+// in the middle of a line, the part that had arrived was delivered then and
+// the rest arrives as a line of its own.
 func (p *Pipeline) Feed(ctx context.Context, r io.Reader, multiplexed bool) error {
 	p.feedMu.Lock()
 	defer p.feedMu.Unlock()
