@@ -151,6 +151,18 @@ func (s *Sim) Runtime(sessionID string) (RuntimeInfo, bool) {
 	return rt.info(now, &s.cfg, s.goBase()), true
 }
 
+// StartRequest returns the /start request that created a session's
+// runtime, so tests can check what a client sent.
+func (s *Sim) StartRequest(sessionID string) (StartRequest, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt := s.bySession[sessionID]
+	if rt == nil {
+		return StartRequest{}, false
+	}
+	return rt.req, true
+}
+
 // Len is the number of runtimes the simulator still knows.
 func (s *Sim) Len() int {
 	s.mu.Lock()

@@ -1,0 +1,226 @@
+package remote
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/remote/store"
+)
+
+// refresh brings the known sandboxes up to date with one GET /list plus
+// the checks pickChecksLocked chooses for sandboxes missing from it, then
+// saves what changed. With nothing changing it makes at most two calls.
+func (b *Backend) refresh(ctx context.Context) error {
+	b.refreshMu.Lock()
+	defer b.refreshMu.Unlock()
+	began := time.Now()
+	b.loadStoreLocked(ctx)
+
+	rts, err := b.api.list(ctx)
+	if err != nil {
+		b.failed(err)
+		return err
+	}
+	now := b.opts.Now()
+	b.mu.Lock()
+	for _, e := range b.known {
+		e.inList = false
+	}
+	for _, rt := range rts {
+		id := rt.SessionID
+		if id == "" {
+			id = rt.runtimeID()
+		}
+		if id == "" {
+			continue
+		}
+		e := b.entryLocked(id, now)
+		e.observe(rt, now)
+		e.inList, e.settled = true, false
+	}
+	ids := b.pickChecksLocked(now)
+	b.mu.Unlock()
+
+	var checkErr error
+	if len(ids) > 0 {
+		checkErr = b.check(ctx, ids, now)
+	}
+	b.save(ctx, b.settleAll(now))
+	if checkErr != nil {
+		b.failed(checkErr)
+		return checkErr
+	}
+	b.succeeded(began)
+	return nil
+}
+
+// pickChecksLocked chooses which sandboxes missing from /list to ask
+// about: every one not yet checked (something changed), then, as far as
+// one batch allows, the longest-settled ones due for their slow re-check.
+func (b *Backend) pickChecksLocked(now time.Time) []string {
+	var fresh, due []*entry
+	for _, e := range b.known {
+		switch {
+		case e.inList:
+		case !e.settled:
+			fresh = append(fresh, e)
+		case now.Sub(e.checkedAt) >= b.opts.GoneRecheck:
+			due = append(due, e)
+		}
+	}
+	if len(fresh)+len(due) == 0 {
+		return nil
+	}
+	slices.SortFunc(fresh, func(x, y *entry) int { return cmp.Compare(x.rec.ID, y.rec.ID) })
+	slices.SortFunc(due, func(x, y *entry) int {
+		if c := x.checkedAt.Compare(y.checkedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.rec.ID, y.rec.ID)
+	})
+	ids := make([]string, 0, len(fresh)+len(due))
+	for _, e := range append(fresh, due...) {
+		ids = append(ids, e.rec.ID)
+	}
+	limit := b.opts.BatchSize
+	if b.batch == batchMissing {
+		limit = 2 * b.opts.FallbackConcurrency
+	}
+	if first := chunkIDs(ids, limit)[0]; len(fresh) <= len(first) {
+		// Everything that changed fits in one request: top it up with
+		// re-checks, but never make it two.
+		return first
+	}
+	return ids[:len(fresh)]
+}
+
+// check asks about ids with /sessions/batch, or one by one when the API
+// has no batch route (detected once, by 404 or 405, and remembered).
+func (b *Backend) check(ctx context.Context, ids []string, now time.Time) error {
+	if b.batch != batchMissing {
+		err := b.checkBatch(ctx, ids, now)
+		if err == nil {
+			b.batch = batchSupported
+			return nil
+		}
+		if !isMissingRoute(err) {
+			return err
+		}
+		b.batch = batchMissing
+	}
+	return b.checkEach(ctx, ids, now)
+}
+
+func (b *Backend) checkBatch(ctx context.Context, ids []string, now time.Time) error {
+	for _, chunk := range chunkIDs(ids, b.opts.BatchSize) {
+		rts, err := b.api.batch(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		found := make(map[string]runtimeInfo, len(rts))
+		for _, rt := range rts {
+			if rt.SessionID != "" {
+				found[rt.SessionID] = rt
+			}
+		}
+		b.mu.Lock()
+		for _, id := range chunk {
+			rt, ok := found[id]
+			b.checkedLocked(id, rt, ok, now)
+		}
+		b.mu.Unlock()
+	}
+	return nil
+}
+
+// checkEach is the fallback: GET /sessions/{id} per id, a few at a time.
+func (b *Backend) checkEach(ctx context.Context, ids []string, now time.Time) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		sem   = make(chan struct{}, b.opts.FallbackConcurrency)
+	)
+	for _, id := range ids {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			rt, err := b.api.session(ctx, id)
+			if err != nil && !errors.Is(err, backend.ErrNotFound) {
+				mu.Lock()
+				first = cmp.Or(first, err)
+				mu.Unlock()
+				return
+			}
+			b.mu.Lock()
+			b.checkedLocked(id, rt, err == nil, now)
+			b.mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// checkedLocked applies the answer about one sandbox missing from /list.
+func (b *Backend) checkedLocked(id string, rt runtimeInfo, found bool, now time.Time) {
+	e := b.known[id]
+	if e == nil {
+		return // deleted meanwhile
+	}
+	if found {
+		e.observe(rt, now)
+	} else {
+		e.markGone(now)
+	}
+	e.settled, e.checkedAt = true, now
+}
+
+// settleAll recomputes every status and returns the records to save.
+func (b *Backend) settleAll(now time.Time) []store.Record {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var dirty []store.Record
+	for _, e := range b.known {
+		e.settle(now, b.opts.StartTimeout)
+		if e.dirty {
+			e.rec.UpdatedAt = now
+			dirty = append(dirty, e.rec)
+		}
+	}
+	return dirty
+}
+
+func (b *Backend) failed(err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.conn.Phase != backend.ConnReconnecting {
+		b.conn.Since = time.Now() // stale from now on
+	}
+	b.conn.Phase = backend.ConnReconnecting
+	b.conn.Attempt++
+	b.conn.Err = err
+	b.conn.NextRetry = time.Time{}
+}
+
+func (b *Backend) succeeded(began time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := time.Now()
+	if b.conn.Phase != backend.ConnLive {
+		b.conn.Since = now
+	}
+	b.conn.Phase = backend.ConnLive
+	b.conn.Attempt = 0
+	// A store that cannot be written does not stop the list, but it is
+	// said: sandboxes started now might be forgotten later.
+	b.conn.Err = b.storeErr
+	b.conn.Latency = now.Sub(began)
+	b.conn.LastRefresh = now
+	b.conn.NextRetry = time.Time{}
+	b.listed = true
+}
