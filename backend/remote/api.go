@@ -2,26 +2,30 @@ package remote
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // runtimeInfo is one runtime as the API describes it. Every field is
 // optional on the wire: /start has no pod_status, /sessions/{id} has no
 // session_id, and the SDK's clients accept "id" for "runtime_id".
 type runtimeInfo struct {
-	RuntimeID      string         `json:"runtime_id"`
-	ID             string         `json:"id"`
-	SessionID      string         `json:"session_id"`
-	URL            string         `json:"url"`
-	SessionAPIKey  string         `json:"session_api_key"`
-	Status         string         `json:"status"`
-	PodStatus      string         `json:"pod_status"`
-	WorkHosts      map[string]int `json:"work_hosts"`
-	RestartCount   int            `json:"restart_count"`
-	RestartReasons []string       `json:"restart_reasons"`
+	RuntimeID     string `json:"runtime_id"`
+	ID            string `json:"id"`
+	SessionID     string `json:"session_id"`
+	URL           string `json:"url"`
+	SessionAPIKey string `json:"session_api_key"`
+	Status        string `json:"status"`
+	PodStatus     string `json:"pod_status"`
+	// WorkHosts ({url: port}) is decoded only when URLs are built: most
+	// refreshes never need it, and maps are the costliest part to decode.
+	WorkHosts      json.RawMessage `json:"work_hosts"`
+	RestartCount   int             `json:"restart_count"`
+	RestartReasons []string        `json:"restart_reasons"`
 }
 
 func (r *runtimeInfo) runtimeID() string {
@@ -30,6 +34,9 @@ func (r *runtimeInfo) runtimeID() string {
 	}
 	return r.ID
 }
+
+// startCallTimeout is the least time one /start attempt is given.
+const startCallTimeout = 2 * time.Minute
 
 // startBody is the POST /start request, shaped like the app-server's.
 type startBody struct {
@@ -45,18 +52,42 @@ type startBody struct {
 	FSGroup        int               `json:"fs_group"`
 }
 
-func (cl *client) list(ctx context.Context) ([]runtimeInfo, error) {
-	var out struct {
-		Runtimes *[]runtimeInfo `json:"runtimes"`
-	}
+// list returns /list's body undecoded: refresh skips the work for an
+// answer, or a runtime in it, that has not changed since the last refresh.
+func (cl *client) list(ctx context.Context) ([]byte, error) {
+	var body []byte
 	c := call{method: http.MethodGet, path: "/list", idempotent: true}
-	if err := cl.do(ctx, c, &out); err != nil {
+	if err := cl.do(ctx, c, &body); err != nil {
 		return nil, err
+	}
+	return body, nil
+}
+
+// splitList parses a /list body into its runtimes, each left undecoded.
+func splitList(body []byte) ([][]byte, error) {
+	if elems, err := splitRuntimesFast(body); err == nil {
+		return elems, nil
+	}
+	return splitListJSON(body)
+}
+
+// splitListJSON is splitList by encoding/json: the reference, and the
+// fallback that names what is wrong with a malformed answer.
+func splitListJSON(body []byte) ([][]byte, error) {
+	var out struct {
+		Runtimes *[]json.RawMessage `json:"runtimes"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, fmt.Errorf("runtime API GET /list: %w: %w", ErrMalformedResponse, err)
 	}
 	if out.Runtimes == nil {
 		return nil, fmt.Errorf("runtime API GET /list: %w: no \"runtimes\" field", ErrMalformedResponse)
 	}
-	return *out.Runtimes, nil
+	elems := make([][]byte, len(*out.Runtimes))
+	for i, e := range *out.Runtimes {
+		elems[i] = e
+	}
+	return elems, nil
 }
 
 // batch fetches sessions by id; ids the API does not know are absent.
@@ -83,7 +114,10 @@ func (cl *client) session(ctx context.Context, id string) (runtimeInfo, error) {
 
 func (cl *client) start(ctx context.Context, body startBody) (runtimeInfo, error) {
 	var out runtimeInfo
-	err := cl.do(ctx, call{method: http.MethodPost, path: "/start", body: body}, &out)
+	// Scheduling a pod can take a while (an image pull): the attempt gets
+	// longer than a list would.
+	c := call{method: http.MethodPost, path: "/start", body: body, timeout: max(cl.timeout, startCallTimeout)}
+	err := cl.do(ctx, c, &out)
 	if out.SessionID == "" {
 		out.SessionID = body.SessionID
 	}

@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net/url"
+	"hash/maphash"
 	"os"
 	"os/user"
 	"slices"
@@ -33,10 +33,17 @@ type Backend struct {
 	// storeErr is the last failure to load or save the store.
 	storeErr error
 
-	mu     sync.Mutex
-	known  map[string]*entry
-	conn   backend.ConnState
-	listed bool
+	mu    sync.Mutex
+	known map[string]*entry
+	// listIndex maps the hash of each runtime's bytes in the last /list to
+	// its sandbox id.
+	listIndex map[uint64]string
+	// lastList is the last /list answer, when every runtime in it is in
+	// listIndex with its current bytes.
+	lastList []byte
+	hashSeed maphash.Seed
+	conn     backend.ConnState
+	listed   bool
 
 	seq  atomic.Uint64
 	kick chan struct{}
@@ -64,11 +71,12 @@ func New(opts Options) (*Backend, error) {
 		opts.User = osUser()
 	}
 	b := &Backend{
-		opts:    opts,
-		apiURL:  normalizeAPIURL(u),
-		apiHost: u.Host,
-		known:   map[string]*entry{},
-		kick:    make(chan struct{}, 1),
+		opts:     opts,
+		apiURL:   normalizeAPIURL(u),
+		apiHost:  u.Host,
+		known:    map[string]*entry{},
+		hashSeed: maphash.MakeSeed(),
+		kick:     make(chan struct{}, 1),
 		api: &client{
 			base: normalizeAPIURL(u), key: opts.APIKey, http: opts.HTTPClient,
 			timeout: opts.RequestTimeout, attempts: opts.Attempts,
@@ -140,20 +148,26 @@ func (b *Backend) poke() {
 	}
 }
 
-// snapshot renders the current state.
+// snapshot renders the current state, newest sandbox first.
 func (b *Backend) snapshot() backend.Snapshot {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	sbs := make([]backend.Sandbox, 0, len(b.known))
+	// Sort the entries, not the rendered values: a Sandbox is large, and
+	// moving a thousand of them around costs more than rendering them.
+	es := make([]*entry, 0, len(b.known))
 	for _, e := range b.known {
-		sbs = append(sbs, e.sandbox(b.opts.Name, b.apiHost))
+		es = append(es, e)
 	}
-	slices.SortFunc(sbs, func(x, y backend.Sandbox) int {
-		if c := y.CreatedAt.Compare(x.CreatedAt); c != 0 {
+	slices.SortFunc(es, func(x, y *entry) int {
+		if c := y.rec.CreatedAt.Compare(x.rec.CreatedAt); c != 0 {
 			return c
 		}
-		return cmp.Compare(x.ID, y.ID)
+		return cmp.Compare(x.rec.ID, y.rec.ID)
 	})
+	sbs := make([]backend.Sandbox, len(es))
+	for i, e := range es {
+		sbs[i] = e.sandbox(b.opts.Name, b.apiHost)
+	}
 	return backend.Snapshot{Source: b.opts.Name, Seq: b.seq.Add(1), Sandboxes: sbs, Conn: b.conn, Listed: b.listed}
 }
 
@@ -186,12 +200,4 @@ func osUser() string {
 		return u
 	}
 	return fmt.Sprintf("uid %d", os.Getuid())
-}
-
-// redactedURL is the API URL safe to print.
-func redactedURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
-	}
-	return raw
 }

@@ -84,6 +84,8 @@ type call struct {
 	body         any
 	// idempotent calls may be repeated after an ambiguous failure.
 	idempotent bool
+	// timeout overrides the client's per-attempt timeout when set.
+	timeout time.Duration
 }
 
 // do runs c and decodes a 2xx JSON answer into out (when non-nil).
@@ -127,7 +129,11 @@ func (cl *client) do(ctx context.Context, c call, out any) error {
 // "do not retry", 0 "retry after the backoff delay", more "retry after
 // exactly this long" (a 429's Retry-After).
 func (cl *client) once(ctx context.Context, c call, payload []byte) (body []byte, wait time.Duration, err error) {
-	actx, cancel := context.WithTimeout(ctx, cl.timeout)
+	timeout := cl.timeout
+	if c.timeout > 0 {
+		timeout = c.timeout
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	u := cl.base + c.path
 	if len(c.query) > 0 {
@@ -148,12 +154,12 @@ func (cl *client) once(ctx context.Context, c call, payload []byte) (body []byte
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {
-		return nil, retryNetwork(c, err), cl.networkError(ctx, actx, c, err)
+		return nil, retryNetwork(c, err), networkError(ctx, actx, c, timeout, err)
 	}
 	defer resp.Body.Close()
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err = readBody(resp)
 	if err != nil {
-		return nil, retryNetwork(c, err), cl.networkError(ctx, actx, c, err)
+		return nil, retryNetwork(c, err), networkError(ctx, actx, c, timeout, err)
 	}
 	if resp.StatusCode < 300 {
 		return body, 0, nil
@@ -170,6 +176,17 @@ func (cl *client) once(ctx context.Context, c call, payload []byte) (body []byte
 	return nil, -1, apiErr
 }
 
+// readBody reads an answer of up to maxBody bytes, in one allocation when
+// the length is announced.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= maxBody {
+		buf := make([]byte, n)
+		_, err := io.ReadFull(resp.Body, buf)
+		return buf, err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
+}
+
 // retryNetwork allows a retry after a network error when the call is
 // idempotent or the request never left (the dial failed).
 func retryNetwork(c call, err error) time.Duration {
@@ -180,18 +197,24 @@ func retryNetwork(c call, err error) time.Duration {
 	return -1
 }
 
-func (cl *client) networkError(ctx, actx context.Context, c call, err error) error {
+func networkError(ctx, actx context.Context, c call, timeout time.Duration, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("runtime API %s %s: %w", c.method, c.path, ctx.Err())
 	}
 	if errors.Is(actx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("runtime API %s %s: no answer within %s: %w", c.method, c.path, cl.timeout, backend.ErrUnavailable)
+		return fmt.Errorf("runtime API %s %s: no answer within %s: %w", c.method, c.path, timeout, backend.ErrUnavailable)
 	}
 	return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, backend.ErrUnavailable, err)
 }
 
+// decodeAnswer decodes body into out; a *[]byte takes the body as it is,
+// for callers that decide themselves whether to decode.
 func decodeAnswer(c call, body []byte, out any) error {
-	if out == nil {
+	switch p := out.(type) {
+	case nil:
+		return nil
+	case *[]byte:
+		*p = body
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {

@@ -17,7 +17,10 @@ type entry struct {
 	rec store.Record
 	// rt is the API's last answer in this process; nil before the first
 	// one and after the API said it does not know the sandbox.
-	rt   *runtimeInfo
+	rt *runtimeInfo
+	// raw is rt's encoding in the last /list when rt came from there, so
+	// an unchanged runtime is recognised without decoding it again.
+	raw  []byte
 	key  backend.Secret
 	urls []backend.ExposedURL
 	// inList: present in the last /list.
@@ -45,8 +48,10 @@ type entry struct {
 // else about a sandbox changes, without rewriting every record per refresh.
 const seenPersistEvery = 10 * time.Minute
 
-// observe takes in an API answer about the sandbox.
+// observe takes in an API answer about the sandbox (refresh sets raw
+// afterwards when the answer came from /list).
 func (e *entry) observe(rt runtimeInfo, now time.Time) {
+	e.raw = nil
 	if e.rt == nil || e.rt.URL != rt.URL || e.rt.runtimeID() != rt.runtimeID() || (rt.SessionAPIKey != "" && rt.SessionAPIKey != e.key.Reveal()) {
 		e.urls = nil // rebuilt lazily
 	}
@@ -61,16 +66,21 @@ func (e *entry) observe(rt runtimeInfo, now time.Time) {
 	if rt.URL != "" && rt.URL != e.rec.RuntimeURL {
 		e.rec.RuntimeURL, e.dirty = rt.URL, true
 	}
-	e.rec.LastSeen = now
-	if now.Sub(e.savedSeen) >= seenPersistEvery {
-		e.dirty = true
-	}
+	e.seen(now)
 	if mapStatus(rt.Status, rt.PodStatus) == backend.StatusStarting {
 		if e.startingSince.IsZero() {
 			e.startingSince = now
 		}
 	} else {
 		e.startingSince = time.Time{}
+	}
+}
+
+// seen notes that the API reported the sandbox at now.
+func (e *entry) seen(now time.Time) {
+	e.rec.LastSeen = now
+	if now.Sub(e.savedSeen) >= seenPersistEvery {
+		e.dirty = true
 	}
 }
 
@@ -87,7 +97,7 @@ func (e *entry) markGone(now time.Time) {
 			}
 		}
 	}
-	e.rt, e.gone, e.startingSince, e.urls = nil, true, time.Time{}, nil
+	e.rt, e.raw, e.gone, e.startingSince, e.urls = nil, nil, true, time.Time{}, nil
 }
 
 // settle updates the record's status from what is known at now and

@@ -17,7 +17,7 @@ const testKey = "runtime-api-test-key"
 // rig is a backend wired to a runtime API simulator on loopback, sharing
 // one manual clock with it, and storing into a temporary file.
 type rig struct {
-	t     *testing.T
+	t     testing.TB
 	sim   *runtimeapi.Sim
 	srv   *httptest.Server
 	clock *runtimeapi.ManualClock
@@ -25,7 +25,7 @@ type rig struct {
 	b     *Backend
 }
 
-func newRig(t *testing.T, cfg runtimeapi.Config, tune func(*Options)) *rig {
+func newRig(t testing.TB, cfg runtimeapi.Config, tune func(*Options)) *rig {
 	t.Helper()
 	clock := runtimeapi.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	cfg.APIKey, cfg.Now = testKey, clock.Now

@@ -50,7 +50,7 @@ func (b *Backend) Start(ctx context.Context, req backend.StartRequest) (backend.
 	b.mu.Lock()
 	e := b.entryLocked(id, now)
 	e.rec.Image, e.rec.SpecID, e.rec.Command, e.rec.WorkingDir = body.Image, cmp.Or(req.SpecID, body.Image), body.Command, body.WorkingDir
-	e.rec.ResourceFactor, e.rec.RuntimeClass = body.ResourceFactor, req.RuntimeClass
+	e.rec.ResourceFactor, e.rec.RuntimeClass = body.ResourceFactor, cmp.Or(req.RuntimeClass, b.opts.RuntimeClass)
 	e.rec.CreatedBy, e.rec.StartedHere = b.opts.User, true
 	e.rec.Status, e.rec.RawState, e.rec.StatusDetail = string(backend.StatusStarting), "requested", "start requested"
 	e.startingSince = now

@@ -25,7 +25,7 @@ const (
 	DefaultName           = "remote"
 	DefaultPollInterval   = 5 * time.Second
 	DefaultStartTimeout   = 120 * time.Second
-	DefaultRequestTimeout = 30 * time.Second
+	DefaultRequestTimeout = 15 * time.Second
 	DefaultGoneRecheck    = time.Minute
 	DefaultBatchSize      = 100
 	// DefaultImage is the agent-server image OpenHands' app-server pins
@@ -56,7 +56,8 @@ type Options struct {
 
 	PollInterval time.Duration // between refreshes (5 s)
 	MaxBackoff   time.Duration // longest wait after failed refreshes (30 s)
-	// RequestTimeout bounds one attempt of one API call (30 s).
+	// RequestTimeout bounds one attempt of one API call (15 s; /start gets
+	// at least 2 min).
 	RequestTimeout time.Duration
 	// StartTimeout is how long a sandbox may take to become ready before
 	// it is shown as ERROR (120 s).

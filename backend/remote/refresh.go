@@ -1,9 +1,13 @@
 package remote
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"hash/maphash"
 	"slices"
 	"sync"
 	"time"
@@ -21,34 +25,20 @@ func (b *Backend) refresh(ctx context.Context) error {
 	began := time.Now()
 	b.loadStoreLocked(ctx)
 
-	rts, err := b.api.list(ctx)
+	body, err := b.api.list(ctx)
 	if err != nil {
 		b.failed(err)
 		return err
 	}
 	now := b.opts.Now()
 	b.mu.Lock()
-	for _, e := range b.known {
-		e.inList = false
-	}
-	for _, rt := range rts {
-		id := rt.SessionID
-		if id == "" {
-			id = rt.runtimeID()
-		}
-		if id == "" {
-			continue
-		}
-		e := b.entryLocked(id, now)
-		e.observe(rt, now)
-		e.inList, e.settled = true, false
-	}
+	listErr := b.applyListLocked(body, now)
 	ids := b.pickChecksLocked(now)
 	b.mu.Unlock()
 
-	var checkErr error
+	checkErr := listErr
 	if len(ids) > 0 {
-		checkErr = b.check(ctx, ids, now)
+		checkErr = cmp.Or(b.check(ctx, ids, now), listErr)
 	}
 	b.save(ctx, b.settleAll(now))
 	if checkErr != nil {
@@ -57,6 +47,75 @@ func (b *Backend) refresh(ctx context.Context) error {
 	}
 	b.succeeded(began)
 	return nil
+}
+
+// applyListLocked takes in a /list answer. Decoding is most of a
+// refresh's work at a thousand runtimes, and in the steady state nothing
+// changed: an answer identical to the last is not parsed at all, and in a
+// changed one only the runtimes whose bytes changed are decoded. A runtime
+// that does not decode is skipped and reported; the others still count.
+func (b *Backend) applyListLocked(body []byte, now time.Time) error {
+	for _, e := range b.known {
+		e.inList = false
+	}
+	if b.lastList != nil && bytes.Equal(body, b.lastList) && b.listIndexIntactLocked() {
+		for _, id := range b.listIndex {
+			e := b.known[id]
+			e.seen(now)
+			e.inList, e.settled = true, false
+		}
+		return nil
+	}
+	b.lastList = nil
+	raws, err := splitList(body)
+	if err != nil {
+		return err
+	}
+	index := make(map[uint64]string, len(raws))
+	var bad error
+	for _, raw := range raws {
+		h := maphash.Bytes(b.hashSeed, raw)
+		if id, ok := b.listIndex[h]; ok {
+			if e := b.known[id]; e != nil && bytes.Equal(e.raw, raw) {
+				e.seen(now)
+				e.inList, e.settled = true, false
+				index[h] = id
+				continue
+			}
+		}
+		var rt runtimeInfo
+		if err := json.Unmarshal(raw, &rt); err != nil {
+			bad = cmp.Or(bad, fmt.Errorf("runtime API GET /list: %w: %w", ErrMalformedResponse, err))
+			continue
+		}
+		id := cmp.Or(rt.SessionID, rt.runtimeID())
+		if id == "" {
+			continue
+		}
+		e := b.entryLocked(id, now)
+		e.observe(rt, now)
+		// A copy: a sub-slice would keep the whole answer alive.
+		e.raw = bytes.Clone(raw)
+		e.inList, e.settled = true, false
+		index[h] = id
+	}
+	b.listIndex = index
+	if bad == nil {
+		b.lastList = body
+	}
+	return bad
+}
+
+// listIndexIntactLocked reports whether every runtime of the last list
+// still stands as it was decoded from it (an action or WaitReady may have
+// replaced what is known about one since).
+func (b *Backend) listIndexIntactLocked() bool {
+	for _, id := range b.listIndex {
+		if e := b.known[id]; e == nil || e.raw == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // pickChecksLocked chooses which sandboxes missing from /list to ask

@@ -68,9 +68,8 @@ func TestServiceURLs(t *testing.T) {
 
 func TestExposedURLs(t *testing.T) {
 	key := backend.NewSecret("sessionkey0123456789")
-	rt := &runtimeInfo{RuntimeID: "rt-7", URL: "http://127.0.0.1:9000/rt-7", WorkHosts: map[string]int{
-		"http://127.0.0.1:9000/rt-7/work-1": 12000, "http://extra.example/": 12005,
-	}}
+	rt := &runtimeInfo{RuntimeID: "rt-7", URL: "http://127.0.0.1:9000/rt-7", WorkHosts: []byte(`{
+		"http://127.0.0.1:9000/rt-7/work-1": 12000, "http://extra.example/": 12005}`)}
 	urls := exposedURLs(rt, key)
 	want := map[string]string{
 		backend.URLAgentServer: "http://127.0.0.1:9000/rt-7",

@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"encoding/json"
 	"net/url"
 	"slices"
 	"strconv"
@@ -62,15 +63,24 @@ func exposedURLs(rt *runtimeInfo, key backend.Secret) []backend.ExposedURL {
 	if w, ok := serviceURL(rt.URL, "work-2", id); ok {
 		out = append(out, backend.ExposedURL{Name: backend.URLWorker2, URL: w, Port: worker2Port})
 	}
-	hosts := make([]string, 0, len(rt.WorkHosts))
-	for h := range rt.WorkHosts {
+	var work map[string]int
+	if len(rt.WorkHosts) > 0 && json.Unmarshal(rt.WorkHosts, &work) != nil {
+		work = nil // a garbled work_hosts costs the extra URLs, nothing else
+	}
+	hosts := make([]string, 0, len(work))
+	for h := range work {
 		if !slices.ContainsFunc(out, func(e backend.ExposedURL) bool { return sameURL(e.URL, h) }) {
 			hosts = append(hosts, h)
 		}
 	}
-	slices.SortFunc(hosts, func(a, b string) int { return rt.WorkHosts[a] - rt.WorkHosts[b] })
+	slices.SortFunc(hosts, func(a, b string) int {
+		if c := work[a] - work[b]; c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
 	for i, h := range hosts {
-		out = append(out, backend.ExposedURL{Name: "WORK_HOST_" + strconv.Itoa(i+1), URL: h, Port: rt.WorkHosts[h]})
+		out = append(out, backend.ExposedURL{Name: "WORK_HOST_" + strconv.Itoa(i+1), URL: h, Port: work[h]})
 	}
 	return out
 }

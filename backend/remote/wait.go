@@ -47,18 +47,23 @@ func (b *Backend) pollReady(ctx context.Context, id string) (backend.Sandbox, bo
 	rt, err := b.api.session(ctx, id)
 	now := b.opts.Now()
 	b.mu.Lock()
-	e := b.entryLocked(id, now)
-	switch {
-	case errors.Is(err, backend.ErrNotFound):
-		e.markGone(now)
-	case err == nil:
-		e.observe(rt, now)
-		if e.startingSince.IsZero() && mapStatus(rt.Status, rt.PodStatus) == backend.StatusStarting {
-			e.startingSince = now
-		}
+	e := b.known[id]
+	if e == nil && err == nil {
+		e = b.entryLocked(id, now) // started elsewhere: known from now on
 	}
-	e.settle(now, b.opts.StartTimeout)
-	sb := e.sandbox(b.opts.Name, b.apiHost)
+	var sb backend.Sandbox
+	if e != nil {
+		switch {
+		case errors.Is(err, backend.ErrNotFound):
+			e.markGone(now)
+		case err == nil:
+			e.observe(rt, now)
+		}
+		e.settle(now, b.opts.StartTimeout)
+		sb = e.sandbox(b.opts.Name, b.apiHost)
+	} else {
+		sb = backend.Sandbox{ID: id, Source: b.opts.Name, Status: backend.StatusMissing}
+	}
 	b.mu.Unlock()
 
 	switch {

@@ -63,6 +63,10 @@ type Config struct {
 	// RotateKeyOnResume gives a resumed runtime a new session key, as the
 	// hosted API does; its URL handler is rebuilt with the new key.
 	RotateKeyOnResume bool
+	// UptimeField adds uptime_seconds to every runtime's JSON. It changes
+	// with the clock, so every answer differs from the last: the worst case
+	// for a client that skips unchanged runtimes.
+	UptimeField bool
 	// RegistryPrefix is what /registry_prefix returns.
 	RegistryPrefix string
 	// Seed makes ids, keys and fault decisions reproducible (0: random).

@@ -57,6 +57,7 @@ type RuntimeInfo struct {
 	RestartReasons []string       `json:"restart_reasons"`
 	Image          string         `json:"image,omitempty"`
 	ResourceFactor int            `json:"resource_factor,omitempty"`
+	UptimeSeconds  *int64         `json:"uptime_seconds,omitempty"`
 }
 
 type runState int
@@ -84,6 +85,31 @@ type runtime struct {
 	// urlStatus, when non-zero, is what the runtime's URL answers.
 	urlStatus int
 	handler   http.Handler
+	// enc caches the runtime's JSON for the facts it was made from.
+	enc    []byte
+	encKey encKey
+}
+
+// encKey is everything a runtime's JSON depends on.
+type encKey struct {
+	status, pod, key string
+	base             publicBase
+	restarts         int
+	uptime           int64
+}
+
+// encode returns the runtime's JSON, re-encoding only when it changed.
+func (r *runtime) encode(now time.Time, cfg *Config, base publicBase) []byte {
+	st, pod := r.status(now, cfg)
+	k := encKey{status: st, pod: pod, key: r.key, base: base, restarts: len(r.restartReasons)}
+	if cfg.UptimeField {
+		k.uptime = int64(now.Sub(r.created) / time.Second)
+	}
+	if r.enc == nil || k != r.encKey {
+		r.enc, _ = json.Marshal(r.info(now, cfg, base))
+		r.encKey = k
+	}
+	return r.enc
 }
 
 // status returns the runtime API's status and pod_status at now.
@@ -117,7 +143,7 @@ func (r *runtime) ready(now time.Time, cfg *Config) bool {
 // info renders the runtime for a response; base is the public URL base.
 func (r *runtime) info(now time.Time, cfg *Config, base publicBase) RuntimeInfo {
 	st, pod := r.status(now, cfg)
-	return RuntimeInfo{
+	info := RuntimeInfo{
 		RuntimeID:      r.id,
 		SessionID:      r.session,
 		URL:            base.runtimeURL(cfg.Routing, r.id, ""),
@@ -130,6 +156,11 @@ func (r *runtime) info(now time.Time, cfg *Config, base publicBase) RuntimeInfo 
 		Image:          r.req.Image,
 		ResourceFactor: r.req.ResourceFactor,
 	}
+	if cfg.UptimeField {
+		up := int64(now.Sub(r.created) / time.Second)
+		info.UptimeSeconds = &up
+	}
+	return info
 }
 
 // listed reports whether /list still shows the runtime.
