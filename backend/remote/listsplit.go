@@ -28,6 +28,9 @@ func splitRuntimesFast(body []byte) ([][]byte, error) {
 	s.ws()
 	ok := s.object(func(key []byte) bool {
 		if !bytes.Equal(key, []byte("runtimes")) {
+			if foldsToRuntimes(key) {
+				return false // encoding/json's case folding decides
+			}
 			return s.value()
 		}
 		found, elems = true, elems[:0]
@@ -45,6 +48,21 @@ func splitRuntimesFast(body []byte) ([][]byte, error) {
 		return nil, errSplit
 	}
 	return elems, nil
+}
+
+// foldsToRuntimes reports whether encoding/json, which matches keys
+// without regard to case (and folds a few non-ASCII letters onto ASCII
+// ones), might take key for "runtimes".
+func foldsToRuntimes(key []byte) bool {
+	if bytes.EqualFold(key, []byte("runtimes")) {
+		return true
+	}
+	for _, c := range key {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 type splitter struct {
@@ -94,19 +112,7 @@ func (s *splitter) value() bool {
 
 // object walks {"key": value, ...}; member must consume the value.
 func (s *splitter) object(member func(key []byte) bool) bool {
-	if s.peek() != '{' || s.depth >= maxSplitDepth {
-		return false
-	}
-	s.i++
-	s.depth++
-	defer func() { s.depth-- }()
-	s.ws()
-	if s.peek() == '}' {
-		s.i++
-		return true
-	}
-	for {
-		s.ws()
+	return s.seq('{', '}', func() bool {
 		key, ok := s.str()
 		if !ok || bytes.IndexByte(key, '\\') >= 0 {
 			return false
@@ -117,45 +123,36 @@ func (s *splitter) object(member func(key []byte) bool) bool {
 		}
 		s.i++
 		s.ws()
-		if !member(key) {
-			return false
-		}
-		s.ws()
-		switch s.peek() {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return true
-		default:
-			return false
-		}
-	}
+		return member(key)
+	})
 }
 
 // array walks [value, ...]; elem must consume one value.
-func (s *splitter) array(elem func() bool) bool {
-	if s.peek() != '[' || s.depth >= maxSplitDepth {
+func (s *splitter) array(elem func() bool) bool { return s.seq('[', ']', elem) }
+
+// seq walks open item, item, ... close, with whitespace anywhere between.
+func (s *splitter) seq(open, close byte, item func() bool) bool {
+	if s.peek() != open || s.depth >= maxSplitDepth {
 		return false
 	}
 	s.i++
 	s.depth++
 	defer func() { s.depth-- }()
 	s.ws()
-	if s.peek() == ']' {
+	if s.peek() == close {
 		s.i++
 		return true
 	}
 	for {
 		s.ws()
-		if !elem() {
+		if !item() {
 			return false
 		}
 		s.ws()
 		switch s.peek() {
 		case ',':
 			s.i++
-		case ']':
+		case close:
 			s.i++
 			return true
 		default:

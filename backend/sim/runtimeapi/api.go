@@ -163,16 +163,28 @@ func (s *Sim) resume(r *http.Request) (int, any) {
 }
 
 func (s *Sim) session(r *http.Request) (int, any) {
+	// The hosted API leaves session_id out of this answer (PROTOCOL §5.2).
+	return s.answer(r, s.bySession, r.PathValue("id"), "Session", func(i *RuntimeInfo) { i.SessionID = "" })
+}
+
+func (s *Sim) runtimeByID(r *http.Request) (int, any) {
+	return s.answer(r, s.byID, r.PathValue("runtime_id"), "Runtime", nil)
+}
+
+// answer renders the runtime m holds under key (edited by edit, if given),
+// or a 404 that names what was looked for.
+func (s *Sim) answer(r *http.Request, m map[string]*runtime, key, what string, edit func(*RuntimeInfo)) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.cfg.Now()
-	rt := s.bySession[r.PathValue("id")]
+	rt := m[key]
 	if rt == nil || rt.forgotten(now, &s.cfg) {
-		return http.StatusNotFound, detail{"Session not found"}
+		return http.StatusNotFound, detail{what + " not found"}
 	}
 	info := rt.info(now, &s.cfg, s.base(r))
-	// The hosted API leaves session_id out of this answer (PROTOCOL §5.2).
-	info.SessionID = ""
+	if edit != nil {
+		edit(&info)
+	}
 	return http.StatusOK, info
 }
 
@@ -197,17 +209,6 @@ func (s *Sim) batch(r *http.Request) (int, any) {
 		}
 	}
 	return http.StatusOK, out
-}
-
-func (s *Sim) runtimeByID(r *http.Request) (int, any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.cfg.Now()
-	rt := s.byID[r.PathValue("runtime_id")]
-	if rt == nil || rt.forgotten(now, &s.cfg) {
-		return http.StatusNotFound, detail{"Runtime not found"}
-	}
-	return http.StatusOK, rt.info(now, &s.cfg, s.base(r))
 }
 
 // list answers {"runtimes": [...], "total": N}. It is assembled from each
