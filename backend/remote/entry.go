@@ -88,9 +88,13 @@ func (e *entry) seen(now time.Time) {
 func (e *entry) markGone(now time.Time) {
 	if !e.gone {
 		last := e.rec.Status
-		if last == "" || last == string(backend.StatusMissing) {
+		switch {
+		case e.rec.RuntimeID == "" && e.rec.StatusDetail != "" && last == string(backend.StatusError):
+			// A start that failed: that is still the news.
+			e.goneDetail = "no runtime: " + e.rec.StatusDetail
+		case last == "" || last == string(backend.StatusMissing):
 			e.goneDetail = "the runtime API does not know this sandbox"
-		} else {
+		default:
 			e.goneDetail = fmt.Sprintf("the runtime API no longer knows it; last seen %s", last)
 			if !e.rec.LastSeen.IsZero() {
 				e.goneDetail += " at " + e.rec.LastSeen.Local().Format("2006-01-02 15:04:05")

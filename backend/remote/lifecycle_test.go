@@ -204,3 +204,29 @@ func TestSubdomainRouting(t *testing.T) {
 		t.Fatalf("subdomain VSCode URL %q, want prefix %q", vs.URL, want)
 	}
 }
+
+func TestFailedStartStaysVisible(t *testing.T) {
+	r := newRig(t, runtimeapi.Config{}, nil)
+	r.sim.SetFaults(runtimeapi.Faults{ErrorRate: 1, ErrorStatus: 500, Routes: []string{runtimeapi.RouteStart}})
+	_, err := r.b.Start(context.Background(), backend.StartRequest{})
+	if err == nil || !strings.Contains(err.Error(), "HTTP 500") {
+		t.Fatalf("failed start: %v", err)
+	}
+	if n := r.sim.Count(runtimeapi.RouteStart); n != 1 {
+		t.Errorf("a start answered 500 was sent %d times", n)
+	}
+	sbs := r.list()
+	if len(sbs) != 1 {
+		t.Fatalf("%d sandboxes after a failed start", len(sbs))
+	}
+	for _, s := range sbs {
+		if s.Status != backend.StatusMissing || !strings.Contains(s.StatusDetail, "start failed") {
+			t.Fatalf("failed start shown as %s %q", s.Status, s.StatusDetail)
+		}
+		// And after a restart of ohdash, from the store.
+		r.b = r.backend(nil)
+		if got := r.list()[s.ID]; got.Status != backend.StatusMissing || got.StatusDetail != s.StatusDetail {
+			t.Fatalf("after restart: %s %q", got.Status, got.StatusDetail)
+		}
+	}
+}

@@ -57,8 +57,10 @@ func (b *Backend) loadStoreLocked(ctx context.Context) {
 		}
 		e := &entry{rec: r, savedSeen: r.LastSeen}
 		if r.Status == string(backend.StatusMissing) {
-			// Confirmed gone before: re-check at the slow cadence only.
+			// Confirmed gone before: re-check at the slow cadence only, and
+			// keep saying what was last known.
 			e.settled, e.checkedAt = true, r.CheckedAt
+			e.gone, e.goneDetail = true, r.StatusDetail
 		}
 		b.known[r.ID] = e
 	}

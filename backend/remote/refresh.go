@@ -32,7 +32,14 @@ func (b *Backend) refresh(ctx context.Context) error {
 	}
 	now := b.opts.Now()
 	b.mu.Lock()
-	listErr := b.applyListLocked(body, now)
+	listErr, err := b.applyListLocked(body, now)
+	if err != nil {
+		// Nothing usable: asking about every sandbox instead would turn one
+		// bad answer into a storm of batch calls.
+		b.mu.Unlock()
+		b.failed(err)
+		return err
+	}
 	ids := b.pickChecksLocked(now)
 	b.mu.Unlock()
 
@@ -52,27 +59,31 @@ func (b *Backend) refresh(ctx context.Context) error {
 // applyListLocked takes in a /list answer. Decoding is most of a
 // refresh's work at a thousand runtimes, and in the steady state nothing
 // changed: an answer identical to the last is not parsed at all, and in a
-// changed one only the runtimes whose bytes changed are decoded. A runtime
-// that does not decode is skipped and reported; the others still count.
-func (b *Backend) applyListLocked(body []byte, now time.Time) error {
-	for _, e := range b.known {
-		e.inList = false
-	}
+// changed one only the runtimes whose bytes changed are decoded. An answer
+// that is not a list at all is fatal and changes nothing; a runtime in it
+// that does not decode is skipped and reported in bad (it is then checked
+// like any sandbox missing from the list).
+func (b *Backend) applyListLocked(body []byte, now time.Time) (bad, fatal error) {
 	if b.lastList != nil && bytes.Equal(body, b.lastList) && b.listIndexIntactLocked() {
+		for _, e := range b.known {
+			e.inList = false
+		}
 		for _, id := range b.listIndex {
 			e := b.known[id]
 			e.seen(now)
 			e.inList, e.settled = true, false
 		}
-		return nil
+		return nil, nil
 	}
-	b.lastList = nil
 	raws, err := splitList(body)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	b.lastList = nil
+	for _, e := range b.known {
+		e.inList = false
 	}
 	index := make(map[uint64]string, len(raws))
-	var bad error
 	for _, raw := range raws {
 		h := maphash.Bytes(b.hashSeed, raw)
 		if id, ok := b.listIndex[h]; ok {
@@ -93,17 +104,41 @@ func (b *Backend) applyListLocked(body []byte, now time.Time) error {
 			continue
 		}
 		e := b.entryLocked(id, now)
+		index[h] = id
+		if e.inList && e.rt != nil && outranks(e.rt, &rt) {
+			// The same session twice (an old, stopped runtime next to its
+			// new one): the livelier one stands.
+			continue
+		}
 		e.observe(rt, now)
 		// A copy: a sub-slice would keep the whole answer alive.
 		e.raw = bytes.Clone(raw)
 		e.inList, e.settled = true, false
-		index[h] = id
 	}
 	b.listIndex = index
 	if bad == nil {
 		b.lastList = body
 	}
-	return bad
+	return bad, nil
+}
+
+// outranks reports whether runtime a says more about its session than b:
+// running beats starting beats paused beats error beats gone.
+func outranks(a, b *runtimeInfo) bool {
+	rank := func(r *runtimeInfo) int {
+		switch mapStatus(r.Status, r.PodStatus) {
+		case backend.StatusRunning:
+			return 4
+		case backend.StatusStarting:
+			return 3
+		case backend.StatusPaused:
+			return 2
+		case backend.StatusError:
+			return 1
+		}
+		return 0
+	}
+	return rank(a) >= rank(b)
 }
 
 // listIndexIntactLocked reports whether every runtime of the last list

@@ -251,3 +251,48 @@ func TestWatchBacksOffAndRecovers(t *testing.T) {
 	for range snaps {
 	}
 }
+
+func TestMalformedListChangesNothing(t *testing.T) {
+	r := newRig(t, runtimeapi.Config{}, nil)
+	ids := seedKnown(t, r, 300)
+	r.sim.SetFaults(runtimeapi.Faults{MalformedRate: 1, Routes: []string{runtimeapi.RouteList}})
+	r.sim.ResetCounts()
+	r.clock.Advance(time.Second)
+	if _, err := r.b.List(context.Background()); !errors.Is(err, ErrMalformedResponse) {
+		t.Fatalf("truncated /list: %v", err)
+	}
+	if n := r.sim.Count(runtimeapi.RouteBatch); n != 0 {
+		t.Fatalf("a malformed /list led to %d batch calls", n)
+	}
+	snap := r.b.snapshot()
+	if len(snap.Sandboxes) != 300 || snap.Conn.Phase != backend.ConnReconnecting {
+		t.Fatalf("after a malformed /list: %d sandboxes, conn %v", len(snap.Sandboxes), snap.Conn.Phase)
+	}
+	for _, s := range snap.Sandboxes {
+		if s.ID == ids[0] && s.Status != backend.StatusRunning {
+			t.Fatalf("status changed by a malformed answer: %s", s.Status)
+		}
+	}
+}
+
+func TestSameSessionListedTwiceKeepsTheLivelierRuntime(t *testing.T) {
+	b, err := New(Options{URL: "http://127.0.0.1:1", APIKey: backend.NewSecret("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := `{"runtime_id":"rt-old","session_id":"s1","status":"stopped","pod_status":"not found"}`
+	cur := `{"runtime_id":"rt-new","session_id":"s1","status":"running","pod_status":"ready","url":"http://127.0.0.1:1/rt-new"}`
+	for _, body := range []string{`{"runtimes":[` + old + "," + cur + `]}`, `{"runtimes":[` + cur + "," + old + `]}`} {
+		for range 2 { // decoded, then recognised unchanged
+			b.mu.Lock()
+			bad, fatal := b.applyListLocked([]byte(body), time.Now())
+			e := b.known["s1"]
+			e.settle(time.Now(), time.Minute)
+			st, rid := e.rec.Status, e.rec.RuntimeID
+			b.mu.Unlock()
+			if bad != nil || fatal != nil || st != string(backend.StatusRunning) || rid != "rt-new" {
+				t.Fatalf("%s: %s %s (%v %v)", body, st, rid, bad, fatal)
+			}
+		}
+	}
+}
