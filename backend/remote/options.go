@@ -142,6 +142,28 @@ func (o *Options) setDefaults() {
 		t.MaxIdleConnsPerHost = max(o.FallbackConcurrency, 8)
 		o.HTTPClient = &http.Client{Transport: t}
 	}
+	c := *o.HTTPClient
+	c.CheckRedirect = sameOriginRedirects(c.CheckRedirect)
+	o.HTTPClient = &c
+}
+
+// sameOriginRedirects refuses redirects to another host or from https to
+// http: Go forwards custom headers on redirect, and X-API-Key or
+// X-Session-API-Key must not follow a redirect anywhere else.
+func sameOriginRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if !strings.EqualFold(req.URL.Host, first.Host) || (first.Scheme == "https" && req.URL.Scheme != "https") {
+			return fmt.Errorf("not following a redirect from %s to %s: the API key would go along", first.Redacted(), req.URL.Redacted())
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
 }
 
 // validate checks what New cannot default.

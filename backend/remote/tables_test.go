@@ -3,6 +3,7 @@ package remote
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -201,5 +202,30 @@ func TestSandboxIDs(t *testing.T) {
 		if !errors.Is(checkID(bad), backend.ErrInvalidID) {
 			t.Errorf("checkID(%q) accepted", bad)
 		}
+	}
+}
+
+func TestKeyNeverFollowsARedirectElsewhere(t *testing.T) {
+	leaked := make(chan string, 1)
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked <- r.Header.Get("X-API-Key")
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Same IP, other port: another origin.
+		http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+r.URL.Path, http.StatusFound)
+	}))
+	defer api.Close()
+	b, err := New(Options{URL: api.URL, APIKey: backend.NewSecret("secret-api-key-1234"), Attempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.List(t.Context()); err == nil || !strings.Contains(err.Error(), "redirect") {
+		t.Fatalf("redirected list: %v", err)
+	}
+	select {
+	case k := <-leaked:
+		t.Fatalf("the API key followed the redirect: %q", k)
+	default:
 	}
 }
