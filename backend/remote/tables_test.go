@@ -229,3 +229,20 @@ func TestKeyNeverFollowsARedirectElsewhere(t *testing.T) {
 	default:
 	}
 }
+
+func TestExplainNamesTheRuntimeAndTheStakes(t *testing.T) {
+	b, err := New(Options{URL: "https://runtime.example", APIKey: backend.NewSecret("k")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb := backend.Sandbox{ID: "s1", Details: []backend.Field{{Name: "Runtime ID", Value: "rt-9"}}}
+	for _, a := range []backend.Action{backend.ActionStart, backend.ActionPause, backend.ActionResume, backend.ActionDelete} {
+		got := b.Explain(a, sb)
+		if !strings.Contains(got, "runtime.example") || (a != backend.ActionStart && !strings.Contains(got, "rt-9")) {
+			t.Errorf("%s: %q", a, got)
+		}
+	}
+	if !strings.Contains(b.Explain(backend.ActionDelete, sb), "cannot be undone") {
+		t.Error("delete does not say it is final")
+	}
+}
