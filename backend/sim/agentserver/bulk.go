@@ -72,14 +72,18 @@ func (c *conversation) setStatusLockedForce(status string) {
 	c.emitLocked(newStateUpdate("execution_status", status))
 }
 
-// seedStatusLocked brings a seeded conversation to the status asked for.
-func (c *conversation) seedStatusLocked(status string) error {
+// seedStatusLocked brings a seeded conversation to the status asked for
+// (already validated by Seed).
+func (c *conversation) seedStatusLocked(status string) {
 	switch status {
-	case "", StatusIdle:
-		return nil
 	case StatusRunning:
-		return c.startRunLocked()
+		_ = c.startRunLocked() // a new conversation cannot be running yet
 	case StatusPaused:
+		if c.status != StatusIdle && c.status != StatusRunning {
+			// Only idle or running conversations pause; a new message
+			// first brings a finished one back to idle.
+			c.addUserMessageLocked(userText("Continue with the next step"))
+		}
 		c.pauseLocked()
 	case StatusWaitingForConfirmation:
 		c.addUserMessageLocked(userText("Clean up the build directory"))
@@ -97,8 +101,5 @@ func (c *conversation) seedStatusLocked(status string) error {
 			}})
 		}
 		c.setStatusLocked(status)
-	default:
-		return fmt.Errorf("seed status %q: want idle, running, paused, waiting_for_confirmation, finished, error or stuck", status)
 	}
-	return nil
 }

@@ -1,6 +1,7 @@
 package agentserver
 
 import (
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -118,7 +119,8 @@ func (c *conversation) addUserMessageLocked(m message) *Event {
 	c.lastUserMsgID = e.ID
 	if c.title == nil && c.autotitle && c.srv.version.AtLeast(tagAutotitle) && m.Text != "" {
 		// Autotitle is silent: no event, clients must poll to see it.
-		t := truncateRunes(m.Text, 50)
+		// This is the SDK's fallback title (no title LLM here).
+		t := fallbackTitle(m.Text)
 		c.title = &t
 	}
 	return e
@@ -141,6 +143,16 @@ func (c *conversation) snapshotLocked() *Event {
 // at the end of every run and after pause or interrupt.
 func (c *conversation) publishSnapshotLocked() {
 	c.publishLocked(newStateUpdate("full_state", c.stateLocked()))
+}
+
+// fallbackTitle is generate_fallback_title: the stripped message, cut to
+// 47 characters plus "..." when longer than 50.
+func fallbackTitle(text string) string {
+	t := strings.TrimSpace(text)
+	if utf8.RuneCountInString(t) > 50 {
+		t = truncateRunes(t, 47) + "..."
+	}
+	return t
 }
 
 func truncateRunes(s string, n int) string {

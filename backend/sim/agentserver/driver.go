@@ -70,6 +70,11 @@ func (s *Server) Seed(spec SeedSpec) (string, error) {
 	if msg := checkTags(spec.Tags); msg != "" {
 		return "", fmt.Errorf("seed tags: %s", msg)
 	}
+	switch spec.Status {
+	case "", StatusIdle, StatusRunning, StatusPaused, StatusWaitingForConfirmation, StatusFinished, StatusError, StatusStuck:
+	default:
+		return "", fmt.Errorf("seed status %q: want idle, running, paused, waiting_for_confirmation, finished, error or stuck", spec.Status)
+	}
 	if spec.Turns < 0 || spec.Events < 0 {
 		return "", fmt.Errorf("seed turns and events must not be negative")
 	}
@@ -85,9 +90,7 @@ func (s *Server) Seed(spec SeedSpec) (string, error) {
 		c.completeTurnLocked(text)
 	}
 	c.generateLocked(spec.Events)
-	if err := c.seedStatusLocked(spec.Status); err != nil {
-		return c.id, err
-	}
+	c.seedStatusLocked(spec.Status)
 	return c.id, nil
 }
 

@@ -26,7 +26,7 @@ import (
 const testKey = "sk-test-0123456789"
 
 type env struct {
-	t   *testing.T
+	t   testing.TB
 	srv *agentserver.Server
 	ts  *httptest.Server
 	key string
@@ -34,7 +34,7 @@ type env struct {
 
 // start runs an emulator on a local port; the key defaults to testKey
 // unless opts.Keys is set (use []string{} for auth off).
-func start(t *testing.T, opts agentserver.Options) *env {
+func start(t testing.TB, opts agentserver.Options) *env {
 	t.Helper()
 	if opts.Keys == nil {
 		opts.Keys = []string{testKey}
@@ -189,7 +189,7 @@ func (ev event) str(k string) string {
 }
 
 // read reads one frame as an event, failing after timeout.
-func read(t *testing.T, conn *websocket.Conn, timeout time.Duration) event {
+func read(t testing.TB, conn *websocket.Conn, timeout time.Duration) event {
 	t.Helper()
 	ev, err := tryRead(conn, timeout)
 	if err != nil {
@@ -212,7 +212,7 @@ func tryRead(conn *websocket.Conn, timeout time.Duration) (event, error) {
 }
 
 // readUntil reads frames until pred holds for one, returning all read.
-func readUntil(t *testing.T, conn *websocket.Conn, pred func(event) bool) []event {
+func readUntil(t testing.TB, conn *websocket.Conn, pred func(event) bool) []event {
 	t.Helper()
 	var got []event
 	deadline := time.Now().Add(10 * time.Second)
@@ -267,7 +267,7 @@ func closeCode(err error) int {
 	return -1
 }
 
-func mustJSON(t *testing.T, data []byte, v any) {
+func mustJSON(t testing.TB, data []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(data, v); err != nil {
 		t.Fatalf("decode %s: %v", data, err)

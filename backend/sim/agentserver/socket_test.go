@@ -1,0 +1,279 @@
+package agentserver_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/ohdash/ohdash/backend/sim/agentserver"
+)
+
+func TestSocketAuthForms(t *testing.T) {
+	e := start(t, agentserver.Options{AuthTimeout: 200 * time.Millisecond})
+	id := e.seed(agentserver.SeedSpec{})
+
+	// 1. Query parameter and header: checked before accept.
+	conn, _, err := e.dial(id, url.Values{"session_api_key": {testKey}}, nil)
+	if err != nil {
+		t.Fatalf("query key: %v", err)
+	}
+	if first := read(t, conn, 5*time.Second); first.str("key") != "full_state" {
+		t.Errorf("query key: first frame %v", first)
+	}
+	if _, _, err := e.dial(id, nil, http.Header{"X-Session-Api-Key": {testKey}}); err != nil {
+		t.Errorf("header key: %v", err)
+	}
+	for name, try := range map[string]func() (*websocket.Conn, *http.Response, error){
+		"bad query":  func() (*websocket.Conn, *http.Response, error) { return e.dial(id, url.Values{"session_api_key": {"bad"}}, nil) },
+		"bad header": func() (*websocket.Conn, *http.Response, error) { return e.dial(id, nil, http.Header{"X-Session-Api-Key": {"bad"}}) },
+		// A good header does not rescue a bad query key: the query wins.
+		"bad query good header": func() (*websocket.Conn, *http.Response, error) {
+			return e.dial(id, url.Values{"session_api_key": {"bad"}}, http.Header{"X-Session-Api-Key": {testKey}})
+		},
+	} {
+		_, resp, err := try()
+		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: err %v status %v, want a 403 handshake", name, err, status(resp))
+		}
+	}
+
+	// 2. First-message auth: accepted, then a 10 s (here 200 ms) wait.
+	conn, _, err = e.dial(id, nil, nil)
+	if err != nil {
+		t.Fatalf("no key: handshake %v", err)
+	}
+	if err := conn.WriteJSON(map[string]string{"type": "auth", "session_api_key": testKey}); err != nil {
+		t.Fatal(err)
+	}
+	if first := read(t, conn, 5*time.Second); first.str("key") != "full_state" {
+		t.Errorf("first-message auth: first frame %v", first)
+	}
+	for name, frame := range map[string]any{
+		"wrong key":  map[string]string{"type": "auth", "session_api_key": "bad"},
+		"wrong type": map[string]string{"type": "hello", "session_api_key": testKey},
+		"not json":   "auth please",
+		"timeout":    nil,
+	} {
+		conn, _, err := e.dial(id, nil, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		switch f := frame.(type) {
+		case string:
+			_ = conn.WriteMessage(websocket.TextMessage, []byte(f))
+		case nil:
+		default:
+			_ = conn.WriteJSON(f)
+		}
+		if _, err := tryRead(conn, 5*time.Second); closeCode(err) != 4001 {
+			t.Errorf("%s: %v, want close 4001", name, err)
+		}
+	}
+}
+
+func TestSocketAuthOnLegacyServer(t *testing.T) {
+	e := start(t, agentserver.Options{Version: "1.1.0"})
+	id := e.seed(agentserver.SeedSpec{})
+	// Only the query string works; a header or no key is refused up front.
+	if _, resp, err := e.dial(id, nil, http.Header{"X-Session-Api-Key": {testKey}}); err == nil || status(resp) != http.StatusForbidden {
+		t.Errorf("header on 1.1: %v %v, want 403", err, status(resp))
+	}
+	if _, resp, err := e.dial(id, nil, nil); err == nil || status(resp) != http.StatusForbidden {
+		t.Errorf("no key on 1.1: %v %v, want 403", err, status(resp))
+	}
+	conn := e.dialKey(id, nil)
+	if first := read(t, conn, 5*time.Second); first.str("key") != "full_state" {
+		t.Errorf("1.1 first frame %v", first)
+	}
+}
+
+func TestSocketCloseCodes(t *testing.T) {
+	e := start(t, agentserver.Options{})
+	conn := e.dialKey(newID(), nil)
+	if _, err := tryRead(conn, 5*time.Second); closeCode(err) != 4004 {
+		t.Errorf("unknown conversation: %v, want 4004", err)
+	}
+	if _, resp, err := e.dial("not-a-uuid", url.Values{"session_api_key": {testKey}}, nil); err == nil || status(resp) != http.StatusForbidden {
+		t.Errorf("bad id: %v %v", err, status(resp))
+	}
+	if _, resp, err := e.dial(newID(), url.Values{"session_api_key": {testKey}, "resend_mode": {"some"}}, nil); err == nil || status(resp) != http.StatusForbidden {
+		t.Errorf("bad resend_mode: %v %v", err, status(resp))
+	}
+
+	id := e.seed(agentserver.SeedSpec{})
+	for i := range 50 {
+		c := e.dialKey(id, nil)
+		if first := read(t, c, 5*time.Second); first.str("key") != "full_state" {
+			t.Fatalf("subscriber %d: %v", i, first)
+		}
+	}
+	if n := e.srv.Subscribers(id); n != 50 {
+		t.Fatalf("%d subscribers", n)
+	}
+	extra := e.dialKey(id, nil)
+	if _, err := tryRead(extra, 5*time.Second); closeCode(err) != 1013 {
+		t.Errorf("51st subscriber: %v, want 1013", err)
+	}
+	// Before v1.22.1 there was no cap.
+	old := start(t, agentserver.Options{Version: "1.21.0"})
+	oid := old.seed(agentserver.SeedSpec{})
+	for range 51 {
+		c := old.dialKey(oid, nil)
+		if first := read(t, c, 5*time.Second); first.str("key") != "full_state" {
+			t.Fatalf("1.21 subscriber refused: %v", first)
+		}
+	}
+}
+
+func TestSocketSnapshotOfInactiveConversation(t *testing.T) {
+	for _, c := range []struct {
+		version string
+		want    string // "" = no snapshot at all
+	}{{"1.44.0", "execution_status"}, {"1.30.0", ""}} {
+		e := start(t, agentserver.Options{Version: c.version})
+		id := e.seed(agentserver.SeedSpec{Turns: 1, Inactive: true})
+		conn := e.dialKey(id, url.Values{"resend_all": {"true"}})
+		first := read(t, conn, 5*time.Second)
+		switch c.want {
+		case "":
+			if first.kind() != "SystemPromptEvent" {
+				t.Errorf("%s: first frame %v, want the replay to start at once", c.version, first.kind())
+			}
+		default:
+			if first.str("key") != c.want || first["value"] != "idle" {
+				t.Errorf("%s: first frame %v, want execution_status idle", c.version, first)
+			}
+		}
+	}
+}
+
+func TestSocketResendModes(t *testing.T) {
+	e := start(t, agentserver.Options{})
+	id := e.seed(agentserver.SeedSpec{Turns: 20})
+	all := e.allEvents(id, "")
+	replay := func(q url.Values) []event {
+		conn := e.dialKey(id, q)
+		read(t, conn, 5*time.Second) // snapshot
+		var got []event
+		for {
+			ev, err := tryRead(conn, 300*time.Millisecond)
+			if err != nil {
+				return got
+			}
+			got = append(got, ev)
+		}
+	}
+	if got := replay(nil); len(got) != 0 {
+		t.Errorf("no resend: %d events replayed", len(got))
+	}
+	for name, q := range map[string]url.Values{
+		"resend_mode=all": {"resend_mode": {"all"}},
+		"resend_all=true": {"resend_all": {"true"}},
+	} {
+		got := replay(q)
+		if len(got) != len(all) || got[0].id() != all[0].id() || got[len(got)-1].id() != all[len(all)-1].id() {
+			t.Errorf("%s: %d events, want %d in order", name, len(got), len(all))
+		}
+	}
+	// since is inclusive (>=) on the naive timestamp string.
+	from := all[100]
+	got := replay(url.Values{"resend_mode": {"since"}, "after_timestamp": {from.str("timestamp")}})
+	if len(got) != len(all)-100 || got[0].id() != from.id() {
+		t.Errorf("since: %d events from %s, want %d from %s", len(got), got[0].id(), len(all)-100, from.id())
+	}
+	// since without after_timestamp replays nothing.
+	if got := replay(url.Values{"resend_mode": {"since"}}); len(got) != 0 {
+		t.Errorf("since without timestamp: %d", len(got))
+	}
+}
+
+func TestSocketLegacyResend(t *testing.T) {
+	e := start(t, agentserver.Options{Version: "1.1.0"})
+	id := e.seed(agentserver.SeedSpec{Turns: 2})
+	n := len(e.allEvents(id, ""))
+	count := func(q url.Values) int {
+		conn := e.dialKey(id, q)
+		read(t, conn, 5*time.Second)
+		got := 0
+		for {
+			if _, err := tryRead(conn, 300*time.Millisecond); err != nil {
+				return got
+			}
+			got++
+		}
+	}
+	// resend_mode did not exist: it is ignored, so nothing is replayed.
+	if got := count(url.Values{"resend_mode": {"all"}}); got != 0 {
+		t.Errorf("1.1 resend_mode=all replayed %d", got)
+	}
+	if got := count(url.Values{"resend_all": {"true"}}); got != n {
+		t.Errorf("1.1 resend_all: %d, want %d", got, n)
+	}
+}
+
+func TestSocketClientFrames(t *testing.T) {
+	e := start(t, agentserver.Options{})
+	id := e.seed(agentserver.SeedSpec{})
+	conn := e.dialKey(id, nil)
+	read(t, conn, 5*time.Second)
+	// A bad frame gets a ServerErrorEvent, and the socket stays open.
+	_ = conn.WriteMessage(websocket.TextMessage, []byte("{nope"))
+	ev := read(t, conn, 5*time.Second)
+	if ev.kind() != "ServerErrorEvent" || ev.str("code") != "JSONDecodeError" || ev.str("source") != "environment" {
+		t.Errorf("bad JSON: %v", ev)
+	}
+	_ = conn.WriteJSON(map[string]any{"role": "robot"})
+	if ev := read(t, conn, 5*time.Second); ev.str("code") != "ValidationError" {
+		t.Errorf("bad message: %v", ev)
+	}
+	// A redundant auth frame is ignored; a user message runs.
+	_ = conn.WriteJSON(map[string]string{"type": "auth", "session_api_key": testKey})
+	_ = conn.WriteJSON(map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": "go"}}})
+	frames := readUntil(t, conn, isStatus("finished"))
+	for _, f := range frames {
+		if f.kind() == "ServerErrorEvent" {
+			t.Errorf("unexpected error frame %v", f)
+		}
+	}
+	if frames[0].kind() != "MessageEvent" {
+		t.Errorf("first frame after the message: %v", frames[0].kind())
+	}
+	// Before v1.16.0 a bad frame was only logged.
+	old := start(t, agentserver.Options{Version: "1.15.0"})
+	oid := old.seed(agentserver.SeedSpec{})
+	oconn := old.dialKey(oid, nil)
+	read(t, oconn, 5*time.Second)
+	_ = oconn.WriteMessage(websocket.TextMessage, []byte("{nope"))
+	if ev, err := tryRead(oconn, 300*time.Millisecond); err == nil {
+		t.Errorf("1.15 answered a bad frame with %v", ev)
+	}
+}
+
+func TestSocketLiveEventsDuringReplayMayRepeat(t *testing.T) {
+	e := start(t, agentserver.Options{})
+	id := e.seed(agentserver.SeedSpec{Events: 3000})
+	conn := e.dialKey(id, url.Values{"resend_mode": {"all"}})
+	read(t, conn, 5*time.Second)
+	// Append while the replay is in flight: each new event arrives live and
+	// may arrive again from the replay; nothing may be missing.
+	if _, err := e.srv.Generate(id, 500); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := e.srv.EventIDs(id)
+	seen := map[string]int{}
+	for len(seen) < len(want) {
+		ev, err := tryRead(conn, 5*time.Second)
+		if err != nil {
+			t.Fatalf("after %d distinct events: %v", len(seen), err)
+		}
+		seen[ev.id()]++
+	}
+	for _, w := range want {
+		if seen[w] == 0 {
+			t.Fatalf("event %s missing", w)
+		}
+	}
+}
