@@ -27,8 +27,12 @@ func TestSocketAuthForms(t *testing.T) {
 		t.Errorf("header key: %v", err)
 	}
 	for name, try := range map[string]func() (*websocket.Conn, *http.Response, error){
-		"bad query":  func() (*websocket.Conn, *http.Response, error) { return e.dial(id, url.Values{"session_api_key": {"bad"}}, nil) },
-		"bad header": func() (*websocket.Conn, *http.Response, error) { return e.dial(id, nil, http.Header{"X-Session-Api-Key": {"bad"}}) },
+		"bad query": func() (*websocket.Conn, *http.Response, error) {
+			return e.dial(id, url.Values{"session_api_key": {"bad"}}, nil)
+		},
+		"bad header": func() (*websocket.Conn, *http.Response, error) {
+			return e.dial(id, nil, http.Header{"X-Session-Api-Key": {"bad"}})
+		},
 		// A good header does not rescue a bad query key: the query wins.
 		"bad query good header": func() (*websocket.Conn, *http.Response, error) {
 			return e.dial(id, url.Values{"session_api_key": {"bad"}}, http.Header{"X-Session-Api-Key": {testKey}})
