@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ohdash/ohdash/backend"
 )
@@ -52,7 +51,7 @@ func (c *conversation) runLoop(ctx context.Context, r *runState) {
 	defer r.cancel()
 	for {
 		// Each step takes a pace, like an LLM call does.
-		if !c.srv.sleep(ctx) {
+		if !c.srv.pace.Sleep(ctx) {
 			c.finishRun(ctx, r)
 			return
 		}
@@ -112,22 +111,6 @@ func (c *conversation) finishRun(ctx context.Context, r *runState) {
 	}
 	c.publishSnapshotLocked()
 	c.srv.notify()
-}
-
-// sleep waits one pace step; false when ctx ended first.
-func (s *Server) sleep(ctx context.Context) bool {
-	d := time.Duration(s.pace.Load())
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // sendMessage appends a user message and, when run is set, starts a run;

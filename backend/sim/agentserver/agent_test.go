@@ -257,3 +257,18 @@ func count(ss []string, s string) int {
 	}
 	return n
 }
+
+func TestLegacyServerStreamsNoDeltas(t *testing.T) {
+	e := start(t, agentserver.Options{Version: "1.18.0"})
+	id := e.seed(agentserver.SeedSpec{})
+	conn := e.dialKey(id, nil)
+	read(t, conn, 5*time.Second)
+	if err := e.srv.SendMessage(id, "go", true); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range readUntil(t, conn, isStatus("finished")) {
+		if f.kind() == "StreamingDeltaEvent" {
+			t.Fatalf("StreamingDeltaEvent from a 1.18.0 server")
+		}
+	}
+}

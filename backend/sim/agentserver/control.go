@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/sim/faults"
+	"github.com/ohdash/ohdash/backend/sim/simctl"
 	"github.com/ohdash/ohdash/backend/sim/wire"
 )
 
@@ -35,10 +35,10 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 	h("POST /_sim/conversations/{id}/inactive", s.ctlInactive)
 	h("POST /_sim/conversations/{id}/drop_sockets", s.ctlDropSockets)
 	h("POST /_sim/drop_sockets", s.ctlDropSockets)
-	h("GET /_sim/faults", func(w http.ResponseWriter, _ *http.Request) { wire.WriteJSON(w, http.StatusOK, s.Faults()) })
-	h("PUT /_sim/faults", s.ctlSetFaults)
-	h("GET /_sim/pace", s.ctlPace)
-	h("PUT /_sim/pace", s.ctlPace)
+	mux.Handle("GET /_sim/faults", s.requireKey(simctl.FaultsHandler(s.faults)))
+	mux.Handle("PUT /_sim/faults", s.requireKey(simctl.FaultsHandler(s.faults)))
+	mux.Handle("GET /_sim/pace", s.requireKey(simctl.PaceHandler(&s.pace)))
+	mux.Handle("PUT /_sim/pace", s.requireKey(simctl.PaceHandler(&s.pace)))
 	h("GET /_sim/content", func(w http.ResponseWriter, _ *http.Request) { wire.WriteJSON(w, http.StatusOK, s.Content()) })
 	h("PUT /_sim/content", s.ctlSetContent)
 }
@@ -171,35 +171,6 @@ func (s *Server) ctlDropSockets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeSuccess(w, true)
-}
-
-func (s *Server) ctlSetFaults(w http.ResponseWriter, r *http.Request) {
-	var cfg faults.Config
-	if !readJSON(w, r, &cfg) {
-		return
-	}
-	if err := s.SetFaults(cfg); err != nil {
-		wire.WriteDetail(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	wire.WriteJSON(w, http.StatusOK, s.Faults())
-}
-
-func (s *Server) ctlPace(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPut {
-		var body struct {
-			Pace faults.Duration `json:"pace"`
-		}
-		if !readJSON(w, r, &body) {
-			return
-		}
-		if body.Pace < 0 {
-			wire.WriteDetail(w, http.StatusBadRequest, "pace must not be negative")
-			return
-		}
-		s.SetPace(time.Duration(body.Pace))
-	}
-	wire.WriteJSON(w, http.StatusOK, wire.Obj{{K: "pace", V: s.Pace().String()}})
 }
 
 func (s *Server) ctlSetContent(w http.ResponseWriter, r *http.Request) {

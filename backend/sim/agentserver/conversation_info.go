@@ -102,20 +102,24 @@ func (c *conversation) tagsValue() map[string]string {
 	return c.tags
 }
 
-// infoLocked is the ConversationInfo REST routes return (nulls kept).
-func (c *conversation) infoLocked() wire.Obj {
-	v := c.srv.version
-	o := wire.Obj{
-		{K: "id", V: c.id},
+// configLocked are the fields ConversationInfo and ConversationState share,
+// in their common order.
+func (c *conversation) configLocked() wire.Obj {
+	return wire.Obj{
 		{K: "workspace", V: c.workspaceObj()},
 		{K: "persistence_dir", V: c.persistenceDir()},
 		{K: "max_iterations", V: c.maxIterations},
 		{K: "stuck_detection", V: c.stuckDetection},
 		{K: "execution_status", V: c.status},
 		{K: "confirmation_policy", V: policyObj(c.policy)},
-		{K: "security_analyzer", V: nil},
-		{K: "activated_knowledge_skills", V: []any{}},
 	}
+}
+
+// infoLocked is the ConversationInfo REST routes return (nulls kept).
+func (c *conversation) infoLocked() wire.Obj {
+	v := c.srv.version
+	o := append(wire.Obj{{K: "id", V: c.id}}, c.configLocked()...)
+	o = append(o, wire.KV{K: "security_analyzer", V: nil}, wire.KV{K: "activated_knowledge_skills", V: []any{}})
 	if v.AtLeast(tagInvokedSkills) {
 		o = append(o, wire.KV{K: "invoked_skills", V: []any{}})
 	}
@@ -152,19 +156,12 @@ func (c *conversation) infoLocked() wire.Obj {
 // (encoded later with nulls dropped).
 func (c *conversation) stateLocked() wire.Obj {
 	v := c.srv.version
-	o := wire.Obj{
-		{K: "id", V: c.id},
-		{K: "agent", V: c.agent},
-		{K: "workspace", V: c.workspaceObj()},
-		{K: "persistence_dir", V: c.persistenceDir()},
-		{K: "max_iterations", V: c.maxIterations},
-		{K: "stuck_detection", V: c.stuckDetection},
-		{K: "execution_status", V: c.status},
-		{K: "confirmation_policy", V: policyObj(c.policy)},
-		{K: "activated_knowledge_skills", V: []any{}},
-		{K: "blocked_actions", V: wire.Obj{}},
-		{K: "blocked_messages", V: wire.Obj{}},
-	}
+	o := append(wire.Obj{{K: "id", V: c.id}, {K: "agent", V: c.agent}}, c.configLocked()...)
+	o = append(o,
+		wire.KV{K: "activated_knowledge_skills", V: []any{}},
+		wire.KV{K: "blocked_actions", V: wire.Obj{}},
+		wire.KV{K: "blocked_messages", V: wire.Obj{}},
+	)
 	if v.AtLeast(tagLastUserMsgID) {
 		o = append(o, wire.KV{K: "last_user_message_id", V: optional(c.lastUserMsgID)})
 	}

@@ -237,35 +237,34 @@ func (s *Server) Info(id string) (json.RawMessage, error) {
 // WaitStatus blocks until the conversation has status (and no run is
 // winding down), or ctx ends.
 func (s *Server) WaitStatus(ctx context.Context, id, status string) error {
-	c, err := s.conv(id)
-	if err != nil {
-		return err
-	}
-	return s.waitFor(ctx, func() (bool, error) {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return c.status == status && (status == StatusRunning || c.run == nil), nil
+	return s.waitConv(ctx, id, func(c *conversation) bool {
+		return c.status == status && (status == StatusRunning || c.run == nil)
 	})
 }
 
 // WaitEventCount blocks until the log holds at least n events.
 func (s *Server) WaitEventCount(ctx context.Context, id string, n int) error {
+	return s.waitConv(ctx, id, func(c *conversation) bool { return len(c.log.events) >= n })
+}
+
+// waitConv waits until cond, checked under the conversation's lock, holds.
+func (s *Server) waitConv(ctx context.Context, id string, cond func(*conversation) bool) error {
 	c, err := s.conv(id)
 	if err != nil {
 		return err
 	}
-	return s.waitFor(ctx, func() (bool, error) {
+	return s.waitFor(ctx, func() bool {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		return len(c.log.events) >= n, nil
+		return cond(c)
 	})
 }
 
 // SetPace changes the pause between the scripted agent's steps.
-func (s *Server) SetPace(d time.Duration) { s.pace.Store(int64(max(d, 0))) }
+func (s *Server) SetPace(d time.Duration) { s.pace.Set(d) }
 
 // Pace returns the pause between the scripted agent's steps.
-func (s *Server) Pace() time.Duration { return time.Duration(s.pace.Load()) }
+func (s *Server) Pace() time.Duration { return s.pace.Get() }
 
 // SetFaults replaces the fault knobs.
 func (s *Server) SetFaults(cfg faults.Config) error { return s.faults.Set(cfg) }

@@ -1,9 +1,7 @@
 package agentserver
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/ohdash/ohdash/backend/sim/wire"
@@ -279,15 +277,7 @@ func writeSuccess(w http.ResponseWriter, ok bool) {
 
 // readJSON decodes a JSON body, writing FastAPI's 422 when it is not JSON.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
-	if err == nil {
-		err = json.Unmarshal(body, v)
-	}
-	if err != nil {
-		wire.WriteValidation(w, wire.ValidationError("json_invalid", []any{"body"}, "JSON decode error: "+err.Error(), string(body)))
-		return false
-	}
-	return true
+	return wire.ReadJSON(w, r, v, maxBodyBytes)
 }
 
 // checkTags applies ConversationTags rules: lowercase alphanumeric keys,

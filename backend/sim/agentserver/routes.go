@@ -5,12 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ohdash/ohdash/backend/sim/simctl"
 	"github.com/ohdash/ohdash/backend/sim/wire"
 )
-
-// ControlPrefix is where the simulator's own routes live. It is not an
-// OpenHands path, so no client can mistake it for the real API.
-const ControlPrefix = "/_sim/"
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
@@ -54,16 +51,7 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { notFoundOrMethod(mux, w, r) })
 
-	// Control routes stay reliable whatever faults are injected, so a test
-	// can always switch them off again.
-	faulty := s.faults.Middleware(mux)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, ControlPrefix) {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		faulty.ServeHTTP(w, r)
-	})
+	return simctl.Faulty(s.faults, mux)
 }
 
 // notFoundOrMethod answers like Starlette: 405 when the path exists with

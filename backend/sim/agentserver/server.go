@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend/sim/faults"
+	"github.com/ohdash/ohdash/backend/sim/simctl"
 	"github.com/ohdash/ohdash/backend/sim/wire"
 )
 
@@ -41,7 +42,7 @@ type Server struct {
 	cancel context.CancelFunc
 	runs   sync.WaitGroup
 
-	pace       atomic.Int64 // time.Duration
+	pace       simctl.Pace
 	lastActive atomic.Int64 // unix nanos of the last event, for idle_time
 
 	mu            sync.Mutex
@@ -77,7 +78,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.started = s.clock.Next()
 	s.lastActive.Store(s.started.UnixNano())
-	s.pace.Store(int64(opts.Pace))
+	s.pace.Set(opts.Pace)
 	s.handler = s.routes()
 	return s, nil
 }
@@ -130,13 +131,12 @@ func (s *Server) changes() <-chan struct{} {
 	return s.changed
 }
 
-// waitFor polls cond after every change until it holds or ctx ends.
-func (s *Server) waitFor(ctx context.Context, cond func() (bool, error)) error {
+// waitFor re-checks cond after every change until it holds or ctx ends.
+func (s *Server) waitFor(ctx context.Context, cond func() bool) error {
 	for {
 		ch := s.changes()
-		ok, err := cond()
-		if err != nil || ok {
-			return err
+		if cond() {
+			return nil
 		}
 		select {
 		case <-ctx.Done():

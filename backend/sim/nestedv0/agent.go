@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/ohdash/ohdash/backend/sim/wire"
 )
@@ -120,7 +119,7 @@ func (s *Server) work() {
 			func() { s.appendLocked(stateChanged(AgentAwaitingUserInput)) },
 		}
 		for _, step := range steps {
-			if !s.sleep() {
+			if !s.pace.Sleep(s.ctx) {
 				s.mu.Lock()
 				s.running = false
 				s.mu.Unlock()
@@ -135,21 +134,6 @@ func (s *Server) work() {
 			s.mu.Unlock()
 			s.notify()
 		}
-	}
-}
-
-func (s *Server) sleep() bool {
-	d := time.Duration(s.pace.Load())
-	if d <= 0 {
-		return s.ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-s.ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }
 

@@ -6,11 +6,9 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend/sim/faults"
+	"github.com/ohdash/ohdash/backend/sim/simctl"
 	"github.com/ohdash/ohdash/backend/sim/wire"
 )
-
-// ControlPrefix is where the simulator's own routes live.
-const ControlPrefix = "/_sim/"
 
 // controlRoutes, key-protected like the API:
 //
@@ -59,41 +57,17 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	h("GET /_sim/faults", func(w http.ResponseWriter, _ *http.Request) { wire.WriteJSON(w, http.StatusOK, s.faults.Config()) })
-	h("PUT /_sim/faults", func(w http.ResponseWriter, r *http.Request) {
-		var cfg faults.Config
-		if !readBody(w, r, &cfg) {
-			return
-		}
-		if err := s.faults.Set(cfg); err != nil {
-			wire.WriteDetail(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		wire.WriteJSON(w, http.StatusOK, s.faults.Config())
-	})
-	pace := func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut {
-			var body struct{ Pace faults.Duration }
-			if !readBody(w, r, &body) {
-				return
-			}
-			if body.Pace < 0 {
-				wire.WriteDetail(w, http.StatusBadRequest, "pace must not be negative")
-				return
-			}
-			s.SetPace(time.Duration(body.Pace))
-		}
-		wire.WriteJSON(w, http.StatusOK, wire.Obj{{K: "pace", V: s.Pace().String()}})
+	for _, m := range []string{"GET", "PUT"} {
+		mux.Handle(m+" /_sim/faults", s.requireKey(simctl.FaultsHandler(s.faults)))
+		mux.Handle(m+" /_sim/pace", s.requireKey(simctl.PaceHandler(&s.pace)))
 	}
-	h("GET /_sim/pace", pace)
-	h("PUT /_sim/pace", pace)
 }
 
 // SetPace changes the pause between the scripted agent's steps.
-func (s *Server) SetPace(d time.Duration) { s.pace.Store(int64(max(d, 0))) }
+func (s *Server) SetPace(d time.Duration) { s.pace.Set(d) }
 
 // Pace returns the pause between the scripted agent's steps.
-func (s *Server) Pace() time.Duration { return time.Duration(s.pace.Load()) }
+func (s *Server) Pace() time.Duration { return s.pace.Get() }
 
 // SetFaults replaces the fault knobs.
 func (s *Server) SetFaults(cfg faults.Config) error { return s.faults.Set(cfg) }

@@ -1,13 +1,11 @@
 package nestedv0
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/ohdash/ohdash/backend/sim/simctl"
 	"github.com/ohdash/ohdash/backend/sim/wire"
 )
 
@@ -32,14 +30,7 @@ func (s *Server) routes() http.Handler {
 	api("POST /api/conversations/{id}/stop", s.stopConversation)
 	s.controlRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { wire.WriteStatusDetail(w, http.StatusNotFound) })
-	faulty := s.faults.Middleware(mux)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, ControlPrefix) {
-			mux.ServeHTTP(w, r)
-			return
-		}
-		faulty.ServeHTTP(w, r)
-	})
+	return simctl.Faulty(s.faults, mux)
 }
 
 // requireKey compares X-Session-API-Key with SESSION_API_KEY, as
@@ -197,13 +188,5 @@ func intParam(w http.ResponseWriter, raw, name string, def int) (int, bool) {
 }
 
 func readBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
-	if err == nil {
-		err = json.Unmarshal(body, v)
-	}
-	if err != nil {
-		wire.WriteValidation(w, wire.ValidationError("json_invalid", []any{"body"}, "JSON decode error", string(body)))
-		return false
-	}
-	return true
+	return wire.ReadJSON(w, r, v, maxBodyBytes)
 }

@@ -14,10 +14,10 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ohdash/ohdash/backend/sim/faults"
+	"github.com/ohdash/ohdash/backend/sim/simctl"
 	"github.com/ohdash/ohdash/backend/sim/wire"
 )
 
@@ -61,7 +61,7 @@ type Server struct {
 	faults  *faults.Injector
 	started time.Time
 	handler http.Handler
-	pace    atomic.Int64
+	pace    simctl.Pace
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -125,7 +125,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.started = s.clock.Next()
 	s.createdAt, s.updatedAt = s.started, s.started
-	s.pace.Store(int64(opts.Pace))
+	s.pace.Set(opts.Pace)
 	s.appendLocked(stateChanged(AgentLoading))
 	s.handler = s.routes()
 	s.after(opts.StartDelay, func() {

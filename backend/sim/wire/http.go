@@ -1,6 +1,8 @@
 package wire
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 )
@@ -51,4 +53,18 @@ func ValidationError(typ string, loc []any, msg string, input any) Obj {
 // WriteValidation writes a 422 with the given items.
 func WriteValidation(w http.ResponseWriter, items ...Obj) {
 	WriteJSON(w, http.StatusUnprocessableEntity, Obj{{"detail", items}})
+}
+
+// ReadJSON decodes a JSON request body of at most maxBytes into v, writing
+// FastAPI's 422 when it is not valid JSON for v.
+func ReadJSON(w http.ResponseWriter, r *http.Request, v any, maxBytes int64) bool {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes))
+	if err == nil {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil {
+		WriteValidation(w, ValidationError("json_invalid", []any{"body"}, "JSON decode error: "+err.Error(), string(body)))
+		return false
+	}
+	return true
 }
