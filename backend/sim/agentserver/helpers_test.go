@@ -211,6 +211,20 @@ func tryRead(conn *websocket.Conn, timeout time.Duration) (event, error) {
 	return ev, nil
 }
 
+// tryReadID reads one frame and decodes only its id (cheap for 10k frames).
+func tryReadID(conn *websocket.Conn, timeout time.Duration) (string, error) {
+	_ = conn.SetReadDeadline(time.Now().Add(timeout))
+	_, data, err := conn.ReadMessage()
+	if err != nil {
+		return "", err
+	}
+	var ev struct {
+		ID string `json:"id"`
+	}
+	err = json.Unmarshal(data, &ev)
+	return ev.ID, err
+}
+
 // readUntil reads frames until pred holds for one, returning all read.
 func readUntil(t testing.TB, conn *websocket.Conn, pred func(event) bool) []event {
 	t.Helper()

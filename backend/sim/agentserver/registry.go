@@ -80,7 +80,9 @@ func (s *Server) create(spec newConv) (c *conversation, created bool) {
 	return c, true
 }
 
-// remove deletes a conversation: its run stops and its sockets close.
+// remove deletes a conversation: its run stops. Its websockets stay open
+// but receive nothing more (the real PubSub's subscriber close is a
+// no-op); a frame sent on one gets a ServerErrorEvent.
 func (s *Server) remove(id string) bool {
 	s.mu.Lock()
 	c := s.conversations[id]
@@ -101,7 +103,7 @@ func (s *Server) remove(id string) bool {
 	if c.run != nil {
 		c.run.cancel()
 	}
-	c.hub.closeAll(closeNormal)
+	c.hub = hub{}
 	c.mu.Unlock()
 	s.notify()
 	return true

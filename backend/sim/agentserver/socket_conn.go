@@ -12,7 +12,6 @@ import (
 
 // Websocket close codes the agent-server uses.
 const (
-	closeNormal         = 1000
 	closeServiceRestart = 1012 // uvicorn on shutdown
 	closeTryAgainLater  = 1013 // subscriber cap
 	closeAuthFailed     = 4001
@@ -115,8 +114,6 @@ func closeReason(code int) string {
 	switch code {
 	case closeServiceRestart:
 		return "Server shutting down"
-	case closeNormal:
-		return "Conversation deleted"
 	}
 	return ""
 }

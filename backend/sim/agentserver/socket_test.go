@@ -269,15 +269,28 @@ func TestSocketLiveEventsDuringReplayMayRepeat(t *testing.T) {
 	want, _ := e.srv.EventIDs(id)
 	seen := map[string]int{}
 	for len(seen) < len(want) {
-		ev, err := tryRead(conn, 5*time.Second)
+		id, err := tryReadID(conn, 5*time.Second)
 		if err != nil {
 			t.Fatalf("after %d distinct events: %v", len(seen), err)
 		}
-		seen[ev.id()]++
+		seen[id]++
 	}
 	for _, w := range want {
 		if seen[w] == 0 {
 			t.Fatalf("event %s missing", w)
 		}
+	}
+}
+
+func TestSocketOutlivesDeletedConversation(t *testing.T) {
+	e := start(t, agentserver.Options{})
+	id := e.seed(agentserver.SeedSpec{})
+	conn := e.dialKey(id, nil)
+	read(t, conn, 5*time.Second)
+	e.expect(http.MethodDelete, "/api/conversations/"+id, nil, http.StatusOK)
+	// The socket stays open but the event service is gone.
+	_ = conn.WriteJSON(map[string]any{"role": "user", "content": "still there?"})
+	if ev := read(t, conn, 5*time.Second); ev.kind() != "ServerErrorEvent" || ev.str("code") != "ValueError" {
+		t.Errorf("frame to a deleted conversation: %v", ev)
 	}
 }
