@@ -142,7 +142,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	e.num(&c.faults.MalformedEvery, "malformed-every", "AGENTSIM_MALFORMED_EVERY", 0, "fault: send a malformed frame before every Nth frame")
 	e.boolean(&c.content.Hostile, "hostile", "AGENTSIM_HOSTILE", "agent output carries escape sequences and invalid UTF-8")
 	e.num(&c.content.OversizedBytes, "oversized-bytes", "AGENTSIM_OVERSIZED_BYTES", 0, "pad every observation to this many bytes")
-	e.boolean(&c.accessLog, "access-log", "AGENTSIM_ACCESS_LOG", "log every request to stderr")
+	e.boolean(&c.accessLog, "access-log", "AGENTSIM_ACCESS_LOG", "log every request and websocket warnings to stderr")
 	e.str(&c.conversationID, "conversation-id", "OPENHANDS_SESSION_ID", "", "V0: the hosted conversation id")
 	e.str(&c.title, "title", "AGENTSIM_TITLE", "", "V0: the conversation title")
 	e.dur(&c.startDelay, "start-delay", "AGENTSIM_START_DELAY", 0, "V0: time spent STARTING")

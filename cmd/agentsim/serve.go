@@ -21,7 +21,7 @@ type emulator interface {
 	Close()
 }
 
-func newEmulator(cfg config) (emulator, error) {
+func newEmulator(cfg config, log *slog.Logger) (emulator, error) {
 	if cfg.mode == "v0" {
 		key := ""
 		if len(cfg.keys) > 0 {
@@ -52,6 +52,7 @@ func newEmulator(cfg config) (emulator, error) {
 		Model:        cfg.model,
 		Faults:       cfg.faults,
 		Content:      cfg.content,
+		Logger:       log,
 	})
 	if err != nil {
 		return nil, err
@@ -72,14 +73,18 @@ func newEmulator(cfg config) (emulator, error) {
 // run serves until ctx ends (SIGTERM), then closes the websockets and
 // drains requests for up to two seconds.
 func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
-	emu, err := newEmulator(cfg)
+	log := slog.New(slog.DiscardHandler)
+	if cfg.accessLog {
+		log = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	emu, err := newEmulator(cfg, log)
 	if err != nil {
 		return err
 	}
 	defer emu.Close()
 	var h http.Handler = emu
 	if cfg.accessLog {
-		h = accessLog(slog.New(slog.NewTextHandler(stderr, nil)), h)
+		h = accessLog(log, h)
 	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

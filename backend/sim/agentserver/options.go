@@ -42,7 +42,9 @@ type Options struct {
 	Content Content
 	// Now is the wall clock (default time.Now).
 	Now func() time.Time
-	// Logger receives one line per notable request; nil discards.
+	// Logger receives the warnings the real server logs for websockets
+	// (failed auth, unknown conversation, subscriber cap); nil discards.
+	// Keys are never logged.
 	Logger *slog.Logger
 }
 

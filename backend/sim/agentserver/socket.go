@@ -74,17 +74,22 @@ func (s *Server) eventsSocket(w http.ResponseWriter, r *http.Request) {
 		rejectHandshake(w)
 		return
 	}
+	log := s.opts.Logger.With("conversation", id)
 	firstMessageAuth := false
 	if s.keys.Enabled() {
 		switch {
 		case p.key != nil && !s.keys.Allows(*p.key):
+			log.Warn("WebSocket authentication failed: invalid API key")
 			rejectHandshake(w) // close 4001 before accept = HTTP 403
 			return
 		case p.key == nil && s.version.AtLeast(tagFirstMsgAuth):
 			firstMessageAuth = true
 		case p.key == nil:
+			log.Warn("WebSocket authentication failed: no session_api_key")
 			rejectHandshake(w)
 			return
+		default:
+			log.Debug("session_api_key passed via query param or header is deprecated")
 		}
 	}
 	conn, err := upgrader.Upgrade(w, r, nil)
@@ -100,16 +105,19 @@ func (s *Server) eventsSocket(w http.ResponseWriter, r *http.Request) {
 	defer s.untrackSocket(k)
 	defer k.kill()
 	if firstMessageAuth && !s.firstMessageAuth(k) {
+		log.Warn("WebSocket first-message auth failed")
 		k.closeWith(closeAuthFailed, "Authentication failed")
 		return
 	}
 	c := s.lookup(id)
 	if c == nil {
+		log.Warn("Conversation not found")
 		k.closeWith(closeNotFound, "Conversation not found")
 		return
 	}
 	sub, snapshot, ok := c.subscribe()
 	if !ok {
+		log.Warn("Subscriber limit reached for conversation")
 		k.closeWith(closeTryAgainLater, "Too many connections for this conversation")
 		return
 	}

@@ -1,8 +1,12 @@
 package agentserver_test
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -293,4 +297,39 @@ func TestSocketOutlivesDeletedConversation(t *testing.T) {
 	if ev := read(t, conn, 5*time.Second); ev.kind() != "ServerErrorEvent" || ev.str("code") != "ValueError" {
 		t.Errorf("frame to a deleted conversation: %v", ev)
 	}
+}
+
+func TestSocketWarningsAreLoggedWithoutKeys(t *testing.T) {
+	var buf syncBuffer
+	e := start(t, agentserver.Options{Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	_, _, _ = e.dial(newID(), url.Values{"session_api_key": {"wrong-key-value"}}, nil)
+	conn := e.dialKey(newID(), nil)
+	_, _ = tryRead(conn, 5*time.Second)
+	out := buf.String()
+	for _, want := range []string{"authentication failed", "Conversation not found"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q: %s", want, out)
+		}
+	}
+	if strings.Contains(out, "wrong-key-value") || strings.Contains(out, testKey) {
+		t.Errorf("a key reached the log: %s", out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
