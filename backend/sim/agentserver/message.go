@@ -20,6 +20,7 @@ type message struct {
 // validationError is a 422 detail list (Pydantic ValidationError).
 type validationError []wire.Obj
 
+// Error summarises the first problem, like str(ValidationError) starts.
 func (v validationError) Error() string {
 	if len(v) == 0 {
 		return "validation error"
