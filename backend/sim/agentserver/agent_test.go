@@ -177,7 +177,7 @@ func TestConfirmationAcceptAndReject(t *testing.T) {
 }
 
 func TestPauseAndResume(t *testing.T) {
-	e := start(t, agentserver.Options{Pace: 50 * time.Millisecond})
+	e := start(t, agentserver.Options{Pace: 100 * time.Millisecond})
 	id := e.seed(agentserver.SeedSpec{})
 	if err := e.srv.SendMessage(id, "long task", true); err != nil {
 		t.Fatal(err)
@@ -209,7 +209,8 @@ func TestPauseAndResume(t *testing.T) {
 }
 
 func TestInterrupt(t *testing.T) {
-	e := start(t, agentserver.Options{Pace: 200 * time.Millisecond})
+	// The interrupt must land in the pace after the action: make it long.
+	e := start(t, agentserver.Options{Pace: 500 * time.Millisecond})
 	id := e.seed(agentserver.SeedSpec{})
 	if err := e.srv.SendMessage(id, "long task", true); err != nil {
 		t.Fatal(err)

@@ -41,17 +41,10 @@ func TestGenerateTenThousandEvents(t *testing.T) {
 func TestEventsWhileSocketIsCut(t *testing.T) {
 	e := start(t, agentserver.Options{})
 	id := e.seed(agentserver.SeedSpec{Turns: 1})
+	held := e.allEvents(id, "")
 	conn := e.dialKey(id, url.Values{"resend_mode": {"all"}})
-	var last event
-	for {
-		ev, err := tryRead(conn, 300*time.Millisecond)
-		if err != nil {
-			break
-		}
-		if ev.str("key") != "full_state" {
-			last = ev
-		}
-	}
+	frames := readN(t, conn, 1+len(held)) // snapshot + history
+	last := frames[len(frames)-1]
 	if err := e.srv.DropSockets(id); err != nil {
 		t.Fatal(err)
 	}

@@ -225,6 +225,32 @@ func tryReadID(conn *websocket.Conn, timeout time.Duration) (string, error) {
 	return ev.ID, err
 }
 
+// readN reads exactly n frames, then requires silence for a moment: a
+// frame count that does not depend on timing.
+func readN(t testing.TB, conn *websocket.Conn, n int) []event {
+	t.Helper()
+	out := make([]event, 0, n)
+	for len(out) < n {
+		ev, err := tryRead(conn, 10*time.Second)
+		if err != nil {
+			t.Fatalf("frame %d of %d: %v", len(out)+1, n, err)
+		}
+		out = append(out, ev)
+	}
+	if ev, err := tryRead(conn, 200*time.Millisecond); err == nil {
+		t.Fatalf("frame beyond the %d expected: %v", n, ev)
+	}
+	return out
+}
+
+// quiet requires that no frame arrives for a moment.
+func quiet(t testing.TB, conn *websocket.Conn) {
+	t.Helper()
+	if ev, err := tryRead(conn, 300*time.Millisecond); err == nil {
+		t.Fatalf("unexpected frame %v", ev)
+	}
+}
+
 // readUntil reads frames until pred holds for one, returning all read.
 func readUntil(t testing.TB, conn *websocket.Conn, pred func(event) bool) []event {
 	t.Helper()

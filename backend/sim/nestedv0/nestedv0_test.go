@@ -85,6 +85,14 @@ type page struct {
 
 func TestV0ConversationAndAuth(t *testing.T) {
 	id := "0123456789abcdef0123456789abcdef"
+	// A runtime that stays STARTING for the whole test, then one that
+	// becomes RUNNING after a short delay.
+	starting := startV0(t, nestedv0.Options{ConversationID: id, Key: key, StartDelay: time.Hour})
+	var info map[string]any
+	starting.want(http.MethodGet, "/api/conversations/"+id, nil, http.StatusOK, &info)
+	if info["status"] != "STARTING" || info["runtime_status"] != "STATUS$STARTING_RUNTIME" {
+		t.Errorf("starting info: %v", info)
+	}
 	e := startV0(t, nestedv0.Options{ConversationID: id, Key: key, StartDelay: 20 * time.Millisecond})
 	if status, _ := e.call(http.MethodGet, "/api/conversations/"+id, nil, ""); status != http.StatusUnauthorized {
 		t.Errorf("no key: %d", status)
@@ -95,14 +103,10 @@ func TestV0ConversationAndAuth(t *testing.T) {
 	if status, body := e.call(http.MethodGet, "/health", nil, ""); status != http.StatusOK || string(body) != `"OK"` {
 		t.Errorf("/health: %d %s", status, body)
 	}
-	var info map[string]any
-	e.want(http.MethodGet, "/api/conversations/"+id, nil, http.StatusOK, &info)
-	if info["status"] != "STARTING" || info["conversation_version"] != "V0" || info["title"] != "Conversation 01234" {
-		t.Errorf("starting info: %v", info)
-	}
 	e.waitStatus(nestedv0.StatusRunning)
 	e.want(http.MethodGet, "/api/conversations/"+id, nil, http.StatusOK, &info)
-	if info["runtime_status"] != "STATUS$READY" || info["conversation_id"] != id {
+	if info["runtime_status"] != "STATUS$READY" || info["conversation_id"] != id ||
+		info["conversation_version"] != "V0" || info["title"] != "Conversation 01234" {
 		t.Errorf("running info: %v", info)
 	}
 	for _, k := range []string{"last_updated_at", "created_at", "url", "num_connections"} {
