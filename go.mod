@@ -7,6 +7,7 @@ require (
 	charm.land/bubbletea/v2 v2.0.10
 	charm.land/lipgloss/v2 v2.0.6
 	github.com/charmbracelet/x/ansi v0.11.8
+	github.com/gorilla/websocket v1.5.3
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/sys v0.47.0
 )
