@@ -1,0 +1,126 @@
+package textview
+
+// SearchStatus describes the active search for a status line ("3/17").
+type SearchStatus struct {
+	// Query is the text searched for; empty when no search is active.
+	Query string
+	// Current is the 1-based position of the current match, 0 when there
+	// is none (no match yet, or its line was evicted).
+	Current int
+	// Total is the number of matches in the lines held.
+	Total int
+}
+
+// Search starts a case-insensitive substring search over the text with
+// escapes stripped and moves to the first match at or after the top of the
+// view, wrapping around. An empty query clears the search.
+//
+// Counting every match is one synchronous pass over the ring, kept cheap by
+// vectorised scanning and stored plain text (BenchmarkSearch: under 10 ms
+// for 100k lines of ~150 bytes on a 2-core VM, about 1 ms at the default
+// 10k-line cap). After that, matches in new lines are counted as they arrive
+// and next/previous skip lines by their stored counts, touching no text.
+func (m Model) Search(query string) Model {
+	if query == "" {
+		return m.ClearSearch()
+	}
+	m.st.setQuery(query)
+	t := m.top(m.layout().textW)
+	if abs, idx, ok := m.st.next(t.abs, -1); ok {
+		m = m.jumpTo(abs, idx)
+	}
+	return m
+}
+
+// NextMatch moves to the match after the current one, wrapping around.
+func (m Model) NextMatch() Model {
+	s := m.st.s
+	if !s.active {
+		return m
+	}
+	from, idx := s.cur, s.curIdx
+	if s.cur < 0 || m.st.evicted(s.cur) {
+		from, idx = m.top(m.layout().textW).abs, -1
+	}
+	if abs, i, ok := m.st.next(from, idx); ok {
+		m = m.jumpTo(abs, i)
+	}
+	return m
+}
+
+// PrevMatch moves to the match before the current one, wrapping around.
+func (m Model) PrevMatch() Model {
+	s := m.st.s
+	if !s.active {
+		return m
+	}
+	from, idx := s.cur, s.curIdx
+	if s.cur < 0 || m.st.evicted(s.cur) {
+		from, idx = m.top(m.layout().textW).abs, 0
+	}
+	if abs, i, ok := m.st.prev(from, idx); ok {
+		m = m.jumpTo(abs, i)
+	}
+	return m
+}
+
+// ClearSearch ends the search and removes the highlights.
+func (m Model) ClearSearch() Model {
+	if m.st.s.active {
+		m.st.clearQuery()
+	}
+	return m
+}
+
+// SearchStatus reports the active search.
+func (m Model) SearchStatus() SearchStatus {
+	s := m.st.s
+	if !s.active {
+		return SearchStatus{}
+	}
+	return SearchStatus{Query: s.query, Current: s.ordinal, Total: s.total}
+}
+
+// jumpTo makes a match current and scrolls to it, leaving follow mode so
+// that arriving lines do not carry it away. A match already on screen does
+// not move the view; otherwise its row lands a third of the way down, with
+// context above it. When not wrapping, the view also scrolls sideways to it.
+func (m Model) jumpTo(abs, idx int) Model {
+	m.st.setCurrent(abs, idx)
+	lay := m.layout()
+	e := m.st.r.at(abs)
+	text := e.line.Text
+	offs := m.st.s.m.offsets(nil, e.plain)
+	off := 0
+	if idx < len(offs) {
+		off = offs[idx]
+	}
+	row, col := locate(text, lay.textW, m.wrap, off)
+	if !m.wrap && (col < m.xOff || col >= m.xOff+lay.textW-1) {
+		m.xOff = max(0, col-lay.textW/4)
+	}
+	target := pos{abs, row}
+	t := m.top(lay.textW)
+	m.follow = false
+	bottom := m.down(t, max(0, m.height-1), lay.textW)
+	if !target.before(t) && !bottom.before(target) {
+		m.anchor = t
+		return m
+	}
+	m.anchor = m.up(target, m.height/3, lay.textW)
+	return m
+}
+
+// spans returns the highlight spans of line abs (nil when it has no match).
+func (m Model) spans(abs int, e *entry, offs *[]int) []span {
+	s := &m.st.s
+	if !s.active || e.matches == 0 {
+		return nil
+	}
+	*offs = s.m.offsets((*offs)[:0], e.plain)
+	out := make([]span, len(*offs))
+	for i, o := range *offs {
+		out[i] = span{start: o, end: o + len(s.m.needle), current: abs == s.cur && i == s.curIdx}
+	}
+	return out
+}
