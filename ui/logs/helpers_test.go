@@ -21,7 +21,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// fakeStreamer is a LogStreamer whose streams the test drives by hand.
+// fakeStreamer is a LogStreamer whose streams the test drives by hand. Each
+// stream's channel holds one batch, like the real log buffer, which hands
+// over at most one batch per flush and never queues a backlog.
 type fakeStreamer struct {
 	mu      sync.Mutex
 	err     error
@@ -41,7 +43,7 @@ func (f *fakeStreamer) Logs(ctx context.Context, id string, opts backend.LogOpti
 	if f.err != nil {
 		return nil, f.err
 	}
-	s := &fakeStream{id: id, opts: opts, ctx: ctx, ch: make(chan logbuf.Batch, 16)}
+	s := &fakeStream{id: id, opts: opts, ctx: ctx, ch: make(chan logbuf.Batch, 1)}
 	f.streams = append(f.streams, s)
 	return s.ch, nil
 }

@@ -3,6 +3,8 @@ package logs
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ohdash/ohdash/ui/textview"
 )
 
 // Update handles stream messages (always) and keys (only when focused).
@@ -31,50 +33,50 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// viewAction is what a key does to the text view.
+type viewAction struct {
+	binding key.Binding
+	apply   func(textview.Model) textview.Model
+}
+
+// viewActions pairs the bindings with their effect on the view.
+func (k KeyMap) viewActions() []viewAction {
+	return []viewAction{
+		{k.Follow, func(v textview.Model) textview.Model { return v.SetFollow(!v.Following()) }},
+		{k.Up, func(v textview.Model) textview.Model { return v.ScrollUp(1) }},
+		{k.Down, func(v textview.Model) textview.Model { return v.ScrollDown(1) }},
+		{k.PageUp, textview.Model.PageUp},
+		{k.PageDown, textview.Model.PageDown},
+		{k.HalfPageUp, textview.Model.HalfPageUp},
+		{k.HalfPageDown, textview.Model.HalfPageDown},
+		{k.Top, textview.Model.GotoTop},
+		{k.Bottom, textview.Model.GotoBottom},
+		{k.Left, textview.Model.ScrollLeft},
+		{k.Right, textview.Model.ScrollRight},
+		{k.Wrap, func(v textview.Model) textview.Model { return v.SetWrap(!v.Wrapping()) }},
+		{k.Timestamps, func(v textview.Model) textview.Model { return v.SetTimestamps(!v.Timestamps()) }},
+		{k.SearchNext, textview.Model.NextMatch},
+		{k.SearchPrev, textview.Model.PrevMatch},
+		{k.SearchClear, textview.Model.ClearSearch},
+	}
+}
+
 func (m Model) handleKey(msg tea.KeyPressMsg) Model {
-	k, v := m.keys, m.view
-	switch {
-	case key.Matches(msg, k.Follow):
-		v = v.SetFollow(!v.Following())
-	case key.Matches(msg, k.Up):
-		v = v.ScrollUp(1)
-	case key.Matches(msg, k.Down):
-		v = v.ScrollDown(1)
-	case key.Matches(msg, k.PageUp):
-		v = v.PageUp()
-	case key.Matches(msg, k.PageDown):
-		v = v.PageDown()
-	case key.Matches(msg, k.HalfPageUp):
-		v = v.HalfPageUp()
-	case key.Matches(msg, k.HalfPageDown):
-		v = v.HalfPageDown()
-	case key.Matches(msg, k.Top):
-		v = v.GotoTop()
-	case key.Matches(msg, k.Bottom):
-		v = v.GotoBottom()
-	case key.Matches(msg, k.Left):
-		v = v.ScrollLeft()
-	case key.Matches(msg, k.Right):
-		v = v.ScrollRight()
-	case key.Matches(msg, k.Wrap):
-		v = v.SetWrap(!v.Wrapping())
-	case key.Matches(msg, k.Timestamps):
-		v = v.SetTimestamps(!v.Timestamps())
-	case key.Matches(msg, k.SearchNext):
-		v = v.NextMatch()
-	case key.Matches(msg, k.SearchPrev):
-		v = v.PrevMatch()
-	case key.Matches(msg, k.SearchClear):
-		v = v.ClearSearch()
-	case key.Matches(msg, k.Search):
+	if key.Matches(msg, m.keys.Search) {
 		m.capturing = true
 		m.input.Reset()
 		// The textinput's Focus Cmd only drives cursor blinking, which
 		// newInput turns off.
 		_ = m.input.Focus()
+		return m
 	}
-	m.view = v
-	m.syncKeys()
+	for _, a := range m.keys.viewActions() {
+		if key.Matches(msg, a.binding) {
+			m.view = a.apply(m.view)
+			m.syncKeys()
+			break
+		}
+	}
 	return m
 }
 

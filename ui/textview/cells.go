@@ -18,8 +18,8 @@ const (
 	// tokEsc is any other escape sequence: dropped, and not part of the
 	// plain (searchable) text.
 	tokEsc
-	// tokCtl is a C0 control or DEL: dropped from output, but part of the
-	// plain text so offsets agree with plainText.
+	// tokCtl is a C0 control, DEL or an invalid UTF-8 byte: dropped from
+	// output, but part of the plain text so offsets agree with plainText.
 	tokCtl
 )
 
@@ -43,7 +43,19 @@ func nextToken(s string, i int) (kind tokKind, end, width int) {
 	case b < utf8.RuneSelf && (i+1 == len(s) || s[i+1] < utf8.RuneSelf):
 		return tokText, i + 1, 1
 	}
+	if r, size := utf8.DecodeRuneInString(s[i:]); r == utf8.RuneError && size <= 1 {
+		// Invalid UTF-8 (the sanitiser replaces it; this is defence):
+		// dropped like a control, so no terminal guesses its width.
+		return tokCtl, i + 1, 0
+	}
 	cluster, w := ansi.FirstGraphemeCluster(s[i:], ansi.GraphemeWidth)
+	if !utf8.ValidString(cluster) {
+		// The segmenter can glue an invalid byte onto a cluster; emitted,
+		// it would swallow the next escape in the terminal's decoder.
+		// Keep the valid prefix; the invalid byte is dropped next time.
+		cluster = validPrefix(cluster)
+		_, w = ansi.FirstGraphemeCluster(cluster, ansi.GraphemeWidth)
+	}
 	if cluster == "" {
 		return tokCtl, i + 1, 0
 	}
@@ -133,4 +145,16 @@ func onlyZeros(p string) bool {
 		}
 	}
 	return true
+}
+
+// validPrefix returns the longest prefix of s that is valid UTF-8.
+func validPrefix(s string) string {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return s[:i]
+		}
+		i += size
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package textview
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ohdash/ohdash/backend/logbuf"
 )
@@ -111,6 +112,11 @@ type rowWriter struct {
 	hl     hlKind
 	w      int
 	pens   *pens
+	// joins is set when the last grapheme written is not ASCII: it might
+	// cluster with whatever follows the row (a Prepend character takes the
+	// padding space with it), so the row then ends with an escape, which
+	// breaks clusters in the terminal's decoder.
+	joins bool
 }
 
 func (w *rowWriter) beginLine() { w.active = w.active[:0] }
@@ -119,11 +125,12 @@ func (w *rowWriter) startRow() {
 	w.sb.Reset()
 	w.w = 0
 	w.hl = hlNone
+	w.joins = false
 	w.sb.Write(w.active)
 }
 
 func (w *rowWriter) endRow() cellRow {
-	if len(w.active) > 0 || w.hl != hlNone {
+	if len(w.active) > 0 || w.hl != hlNone || w.joins {
 		w.sb.WriteString(sgrReset)
 	}
 	return cellRow{s: w.sb.String(), w: w.w}
@@ -161,6 +168,7 @@ func (w *rowWriter) text(s string, cw int, kind hlKind) {
 	}
 	w.sb.WriteString(s)
 	w.w += cw
+	w.joins = s[len(s)-1] >= utf8.RuneSelf
 }
 
 // wrapped appends rows [first, first+n) of text wrapped at textW cells.

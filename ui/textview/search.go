@@ -33,23 +33,14 @@ func (m Model) Search(query string) Model {
 }
 
 // NextMatch moves to the match after the current one, wrapping around.
-func (m Model) NextMatch() Model {
-	s := m.st.s
-	if !s.active {
-		return m
-	}
-	from, idx := s.cur, s.curIdx
-	if s.cur < 0 || m.st.evicted(s.cur) {
-		from, idx = m.top(m.layout().textW).abs, -1
-	}
-	if abs, i, ok := m.st.next(from, idx); ok {
-		m = m.jumpTo(abs, i)
-	}
-	return m
-}
+func (m Model) NextMatch() Model { return m.stepMatch(true) }
 
 // PrevMatch moves to the match before the current one, wrapping around.
-func (m Model) PrevMatch() Model {
+func (m Model) PrevMatch() Model { return m.stepMatch(false) }
+
+// stepMatch moves to the next or previous match. Without a current match
+// (none yet, or its line was evicted) it starts from the top of the view.
+func (m Model) stepMatch(forward bool) Model {
 	s := m.st.s
 	if !s.active {
 		return m
@@ -57,8 +48,15 @@ func (m Model) PrevMatch() Model {
 	from, idx := s.cur, s.curIdx
 	if s.cur < 0 || m.st.evicted(s.cur) {
 		from, idx = m.top(m.layout().textW).abs, 0
+		if forward {
+			idx = -1 // the top line's own matches come first
+		}
 	}
-	if abs, i, ok := m.st.prev(from, idx); ok {
+	step := m.st.prev
+	if forward {
+		step = m.st.next
+	}
+	if abs, i, ok := step(from, idx); ok {
 		m = m.jumpTo(abs, i)
 	}
 	return m
