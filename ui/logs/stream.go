@@ -2,6 +2,7 @@ package logs
 
 import (
 	"context"
+	"fmt"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -30,9 +31,18 @@ type closedMsg struct{ gen uint64 }
 // Open starts streaming a sandbox's logs into the pane: it cancels the
 // previous stream, clears the view and returns the Cmd that calls the
 // backend. ctx bounds the stream's lifetime (normally the program's
-// context); the pane holds the cancel func of a child of it.
+// context); the pane holds the cancel func of a child of it. A nil src (a
+// backend without the LogStreamer capability) shows ErrUnsupported.
 func (m Model) Open(ctx context.Context, src backend.LogStreamer, sandboxID, title string) (Model, tea.Cmd) {
 	m = m.Close()
+	if src == nil {
+		m.sandboxID, m.title = sandboxID, title
+		m.view = m.view.Reset()
+		m.phase, m.dropped = phaseFailed, 0
+		m.openErr = fmt.Errorf("logs of %s: %w", sandboxID, backend.ErrUnsupported)
+		m.syncKeys()
+		return m, nil
+	}
 	sctx, cancel := context.WithCancel(ctx)
 	m.cancel = cancel
 	m.sandboxID, m.title = sandboxID, title

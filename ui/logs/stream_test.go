@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/logbuf"
 )
 
@@ -102,6 +103,17 @@ func TestOpenErrorIsShownNotFatal(t *testing.T) {
 	out := screen(t, m)
 	mustContain(t, out, "ghost", "error", "Cannot stream logs: logs of sb-x: no such sandbox")
 	if !errors.Is(m.openErr, errNoSuchSandbox) {
+		t.Fatalf("openErr = %v", m.openErr)
+	}
+}
+
+func TestOpenWithoutStreamer(t *testing.T) {
+	m, cmd := newPane(60, 4).Open(context.Background(), nil, "sb-r", "remote")
+	if cmd != nil {
+		t.Fatal("nothing to run without a streamer")
+	}
+	mustContain(t, screen(t, m), "remote", "error", "Cannot stream logs: logs of sb-r: not supported")
+	if !errors.Is(m.openErr, backend.ErrUnsupported) {
 		t.Fatalf("openErr = %v", m.openErr)
 	}
 }
