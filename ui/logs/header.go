@@ -61,6 +61,8 @@ func (m Model) headerView() string {
 	if st := m.view.SearchStatus(); st.Query != "" {
 		txt, st2 := "/"+sanitizeHeader(st.Query)+" ", s.accent
 		switch {
+		case st.Counting:
+			txt += formatInt(st.Total) + "+" // still counting
 		case st.Total == 0:
 			txt, st2 = txt+"no match", s.warn
 		case st.Current == 0:

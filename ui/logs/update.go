@@ -16,6 +16,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.handleBatch(msg)
 	case closedMsg:
 		return m.handleClosed(msg)
+	case searchStepMsg:
+		return m.continueSearch()
 	case tea.KeyPressMsg:
 		if !m.focused {
 			return m, nil
@@ -89,6 +91,11 @@ func (m Model) updateInput(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.capturing = false
 		m.input.Blur()
 		m.view = m.view.Search(m.input.Value()) // "" clears
+		m.syncKeys()
+		if m.view.SearchPending() {
+			return m, searchStep
+		}
+		return m, nil
 	case key.Matches(msg, m.keys.SearchCancel):
 		m.capturing = false
 		m.input.Blur()
@@ -99,5 +106,25 @@ func (m Model) updateInput(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, cmd
 	}
 	m.syncKeys()
+	return m, nil
+}
+
+// searchStepMsg asks the pane to continue a search that is still counting.
+type searchStepMsg struct{}
+
+// searchStep is the Cmd that schedules the next step. Each step scans a
+// bounded amount of text, so keys and batches are handled between steps
+// and a search over a full ring never freezes the pane.
+func searchStep() tea.Msg { return searchStepMsg{} }
+
+func (m Model) continueSearch() (Model, tea.Cmd) {
+	if !m.view.SearchPending() {
+		return m, nil // finished, cleared or replaced meanwhile
+	}
+	m.view = m.view.SearchStep()
+	m.syncKeys()
+	if m.view.SearchPending() {
+		return m, searchStep
+	}
 	return m, nil
 }

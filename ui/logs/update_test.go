@@ -269,3 +269,35 @@ func TestFormatUint(t *testing.T) {
 		}
 	}
 }
+
+// A search over more text than one step continues through Cmds; the header
+// shows the count growing ("n+") until it is complete.
+func TestSearchContinuesThroughCmds(t *testing.T) {
+	m := streamed(t, 80, 5, 30_000, WithMaxLines(30_000))
+	m = typeText(keys(m, "/"), "line 2")
+	m, cmd := m.Update(press("enter"))
+	if cmd == nil || !m.view.SearchPending() {
+		t.Fatal("a search over 30,000 lines must continue in a Cmd")
+	}
+	mustContain(t, header(t, m), "+")
+	steps := 0
+	for cmd != nil {
+		msg := cmd()
+		if _, ok := msg.(searchStepMsg); !ok {
+			t.Fatalf("step Cmd returned %T", msg)
+		}
+		m, cmd = m.Update(msg)
+		steps++
+	}
+	// "line 2", "line 20".."line 29", "line 200".., "line 2000".., "line 20000"..
+	want := 1 + 10 + 100 + 1000 + 10000
+	st := m.view.SearchStatus()
+	if st.Counting || st.Total != want || st.Current == 0 {
+		t.Fatalf("after %d steps: %+v, want %d matches", steps, st, want)
+	}
+	mustContain(t, header(t, m), "/11,111")
+	// A stray step after the end does nothing.
+	if _, cmd := m.Update(searchStepMsg{}); cmd != nil {
+		t.Fatal("a finished search must not schedule more steps")
+	}
+}

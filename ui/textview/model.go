@@ -76,9 +76,10 @@ type Model struct {
 	timestamps    bool
 	xOff          int // first visible cell when not wrapping
 
-	loc    *time.Location
-	styles Styles
-	pens   *pens
+	loc       *time.Location
+	styles    Styles
+	pens      *pens
+	stepBytes int // text scanned per search step
 }
 
 // Option configures a Model in New.
@@ -105,12 +106,13 @@ func WithStyles(s Styles) Option { return func(m *Model) { m.styles = s } }
 // New returns an empty view in follow mode with wrapping on.
 func New(th theme.Theme, opts ...Option) Model {
 	m := Model{
-		maxLines: DefaultMaxLines,
-		maxBytes: DefaultMaxBytes,
-		follow:   true,
-		wrap:     true,
-		loc:      time.Local,
-		styles:   DefaultStyles(th),
+		maxLines:  DefaultMaxLines,
+		maxBytes:  DefaultMaxBytes,
+		follow:    true,
+		wrap:      true,
+		loc:       time.Local,
+		styles:    DefaultStyles(th),
+		stepBytes: searchStepBytes,
 	}
 	for _, o := range opts {
 		o(&m)

@@ -117,8 +117,16 @@ func (m Model) up(p pos, n, textW int) pos {
 	return p
 }
 
+// moved records that the user moved the view, so a search still counting
+// must not move it again when it meets its first match.
+func (m Model) moved() Model {
+	m.st.s.wantJump = false
+	return m
+}
+
 // ScrollUp moves the view n rows up and leaves follow mode.
 func (m Model) ScrollUp(n int) Model {
+	m = m.moved()
 	textW := m.layout().textW
 	m.anchor = m.up(m.top(textW), max(0, n), textW)
 	m.follow = false
@@ -131,6 +139,7 @@ func (m Model) ScrollDown(n int) Model {
 	if m.follow {
 		return m
 	}
+	m = m.moved()
 	textW := m.layout().textW
 	p := m.down(m.top(textW), max(0, n), textW)
 	if bt := m.bottomTop(textW); bt.before(p) {
@@ -154,12 +163,14 @@ func (m Model) HalfPageDown() Model { return m.ScrollDown(max(1, m.height/2)) }
 
 // GotoTop shows the oldest line held and leaves follow mode. O(1).
 func (m Model) GotoTop() Model {
+	m = m.moved()
 	m.anchor, m.follow = pos{abs: m.st.r.first}, false
 	return m
 }
 
 // GotoBottom shows the newest line and enters follow mode. O(1).
 func (m Model) GotoBottom() Model {
+	m = m.moved()
 	m.follow = true
 	return m
 }
@@ -169,6 +180,7 @@ func (m Model) SetFollow(on bool) Model {
 	if on == m.follow {
 		return m
 	}
+	m = m.moved()
 	if !on {
 		m.anchor = m.top(m.layout().textW)
 	}

@@ -7,27 +7,47 @@ type SearchStatus struct {
 	// Current is the 1-based position of the current match, 0 when there
 	// is none (no match yet, or its line was evicted).
 	Current int
-	// Total is the number of matches in the lines held.
+	// Total is the number of matches in the lines held (so far, while
+	// Counting).
 	Total int
+	// Counting is set while the search is still counting the lines held;
+	// see Model.SearchStep.
+	Counting bool
 }
+
+// searchStepBytes bounds the text one search step scans: about a
+// millisecond, so no Update is ever held up for long.
+const searchStepBytes = 1 << 20
 
 // Search starts a case-insensitive substring search over the text with
 // escapes stripped and moves to the first match at or after the top of the
 // view, wrapping around. An empty query clears the search.
 //
-// Counting every match is one synchronous pass over the ring, kept cheap by
-// vectorised scanning and stored plain text (BenchmarkSearch: under 10 ms
-// for 100k lines of ~150 bytes on a 2-core VM, about 1 ms at the default
-// 10k-line cap). After that, matches in new lines are counted as they arrive
-// and next/previous skip lines by their stored counts, touching no text.
+// Search scans at most about a megabyte of text. If the lines held are more
+// than that, SearchPending reports true and the caller should call
+// SearchStep (from a Cmd, once per Update) until it reports false: the
+// match count grows as the pass goes, and the view moves to the first match
+// as soon as the pass meets it. Matches in newly appended lines are counted
+// as they arrive; next/previous skip counted lines by their stored counts,
+// touching no text.
 func (m Model) Search(query string) Model {
 	if query == "" {
 		return m.ClearSearch()
 	}
-	m.st.setQuery(query)
-	t := m.top(m.layout().textW)
-	if abs, idx, ok := m.st.next(t.abs, -1); ok {
-		m = m.jumpTo(abs, idx)
+	m.st.setQuery(query, m.top(m.layout().textW).abs)
+	return m.SearchStep()
+}
+
+// SearchPending reports whether the search is still counting.
+func (m Model) SearchPending() bool { return m.st.s.active && m.st.s.pending }
+
+// SearchStep continues a pending search by one bounded step.
+func (m Model) SearchStep() Model {
+	if !m.SearchPending() {
+		return m
+	}
+	if abs, ok := m.st.step(m.stepBytes); ok {
+		m = m.jumpTo(abs, 0)
 	}
 	return m
 }
@@ -45,6 +65,7 @@ func (m Model) stepMatch(forward bool) Model {
 	if !s.active {
 		return m
 	}
+	m.st.s.wantJump = false // the user is navigating: the pass must not move the view
 	from, idx := s.cur, s.curIdx
 	if s.cur < 0 || m.st.evicted(s.cur) {
 		from, idx = m.top(m.layout().textW).abs, 0
@@ -76,7 +97,7 @@ func (m Model) SearchStatus() SearchStatus {
 	if !s.active {
 		return SearchStatus{}
 	}
-	return SearchStatus{Query: s.query, Current: s.ordinal, Total: s.total}
+	return SearchStatus{Query: s.query, Current: s.ordinal, Total: s.total, Counting: s.pending}
 }
 
 // jumpTo makes a match current and scrolls to it, leaving follow mode so
@@ -112,7 +133,7 @@ func (m Model) jumpTo(abs, idx int) Model {
 // spans returns the highlight spans of line abs (nil when it has no match).
 func (m Model) spans(abs int, e *entry, offs *[]int) []span {
 	s := &m.st.s
-	if !s.active || e.matches == 0 {
+	if !s.active || e.matches == 0 { // uncounted lines are searched here
 		return nil
 	}
 	*offs = s.m.offsets((*offs)[:0], e.plain)

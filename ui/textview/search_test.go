@@ -182,3 +182,113 @@ func TestIndexFoldASCII(t *testing.T) {
 		}
 	}
 }
+
+// bruteCount counts matches the slow, obvious way.
+func bruteCount(m Model, q string) int {
+	n := 0
+	q = strings.ToLower(q)
+	for abs := m.st.r.first; abs <= m.st.r.last(); abs++ {
+		n += strings.Count(strings.ToLower(stripANSI(m.st.r.at(abs).line.Text)), q)
+	}
+	return n
+}
+
+// finish steps a pending search to the end and returns how many steps it took.
+func finish(t *testing.T, m Model) (Model, int) {
+	t.Helper()
+	steps := 0
+	for m.SearchPending() {
+		m = m.SearchStep()
+		if steps++; steps > 100_000 {
+			t.Fatal("search never finishes")
+		}
+	}
+	return m, steps
+}
+
+// A search over more text than one step counts in bounded steps, jumps as
+// soon as it meets the first match from the top of the view, and ends with
+// the same count and ordinal as a one-shot search.
+func TestSearchIsIncremental(t *testing.T) {
+	m := newView(30, 5).Append(numbered(0, 3000)...)
+	m.stepBytes = 1000 // ~14 short lines per step
+	m = m.GotoTop().ScrollDown(1500)
+	top := m.top(m.layout().textW).abs
+	if top != 1500 {
+		t.Fatalf("top = %d", top)
+	}
+	m = m.Search("LINE 26") // matches: 26, 260-269, 2600-2699
+	if !m.SearchPending() || !m.SearchStatus().Counting {
+		t.Fatal("a big search must be pending after the first step")
+	}
+	m, steps := finish(t, m)
+	if steps < 10 {
+		t.Fatalf("finished in %d steps: not incremental", steps)
+	}
+	st := m.SearchStatus()
+	if st.Total != 111 || st.Counting {
+		t.Fatalf("status %+v, want 111 matches, done", st)
+	}
+	// First match at or after line 1500 is "line 2600": ordinal 12.
+	if m.st.s.cur != 2600 || st.Current != 12 {
+		t.Fatalf("current line %d ordinal %d, want 2600 and 12", m.st.s.cur, st.Current)
+	}
+	one := newView(30, 5).Append(numbered(0, 3000)...).GotoTop().ScrollDown(1500).Search("LINE 26")
+	if one.SearchPending() || one.SearchStatus() != st {
+		t.Fatalf("one-shot search %+v differs from incremental %+v", one.SearchStatus(), st)
+	}
+}
+
+// Matches only before the top of the view are found by the second leg.
+func TestSearchIncrementalWrapsAround(t *testing.T) {
+	m := newView(30, 5).Append(numbered(0, 2000)...)
+	m.stepBytes = 1000
+	m, _ = finish(t, m.Search("line 7\x00")) // no match at all: a full pass
+	if st := m.SearchStatus(); st.Total != 0 || st.Counting {
+		t.Fatalf("status %+v", st)
+	}
+	m, _ = finish(t, m.Search("line 3"))
+	if m.st.s.cur != 3 || m.SearchStatus().Current != 1 {
+		t.Fatalf("current %d ordinal %d, want line 3 and 1", m.st.s.cur, m.SearchStatus().Current)
+	}
+}
+
+// Lines appended and evicted while the pass runs, and next/previous used
+// before it ends, leave exact counts.
+func TestSearchIncrementalWithStreaming(t *testing.T) {
+	m := newView(30, 5, WithMaxLines(1000)).Append(numbered(0, 1000)...)
+	m.stepBytes = 700
+	m = m.Search("line 10") // 10, 100-109, 1000-1099, and among the new lines
+	for i := 0; m.SearchPending(); i++ {
+		m = m.Append(numbered(1000+i*7, 7)...).SearchStep()
+		if i%3 == 0 {
+			m = m.NextMatch()
+		}
+		if i%5 == 0 {
+			m = m.PrevMatch()
+		}
+		if st := m.SearchStatus(); st.Counting && st.Current != 0 {
+			t.Fatalf("an ordinal is shown before the count is known: %+v", st)
+		}
+	}
+	if got, want := m.SearchStatus().Total, bruteCount(m, "line 10"); got != want || got == 0 {
+		t.Fatalf("total %d, brute force %d", got, want)
+	}
+	m = m.NextMatch()
+	if st := m.SearchStatus(); st.Current == 0 || st.Current > st.Total {
+		t.Fatalf("ordinal after the pass: %+v", st)
+	}
+}
+
+// Scrolling while a search counts keeps the view where the user put it.
+func TestSearchPendingJumpYieldsToUser(t *testing.T) {
+	m := newView(30, 3).Append(numbered(0, 3000)...)
+	m.stepBytes = 500
+	m = m.GotoTop().Search("line 2999")
+	m = m.GotoTop()
+	m, _ = finish(t, m)
+	wantRows(t, frame(t, m), "line 0", "line 1", "line 2")
+	if st := m.SearchStatus(); st.Total != 1 || st.Current != 0 {
+		t.Fatalf("status %+v", st)
+	}
+}

@@ -9,17 +9,34 @@ type store struct {
 	s search
 }
 
-// search is the active query and where its current match is.
+// uncounted marks a line whose matches the counting pass has not reached.
+const uncounted = -1
+
+// search is the active query, the counting pass and the current match.
+//
+// A new search counts the lines held in a pass made of bounded steps, so
+// that no single call scans the whole ring: first from the top of the view
+// to the newest line, then from the oldest line up to the top. The first
+// match this order meets is the one a new search jumps to. Lines appended
+// meanwhile are counted as they arrive; next/previous count the lines they
+// cross if the pass has not got there yet.
 type search struct {
 	active bool
 	query  string
 	m      matcher
-	total  int // matches in the lines held
+	total  int // matches in the counted lines held
 	cur    int // absolute line of the current match; -1 when none
 	curIdx int // index of the current match within its line
 	// ordinal is the 1-based position of the current match among all
-	// matches held (0 when none). Kept up to date as lines are evicted.
+	// matches held; 0 when there is none or while the pass is running.
 	ordinal int
+
+	pending   bool // the counting pass is not finished
+	passNext  int  // next line the pass counts
+	passEnd   int  // last line of the current leg
+	passTop   int  // where the pass started; the second leg stops before it
+	secondLeg bool
+	wantJump  bool // move to the first match the pass finds
 }
 
 func newStore(maxLines, maxBytes int) *store {
@@ -36,14 +53,15 @@ func (st *store) append(l logbuf.Line) {
 	e := newEntry(l)
 	for st.r.full(e.size()) {
 		abs := st.r.first
-		e := st.r.popFront()
+		old := st.r.popFront()
 		if st.s.active {
-			st.s.total -= int(e.matches)
+			n := int(max(old.matches, 0))
+			st.s.total -= n
 			switch {
 			case abs == st.s.cur:
 				st.s.cur, st.s.ordinal = -1, 0
-			case abs < st.s.cur:
-				st.s.ordinal -= int(e.matches)
+			case abs < st.s.cur && st.s.ordinal > 0:
+				st.s.ordinal -= n
 			}
 		}
 	}
@@ -54,16 +72,16 @@ func (st *store) append(l logbuf.Line) {
 	st.r.pushBack(e)
 }
 
-// setQuery counts the matches of query in every held line. This is the only
-// full pass a search makes; next/previous then skip lines by their counts.
-func (st *store) setQuery(query string) {
-	st.s = search{active: true, query: query, m: newMatcher(query), cur: -1}
+// setQuery starts a search whose counting pass begins at line top.
+func (st *store) setQuery(query string, top int) {
 	r := st.r
+	st.s = search{
+		active: true, query: query, m: newMatcher(query), cur: -1,
+		pending: true, passNext: top, passEnd: r.last(), passTop: top, wantJump: true,
+	}
 	st.s.m.chooseAnchor(st.sample(64 << 10))
 	for abs := r.first; abs <= r.last(); abs++ {
-		e := r.at(abs)
-		e.matches = int32(st.s.m.count(e.plain))
-		st.s.total += int(e.matches)
+		r.at(abs).matches = uncounted
 	}
 }
 
@@ -74,24 +92,63 @@ func (st *store) clearQuery() {
 	}
 }
 
+// lineMatches returns the matches in line abs, counting it if needed.
+func (st *store) lineMatches(abs int) int {
+	e := st.r.at(abs)
+	if e.matches == uncounted {
+		e.matches = int32(st.s.m.count(e.plain))
+		st.s.total += int(e.matches)
+	}
+	return int(e.matches)
+}
+
+// step advances the counting pass by about budget bytes of text. It
+// returns the line to jump to when the pass meets its first match on behalf
+// of a new search.
+func (st *store) step(budget int) (jump int, ok bool) {
+	s, r := &st.s, st.r
+	for s.pending && budget > 0 {
+		s.passNext = max(s.passNext, r.first)
+		if s.passNext > s.passEnd {
+			if s.secondLeg {
+				s.pending = false
+				if s.cur >= 0 {
+					st.setCurrent(s.cur, s.curIdx) // the ordinal is known now
+				}
+				break
+			}
+			s.secondLeg, s.passNext, s.passEnd = true, r.first, s.passTop-1
+			continue
+		}
+		abs := s.passNext
+		s.passNext++
+		budget -= len(r.at(abs).plain) + 64 // a line costs something even when short
+		if st.lineMatches(abs) > 0 && s.wantJump {
+			s.wantJump = false
+			jump, ok = abs, true
+		}
+	}
+	return jump, ok
+}
+
 // next returns the first match after match idx of line abs (idx -1: from
 // the start of that line), wrapping around to the oldest line.
 func (st *store) next(abs, idx int) (int, int, bool) {
 	r := st.r
-	if st.s.total == 0 {
+	if r.n == 0 || (!st.s.pending && st.s.total == 0) {
 		return 0, 0, false
 	}
 	abs = min(max(abs, r.first), r.last())
-	if int(r.at(abs).matches) > idx+1 {
+	if st.lineMatches(abs) > idx+1 {
 		return abs, idx + 1, true
 	}
 	for a := abs + 1; a <= r.last(); a++ {
-		if r.at(a).matches > 0 {
+		if st.lineMatches(a) > 0 {
 			return a, 0, true
 		}
 	}
 	for a := r.first; a <= abs; a++ {
-		if r.at(a).matches > 0 {
+		if st.lineMatches(a) > 0 {
 			return a, 0, true
 		}
 	}
@@ -102,34 +159,39 @@ func (st *store) next(abs, idx int) (int, int, bool) {
 // to the newest line.
 func (st *store) prev(abs, idx int) (int, int, bool) {
 	r := st.r
-	if st.s.total == 0 {
+	if r.n == 0 || (!st.s.pending && st.s.total == 0) {
 		return 0, 0, false
 	}
 	abs = min(max(abs, r.first), r.last())
-	if n := int(r.at(abs).matches); idx > 0 && n > 0 {
+	if n := st.lineMatches(abs); idx > 0 && n > 0 {
 		return abs, min(idx, n) - 1, true
 	}
 	for a := abs - 1; a >= r.first; a-- {
-		if n := r.at(a).matches; n > 0 {
-			return a, int(n) - 1, true
+		if n := st.lineMatches(a); n > 0 {
+			return a, n - 1, true
 		}
 	}
 	for a := r.last(); a >= abs; a-- {
-		if n := r.at(a).matches; n > 0 {
-			return a, int(n) - 1, true
+		if n := st.lineMatches(a); n > 0 {
+			return a, n - 1, true
 		}
 	}
 	return 0, 0, false
 }
 
-// setCurrent makes match idx of line abs current and computes its ordinal
-// (a pass over per-line counts: integers only, no text).
+// setCurrent makes match idx of line abs current and, once every line is
+// counted, computes its ordinal (a pass over per-line counts: integers
+// only, no text).
 func (st *store) setCurrent(abs, idx int) {
+	st.s.cur, st.s.curIdx, st.s.ordinal = abs, idx, 0
+	if st.s.pending {
+		return
+	}
 	ord := idx + 1
 	for a := st.r.first; a < abs; a++ {
 		ord += int(st.r.at(a).matches)
 	}
-	st.s.cur, st.s.curIdx, st.s.ordinal = abs, idx, ord
+	st.s.ordinal = ord
 }
 
 // sample returns the plain text of up to limit bytes of lines spread evenly
