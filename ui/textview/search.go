@@ -5,7 +5,7 @@ type SearchStatus struct {
 	// Query is the text searched for; empty when no search is active.
 	Query string
 	// Current is the 1-based position of the current match, 0 when there
-	// is none (no match yet, or its line was evicted).
+	// is none (no match yet, or its line was evicted) or while Counting.
 	Current int
 	// Total is the number of matches in the lines held (so far, while
 	// Counting).
