@@ -117,6 +117,10 @@ type rowWriter struct {
 	// padding space with it), so the row then ends with an escape, which
 	// breaks clusters in the terminal's decoder.
 	joins bool
+	// brk is set when a dropped escape or control separated the next
+	// grapheme from the previous one: without something in between they
+	// could fuse into one cluster of another width.
+	brk bool
 }
 
 func (w *rowWriter) beginLine() { w.active = w.active[:0] }
@@ -126,7 +130,28 @@ func (w *rowWriter) startRow() {
 	w.w = 0
 	w.hl = hlNone
 	w.joins = false
+	w.brk = false
 	w.sb.Write(w.active)
+}
+
+// dropped records that a token was left out of a row being drawn.
+func (w *rowWriter) dropped() { w.brk = true }
+
+// pen rewrites the attributes in effect: a visual no-op that still breaks
+// grapheme clusters in the terminal's decoder.
+func (w *rowWriter) pen() {
+	switch w.hl {
+	case hlMatch:
+		w.sb.WriteString(w.pens.match)
+	case hlCurrent:
+		w.sb.WriteString(w.pens.current)
+	default:
+		if len(w.active) > 0 {
+			w.sb.Write(w.active)
+		} else {
+			w.sb.WriteString(sgrReset)
+		}
+	}
 }
 
 func (w *rowWriter) endRow() cellRow {
@@ -153,19 +178,18 @@ func (w *rowWriter) sgr(seq string, draw bool) {
 }
 
 // text writes one grapheme (or filler) of width cw under highlight kind.
+// A non-ASCII grapheme opening the row is fenced off from the gutter (a
+// spacing mark would otherwise fuse with the gutter's last space).
 func (w *rowWriter) text(s string, cw int, kind hlKind) {
-	if kind != w.hl {
+	switch {
+	case kind != w.hl:
 		w.sb.WriteString(sgrReset)
-		switch kind {
-		case hlMatch:
-			w.sb.WriteString(w.pens.match)
-		case hlCurrent:
-			w.sb.WriteString(w.pens.current)
-		default:
-			w.sb.Write(w.active)
-		}
 		w.hl = kind
+		w.pen()
+	case w.brk || (w.sb.Len() == 0 && s[0] >= utf8.RuneSelf):
+		w.pen()
 	}
+	w.brk = false
 	w.sb.WriteString(s)
 	w.w += cw
 	w.joins = s[len(s)-1] >= utf8.RuneSelf
@@ -210,6 +234,9 @@ func (w *rowWriter) wrapped(dst []cellRow, text string, textW, first, n int, h h
 			w.sgr(text[i:j], row >= first)
 		case tokCtl:
 			plain += j - i
+			w.dropped()
+		case tokEsc:
+			w.dropped()
 		}
 		i = j
 	}
@@ -249,6 +276,9 @@ func (w *rowWriter) window(text string, x, limit int, h hlCursor) cellRow {
 			w.sgr(text[i:j], started)
 		case tokCtl:
 			plain += j - i
+			w.dropped()
+		case tokEsc:
+			w.dropped()
 		}
 		i = j
 	}
