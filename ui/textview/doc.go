@@ -7,6 +7,10 @@
 // sub-row) rather than a global row number, so a frame wraps only the lines
 // it shows and costs O(screen) whatever the ring holds, wrap on or off.
 //
+// Search is a case-insensitive substring search over the text without
+// escapes. Its match count is made in bounded steps (Search, then SearchStep
+// while SearchPending), so no single call scans a whole 100k-line ring.
+//
 // The view owns no keys: a pane (ui/logs, ui/events) maps its key bindings
 // onto the scroll, wrap and search methods here.
 //
