@@ -134,8 +134,20 @@ func (w *rowWriter) startRow() {
 	w.sb.Write(w.active)
 }
 
-// dropped records that a token was left out of a row being drawn.
-func (w *rowWriter) dropped() { w.brk = true }
+// other handles a token that is not text: an SGR sequence is recorded (and
+// written when drawing); controls and other escapes are left out, and the
+// next grapheme is fenced off. It returns the token's plain-text length.
+func (w *rowWriter) other(kind tokKind, tok string, draw bool) int {
+	if kind == tokSGR {
+		w.sgr(tok, draw)
+		return 0
+	}
+	w.brk = true
+	if kind == tokCtl {
+		return len(tok)
+	}
+	return 0
+}
 
 // pen rewrites the attributes in effect: a visual no-op that still breaks
 // grapheme clusters in the terminal's decoder.
@@ -230,13 +242,8 @@ func (w *rowWriter) wrapped(dst []cellRow, text string, textW, first, n int, h h
 			}
 			col += cw
 			plain += j - i
-		case tokSGR:
-			w.sgr(text[i:j], row >= first)
-		case tokCtl:
-			plain += j - i
-			w.dropped()
-		case tokEsc:
-			w.dropped()
+		default:
+			plain += w.other(kind, text[i:j], row >= first)
 		}
 		i = j
 	}
@@ -272,13 +279,8 @@ func (w *rowWriter) window(text string, x, limit int, h hlCursor) cellRow {
 			}
 			col += cw
 			plain += j - i
-		case tokSGR:
-			w.sgr(text[i:j], started)
-		case tokCtl:
-			plain += j - i
-			w.dropped()
-		case tokEsc:
-			w.dropped()
+		default:
+			plain += w.other(kind, text[i:j], started)
 		}
 		i = j
 	}
