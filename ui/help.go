@@ -32,6 +32,8 @@ func (m Model) paneKeys() []key.Binding {
 	switch m.tab {
 	case tabDetails:
 		return append(m.details.KeyMap().ShortHelp(), m.keys.Reveal)
+	case tabLogs:
+		return m.logs.ShortHelp()
 	}
 	return nil
 }
@@ -40,6 +42,8 @@ func (m Model) paneFullHelp() [][]key.Binding {
 	switch m.tab {
 	case tabDetails:
 		return m.details.KeyMap().FullHelp()
+	case tabLogs:
+		return m.logs.FullHelp()
 	}
 	return nil
 }

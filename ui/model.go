@@ -14,6 +14,7 @@ import (
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/details"
+	"github.com/ohdash/ohdash/ui/logs"
 	"github.com/ohdash/ohdash/ui/sandboxes"
 )
 
@@ -39,6 +40,16 @@ type Config struct {
 	// selected with the terminal's own selection).
 	Mouse bool
 	Keys  KeyMap
+	// Logs configures the logs pane (tail, caps); zero values take the
+	// pane's defaults.
+	Logs LogConfig
+}
+
+// LogConfig sizes the logs pane.
+type LogConfig struct {
+	Tail     int
+	MaxLines int
+	MaxBytes int
 }
 
 type paneTab int
@@ -73,6 +84,12 @@ type Model struct {
 
 	table   sandboxes.Model
 	details details.Model
+	logs    logs.Model
+	// logKey is the Key of the sandbox the logs pane streams ("" for none).
+	logKey string
+	// settle counts selection changes, so only the last of a burst of
+	// cursor moves opens a log stream.
+	settle int
 	tab     paneTab
 	focus   focusArea
 	zoom    bool
@@ -110,6 +127,17 @@ func New(ctx context.Context, cfg Config) Model {
 	}
 	m.table = sandboxes.New(m.th, sandboxes.WithClock(now)).Focus()
 	m.details = details.New(m.th, details.DefaultKeyMap(), now)
+	var lo []logs.Option
+	if cfg.Logs.Tail != 0 {
+		lo = append(lo, logs.WithTail(cfg.Logs.Tail))
+	}
+	if cfg.Logs.MaxLines > 0 {
+		lo = append(lo, logs.WithMaxLines(cfg.Logs.MaxLines))
+	}
+	if cfg.Logs.MaxBytes > 0 {
+		lo = append(lo, logs.WithMaxBytes(cfg.Logs.MaxBytes))
+	}
+	m.logs = logs.New(m.th, lo...)
 	m.help = help.New()
 	m.help.Styles = helpStyles(m.th)
 	return m

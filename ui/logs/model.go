@@ -221,3 +221,18 @@ func (m *Model) syncKeys() {
 	m.keys.SearchPrev.SetEnabled(searching)
 	m.keys.SearchClear.SetEnabled(searching)
 }
+
+// SetTheme restyles the pane after the terminal reported a different
+// background.
+func (m Model) SetTheme(th theme.Theme) Model {
+	m.styles = newStyles(th)
+	m.view = m.view.SetStyles(textview.DefaultStyles(th))
+	value, focused := m.input.Value(), m.input.Focused()
+	m.input = newInput(th)
+	m.input.SetValue(value)
+	if focused {
+		_ = m.input.Focus()
+	}
+	m.input.SetWidth(max(1, m.width-lipgloss.Width(m.input.Prompt)-1))
+	return m
+}

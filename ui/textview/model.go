@@ -187,3 +187,6 @@ func (m Model) SetTimestamps(on bool) Model {
 	m.timestamps = on
 	return m
 }
+
+// SetStyles restyles the view (after a theme change).
+func (m Model) SetStyles(s Styles) Model { m.styles = s; return m }
