@@ -90,11 +90,11 @@ type Model struct {
 	// settle counts selection changes, so only the last of a burst of
 	// cursor moves opens a log stream.
 	settle int
-	tab     paneTab
-	focus   focusArea
-	zoom    bool
-	reveal  bool
-	mouse   bool
+	tab    paneTab
+	focus  focusArea
+	zoom   bool
+	reveal bool
+	mouse  bool
 
 	confirm  *confirm.Model
 	showHelp bool
