@@ -40,8 +40,15 @@ func newClient(ep Endpoint, dialers map[string]Dialer) (*client.Client, error) {
 		}
 		tr.TLSClientConfig = cfg
 	}
+	scheme := "http"
+	if ep.TLS != nil {
+		scheme = "https"
+	}
 	opts := []client.Opt{
 		client.WithHTTPClient(&http.Client{Transport: tr, CheckRedirect: client.CheckRedirect}),
+		// Stated, not inferred: a cloned transport may carry a TLS config
+		// even for plain HTTP.
+		client.WithScheme(scheme),
 	}
 	if dial := dialers[ep.Scheme]; dial != nil {
 		opts = append(opts,

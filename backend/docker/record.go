@@ -30,7 +30,9 @@ type record struct {
 // repeated only when an event or a re-list says the state changed.
 type details struct {
 	// State is the container state at the time of the inspect.
-	State        string
+	State string
+	// Created is precise to the nanosecond; the list gives whole seconds.
+	Created      time.Time
 	Env          []string
 	WorkingDir   string
 	TTY          bool
@@ -74,8 +76,7 @@ func recordFromInspect(prefixes []Prefix, c container.InspectResponse) (record, 
 		return record{}, false
 	}
 	det := detailsFromInspect(c)
-	r := record{ID: c.ID, Name: name, Prefix: p, State: det.State, det: &det}
-	r.Created, _ = time.Parse(time.RFC3339Nano, c.Created)
+	r := record{ID: c.ID, Name: name, Prefix: p, State: det.State, Created: det.Created, det: &det}
 	if c.Config != nil {
 		r.Image, r.Labels = c.Config.Image, c.Config.Labels
 	}
@@ -97,6 +98,7 @@ func recordFromInspect(prefixes []Prefix, c container.InspectResponse) (record, 
 
 func detailsFromInspect(c container.InspectResponse) details {
 	var d details
+	d.Created = parseDockerTime(c.Created)
 	if c.State != nil {
 		d.State = string(c.State.Status)
 		d.StartedAt = parseDockerTime(c.State.StartedAt)
@@ -149,6 +151,9 @@ func (v view) sandbox(r record, h backend.Health) backend.Sandbox {
 	if d := r.det; d != nil {
 		sb.Env, env = parseEnv(d.Env)
 		sb.WorkingDir, sb.TTY, sb.StartedAt, sb.RestartCount = d.WorkingDir, d.TTY, d.StartedAt, d.RestartCount
+		if !d.Created.IsZero() {
+			sb.CreatedAt = d.Created
+		}
 		in.StartedAt, in.ExitCode, in.OOMKilled = d.StartedAt, d.ExitCode, d.OOMKilled
 		// The exit code is current only if the inspect saw the same state.
 		in.ExitKnown = d.State == r.State

@@ -74,6 +74,39 @@ type RunOptions struct {
 // agentsim image and returns its id and name.
 func (e *Env) Run(t testing.TB, o RunOptions) (id, name string) {
 	t.Helper()
+	id, name, err := e.run(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, name
+}
+
+// RunN runs n containers like Run (each with its own random name), eight
+// at a time, and returns their names.
+func (e *Env) RunN(t testing.TB, n int, o RunOptions) []string {
+	t.Helper()
+	o.Name = ""
+	names := make([]string, n)
+	errs := make([]error, n)
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			_, names[i], errs[i] = e.run(o)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return names
+}
+
+func (e *Env) run(o RunOptions) (id, name string, err error) {
 	name = o.Name
 	if name == "" {
 		name = e.V1Prefix + RandomID(8)
@@ -109,14 +142,14 @@ func (e *Env) Run(t testing.TB, o RunOptions) (id, name string) {
 		HostConfig: &container.HostConfig{PortBindings: bindings},
 	})
 	if err != nil {
-		t.Fatalf("create container %s: %v", name, err)
+		return "", name, fmt.Errorf("create container %s: %w", name, err)
 	}
 	if !o.CreateOnly {
 		if _, err := e.Client.ContainerStart(ctx, res.ID, client.ContainerStartOptions{}); err != nil {
-			t.Fatalf("start container %s: %v", name, err)
+			return res.ID, name, fmt.Errorf("start container %s: %w", name, err)
 		}
 	}
-	return res.ID, name
+	return res.ID, name, nil
 }
 
 // CreateVolume creates a labelled volume (removed by Cleanup if still there).

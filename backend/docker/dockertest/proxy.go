@@ -31,6 +31,7 @@ type Proxy struct {
 	upstream string
 	path     string
 	handler  http.Handler
+	tr       *http.Transport
 
 	mu    sync.Mutex
 	srv   *http.Server
@@ -54,15 +55,17 @@ func NewProxy(t testing.TB) *Proxy {
 		t.Fatal(err)
 	}
 	p := &Proxy{upstream: upstream, path: filepath.Join(dir, "docker.sock")}
+	p.tr = &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", upstream)
+		},
+		IdleConnTimeout: 10 * time.Second,
+	}
 	rp := &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
 			r.Out.URL.Scheme, r.Out.URL.Host = "http", "docker"
 		},
-		Transport: &http.Transport{
-			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-				return (&net.Dialer{}).DialContext(ctx, "unix", upstream)
-			},
-		},
+		Transport: p.tr,
 		// Event and log streams must pass through as they come.
 		FlushInterval: -1,
 		// A cut connection is the point of Close; don't log it.
@@ -120,6 +123,7 @@ func (p *Proxy) Close() {
 		_ = srv.Close()
 		_ = os.Remove(p.path)
 	}
+	p.tr.CloseIdleConnections()
 }
 
 // Calls returns the calls recorded so far.
