@@ -42,7 +42,7 @@ func idleWindow(t testing.TB, proxy *dockertest.Proxy, w <-chan backend.Snapshot
 // per container on a timer, only the slow safety re-list (shortened here
 // so the test sees one).
 func TestWatchIdleMakesNoPerContainerCalls(t *testing.T) {
-	const n = 20
+	const n = 12
 	e := dockertest.New(t)
 	proxy := dockertest.NewProxy(t)
 	b := testBackend(t, e, proxy.Host())

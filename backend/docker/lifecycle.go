@@ -48,6 +48,13 @@ func (b *Backend) Start(ctx context.Context, req backend.StartRequest) (backend.
 		return backend.Sandbox{}, err
 	}
 	created, err := b.cli.ContainerCreate(ctx, opts)
+	if cerrdefs.IsNotFound(err) && !b.opts.NoPull {
+		// Like OpenHands (pull_if_missing): fetch the image on first use.
+		if perr := b.pull(ctx, opts.Config.Image); perr != nil {
+			return backend.Sandbox{}, fmt.Errorf("start: image %s: %w, and pulling it failed: %w", opts.Config.Image, backend.ErrNotFound, perr)
+		}
+		created, err = b.cli.ContainerCreate(ctx, opts)
+	}
 	if err != nil {
 		return backend.Sandbox{}, engineErr("create sandbox", name, err)
 	}
@@ -65,6 +72,16 @@ func (b *Backend) Start(ctx context.Context, req backend.StartRequest) (backend.
 	rec, _ := recordFromInspect(b.opts.Prefixes, res.Container)
 	b.cache.put(created.ID, *rec.det)
 	return b.view(time.Now()).sandbox(rec, backend.Health{}), nil
+}
+
+// pull fetches an image and waits until the engine has it.
+func (b *Backend) pull(ctx context.Context, image string) error {
+	resp, err := b.cli.ImagePull(ctx, image, client.ImagePullOptions{})
+	if err != nil {
+		return err
+	}
+	defer resp.Close()
+	return resp.Wait(ctx)
 }
 
 // createOptions builds the container configuration for a new sandbox.

@@ -35,6 +35,9 @@ func TestLifecycleAgainstDocker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := b.Start(ctx, backend.StartRequest{Image: "ohdash-test-missing:nope"}); !errors.Is(err, backend.ErrNotFound) {
+		t.Errorf("start with a missing image: %v, want ErrNotFound", err)
+	}
 	checkStarted(t, e, old, e.Image)
 	checkStarted(t, e, cur, "my-spec")
 

@@ -144,6 +144,9 @@ type Options struct {
 	BindAddress string
 	// Spec fills in what a StartRequest leaves zero. Default DefaultSpec().
 	Spec Spec
+	// NoPull stops Start from pulling a missing image (default: pull, as
+	// OpenHands does).
+	NoPull bool
 	// Labels are added to every container Start creates.
 	Labels map[string]string
 	// Dialers connect to endpoints the HTTP client cannot reach by itself,
