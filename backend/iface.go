@@ -88,3 +88,22 @@ type Backend interface {
 	SandboxLister
 	SandboxController
 }
+
+// Action names a lifecycle action, for confirmations, read-only checks
+// and the audit log.
+type Action string
+
+// Sandbox lifecycle actions.
+const (
+	ActionStart  Action = "start"
+	ActionPause  Action = "pause"
+	ActionResume Action = "resume"
+	ActionDelete Action = "delete"
+)
+
+// Explainer is an optional backend capability: it says, in a sentence or
+// two for a confirmation dialog, what an action will do to a sandbox on
+// this backend and what is lost.
+type Explainer interface {
+	Explain(a Action, sb Sandbox) string
+}

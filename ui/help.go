@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+
+	"github.com/ohdash/ohdash/ui/table"
+)
+
+// shortHelp lists the keys that matter most for what has the focus. It is
+// built from the same bindings Update matches, so it cannot drift.
+func (m Model) shortHelp() []key.Binding {
+	k := m.keys
+	var b []key.Binding
+	if m.focus == focusTable {
+		b = append(b, m.table.KeyMap().ShortHelp()...)
+		b = append(b, k.Open)
+	} else {
+		b = append(b, m.paneKeys()...)
+		b = append(b, k.Back)
+	}
+	if !m.cfg.ReadOnly {
+		b = append(b, k.Pause, k.Resume, k.Delete)
+	}
+	return append(b, k.Help, k.Quit)
+}
+
+func (m Model) paneKeys() []key.Binding {
+	switch m.tab {
+	case tabDetails:
+		return append(m.details.KeyMap().ShortHelp(), m.keys.Reveal)
+	}
+	return nil
+}
+
+func (m Model) paneFullHelp() [][]key.Binding {
+	switch m.tab {
+	case tabDetails:
+		return m.details.KeyMap().FullHelp()
+	}
+	return nil
+}
+
+// helpView is the full help screen: global keys, sandbox actions, the
+// table's keys and the current pane's keys, in columns.
+func (m Model) helpView(height int) string {
+	k := m.keys
+	groups := [][]key.Binding{k.global(), k.more()}
+	if !m.cfg.ReadOnly {
+		groups = append(groups, k.sandboxActions())
+	}
+	groups = append(groups, m.table.KeyMap().FullHelp()...)
+	groups = append(groups, m.paneFullHelp()...)
+	title := m.th.Styles.Title.Render("Keys") + m.th.Styles.Muted.Render("  (? or esc closes)")
+	lines := append([]string{title, ""}, m.packHelp(groups)...)
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// packHelp lays the groups out as columns, starting a new band of columns
+// when the next one would not fit the width. Unlike bubbles' FullHelpView
+// it never drops a group on a narrow terminal: every key stays listed.
+func (m Model) packHelp(groups [][]key.Binding) []string {
+	st := m.th.Styles
+	var blocks [][]string
+	for _, g := range groups {
+		var col []string
+		for _, b := range g {
+			if !b.Enabled() {
+				continue
+			}
+			h := b.Help()
+			col = append(col, st.HelpKey.Render(fmt.Sprintf("%-8s", h.Key))+" "+st.HelpDesc.Render(h.Desc))
+		}
+		if len(col) > 0 {
+			blocks = append(blocks, col)
+		}
+	}
+	var out []string
+	var band [][]string
+	bandWidth := 0
+	flush := func() {
+		if len(band) == 0 {
+			return
+		}
+		rows := 0
+		for _, b := range band {
+			rows = max(rows, len(b))
+		}
+		for r := 0; r < rows; r++ {
+			var line strings.Builder
+			for _, b := range band {
+				cell := ""
+				if r < len(b) {
+					cell = b[r]
+				}
+				line.WriteString(table.Fit(cell, blockWidth(b), false) + "   ")
+			}
+			out = append(out, strings.TrimRight(line.String(), " "))
+		}
+		out = append(out, "")
+		band, bandWidth = nil, 0
+	}
+	for _, b := range blocks {
+		w := blockWidth(b) + 3
+		if bandWidth+w > m.width && len(band) > 0 {
+			flush()
+		}
+		band = append(band, b)
+		bandWidth += w
+	}
+	flush()
+	return out
+}
+
+func blockWidth(b []string) int {
+	w := 0
+	for _, s := range b {
+		w = max(w, lipgloss.Width(s))
+	}
+	return w
+}

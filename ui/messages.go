@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// snapshotMsg carries one source's new snapshot and the channel to wait
+// on for the next (the channel+Cmd pattern: never Program.Send).
+type snapshotMsg struct {
+	snap backend.Snapshot
+	ch   <-chan backend.Snapshot
+}
+
+// watchStartedMsg hands the merged snapshot channel to the model.
+type watchStartedMsg struct{ ch <-chan backend.Snapshot }
+
+// watchClosedMsg: every source stopped (the program is shutting down).
+type watchClosedMsg struct{}
+
+// tickMsg drives the clock: ages, reconnect countdowns, progress.
+type tickMsg time.Time
+
+// opDoneMsg reports the end of a lifecycle action.
+type opDoneMsg struct {
+	id  int
+	err error
+	// created is the id of a sandbox a start created.
+	created string
+}
+
+func startWatch(ctx context.Context, hub *backend.Hub) tea.Cmd {
+	return func() tea.Msg { return watchStartedMsg{ch: hub.Watch(ctx)} }
+}
+
+func waitSnapshot(ch <-chan backend.Snapshot) tea.Cmd {
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return watchClosedMsg{}
+		}
+		return snapshotMsg{snap: s, ch: ch}
+	}
+}
+
+// tick fires once a second. A second is the finest unit any cell shows
+// (reconnect countdowns, progress of an action), and an idle tick costs a
+// render of the visible rows only.
+func tick() tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}

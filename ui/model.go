@@ -1,0 +1,134 @@
+// Package ui is ohdash's Bubble Tea program: a value-receiver root model
+// that owns the layout, the focus and the backend streams, and fans
+// messages out to one component package per pane.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/confirm"
+	"github.com/ohdash/ohdash/ui/details"
+	"github.com/ohdash/ohdash/ui/sandboxes"
+)
+
+// Config is what the root model needs from the command line and the
+// configuration file.
+type Config struct {
+	// Hub holds every backend; the UI shows them in one list.
+	Hub *backend.Hub
+	// Theme is the starting theme. Unless FixedTheme is set, the root
+	// switches between dark and light when the terminal reports its
+	// background colour.
+	Theme      theme.Theme
+	FixedTheme bool
+	// Now is the clock (tests pin it); nil means time.Now.
+	Now func() time.Time
+	// ReadOnly disables every action that changes a sandbox or a conversation.
+	ReadOnly bool
+	// Start is what "create sandbox" starts.
+	Start backend.StartRequest
+	// ActionTimeout bounds each lifecycle action (default 2 minutes).
+	ActionTimeout time.Duration
+	// Mouse starts with mouse capture on (off by default so text can be
+	// selected with the terminal's own selection).
+	Mouse bool
+	Keys  KeyMap
+}
+
+type paneTab int
+
+const (
+	tabLogs paneTab = iota
+	tabDetails
+	tabConversations
+)
+
+type focusArea int
+
+const (
+	focusTable focusArea = iota
+	focusPane
+)
+
+// Model is the root model. It is a value: Update returns a new one.
+type Model struct {
+	cfg  Config
+	ctx  context.Context
+	now  func() time.Time
+	th   theme.Theme
+	keys KeyMap
+
+	width, height int
+
+	// watch is the merged snapshot stream of every backend.
+	watch   <-chan backend.Snapshot
+	sources []string
+	snaps   map[string]backend.Snapshot
+
+	table   sandboxes.Model
+	details details.Model
+	tab     paneTab
+	focus   focusArea
+	zoom    bool
+	reveal  bool
+	mouse   bool
+
+	confirm  *confirm.Model
+	showHelp bool
+	help     help.Model
+
+	msg   statusMsg
+	ops   map[int]operation
+	opSeq int
+}
+
+// New builds the root model. It does no I/O: streams start in Init.
+func New(ctx context.Context, cfg Config) Model {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	if cfg.ActionTimeout <= 0 {
+		cfg.ActionTimeout = 2 * time.Minute
+	}
+	if cfg.Keys.Quit.Keys() == nil {
+		cfg.Keys = DefaultKeyMap()
+	}
+	m := Model{
+		cfg: cfg, ctx: ctx, now: now, th: cfg.Theme, keys: cfg.Keys,
+		snaps: map[string]backend.Snapshot{}, ops: map[int]operation{},
+		mouse: cfg.Mouse, tab: tabLogs,
+	}
+	for _, b := range cfg.Hub.Backends() {
+		m.sources = append(m.sources, b.Name())
+	}
+	m.table = sandboxes.New(m.th, sandboxes.WithClock(now)).Focus()
+	m.details = details.New(m.th, details.DefaultKeyMap(), now)
+	m.help = help.New()
+	m.help.Styles = helpStyles(m.th)
+	return m
+}
+
+// Init starts watching every backend, asks the terminal for its
+// background colour, and starts the clock.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{startWatch(m.ctx, m.cfg.Hub), tick()}
+	if !m.cfg.FixedTheme {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return tea.Batch(cmds...)
+}
+
+func helpStyles(th theme.Theme) help.Styles {
+	s := help.DefaultStyles(th.Dark)
+	s.ShortKey, s.FullKey = th.Styles.HelpKey, th.Styles.HelpKey
+	s.ShortDesc, s.FullDesc = th.Styles.HelpDesc, th.Styles.HelpDesc
+	s.ShortSeparator, s.FullSeparator = th.Styles.HelpSep, th.Styles.HelpSep
+	return s
+}

@@ -1,0 +1,151 @@
+package sandboxes
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/format"
+	"github.com/ohdash/ohdash/ui/table"
+)
+
+// Column indices.
+const (
+	colStatus = iota
+	colName
+	colSource
+	colImage
+	colAge
+	colHealth
+	colURL
+)
+
+func (m Model) columns() []table.Column {
+	cols := []table.Column{
+		// Names are what people search for and copy, so they get the
+		// most room; the image goes first on a narrow screen (the details
+		// pane shows it).
+		colStatus: {Title: "STATUS", Min: 10, Max: 10},
+		colName:   {Title: "NAME", Min: 30, Max: 52, Flex: 4},
+		colSource: {Title: "SOURCE", Min: 8, Max: 16, Flex: 1, Drop: 3},
+		colImage:  {Title: "IMAGE / SPEC", Min: 14, Flex: 2, Drop: 5},
+		colAge:    {Title: "AGE", Min: 4, Max: 5, AlignRight: true, Drop: 1},
+		colHealth: {Title: "HEALTH", Min: 7, Max: 10, Flex: 1, Drop: 2},
+		colURL:    {Title: "AGENT", Min: 15, Max: 28, Flex: 1, Drop: 4},
+	}
+	if !m.multiSource {
+		cols[colSource].Min, cols[colSource].Flex = 0, 0
+	}
+	return cols
+}
+
+func (m Model) styles() table.Styles {
+	st := table.Styles{Header: m.th.Styles.Header, Cell: m.th.Styles.Cell, Selected: m.th.Styles.Selected}
+	if !m.focused {
+		st.Selected = m.th.Styles.Cell.Reverse(true)
+	}
+	return st
+}
+
+// View renders the header, the visible rows and, while filtering, the
+// filter input in place of the last row. It is exactly m.height rows.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	cols := m.columns()
+	widths := table.Layout(cols, m.width)
+	for i := range cols {
+		if cols[i].Min == 0 && cols[i].Flex == 0 {
+			widths[i] = 0
+		}
+	}
+	st := m.styles()
+	rows := make([]string, 0, m.height)
+	rows = append(rows, table.Fit(table.Header(cols, widths, st), m.width, false))
+	now := m.now()
+	for i := m.offset; i < len(m.order) && i < m.offset+m.visibleRows(); i++ {
+		s := m.all[m.order[i]]
+		rows = append(rows, table.Fit(table.Row(cols, widths, m.cells(s, now), i == m.cursor, st), m.width, false))
+	}
+	if len(m.order) == 0 {
+		rows = append(rows, m.th.Styles.Muted.Render(m.emptyText()))
+	}
+	for len(rows) < m.height-boolInt(m.filtering) {
+		rows = append(rows, "")
+	}
+	if m.filtering {
+		rows = append(rows, m.filter.View())
+	}
+	for i := range rows {
+		rows[i] = table.Fit(rows[i], m.width, false)
+	}
+	return strings.Join(rows[:m.height], "\n")
+}
+
+func (m Model) emptyText() string {
+	if len(m.all) > 0 {
+		return "  no sandbox matches the filter (esc clears it)"
+	}
+	return "  no sandboxes"
+}
+
+func (m Model) cells(s backend.Sandbox, now time.Time) []string {
+	c := make([]string, colURL+1)
+	c[colStatus] = m.th.Status(s.Status)
+	c[colName] = s.ID
+	c[colSource] = s.Source
+	c[colImage] = imageOf(s)
+	c[colAge] = format.Age(now, s.CreatedAt)
+	c[colHealth] = healthCell(m.th, s)
+	c[colURL] = urlCell(s)
+	return c
+}
+
+// healthCell shows the last probe: "ok 12ms", "failing", "…" while the
+// first probe is pending, "—" when there is nothing to probe.
+func healthCell(th theme.Theme, s backend.Sandbox) string {
+	h := s.Health
+	switch h.State {
+	case backend.HealthOK:
+		txt := "ok"
+		if lat := format.Latency(h.Latency); lat != "" {
+			txt += " " + lat
+		}
+		return th.Styles.Success.Render(txt)
+	case backend.HealthFailing:
+		return th.Styles.Error.Render("failing")
+	case backend.HealthNone:
+		return th.Styles.Muted.Render("—")
+	default:
+		return th.Styles.Muted.Render("…")
+	}
+}
+
+// urlCell shows the agent-server URL and how many other services the
+// sandbox exposes; the full list is in the details pane.
+func urlCell(s backend.Sandbox) string {
+	agent := s.AgentURL()
+	others := len(s.ExposedURLs)
+	if agent != "" {
+		others--
+	}
+	switch {
+	case agent == "" && others == 0:
+		return "—"
+	case agent == "":
+		return strconv.Itoa(others) + " urls"
+	case others > 0:
+		return shortURL(agent) + " +" + strconv.Itoa(others)
+	default:
+		return shortURL(agent)
+	}
+}
+
+// shortURL drops the scheme of a plain http URL: "localhost:32768" says
+// all a cell has room for.
+func shortURL(u string) string {
+	return strings.TrimPrefix(backend.MaskURL(u), "http://")
+}

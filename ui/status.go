@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/format"
+)
+
+type level int
+
+const (
+	levelInfo level = iota
+	levelWarn
+	levelError
+)
+
+// statusMsg is the one-line message under the panes: results of actions,
+// refusals and errors. Info fades quickly; errors stay long enough to read.
+type statusMsg struct {
+	text  string
+	level level
+	until time.Time
+}
+
+func (m Model) say(l level, text string, ttl time.Duration) Model {
+	m.msg = statusMsg{text: text, level: l, until: m.now().Add(ttl)}
+	return m
+}
+
+func (m Model) info(text string) Model { return m.say(levelInfo, text, 8*time.Second) }
+func (m Model) warn(text string) Model { return m.say(levelWarn, text, 12*time.Second) }
+
+// fail shows an error, with a hint for the errors a person can act on.
+func (m Model) fail(err error) Model {
+	text := err.Error()
+	switch {
+	case errors.Is(err, backend.ErrUnavailable):
+		text += " (the backend is unreachable; ohdash keeps retrying)"
+	case errors.Is(err, backend.ErrUnauthorized):
+		text += " (the key was refused)"
+	}
+	return m.say(levelError, text, 30*time.Second)
+}
+
+func (m Model) expireMessage() Model {
+	if m.msg.text != "" && m.now().After(m.msg.until) {
+		m.msg = statusMsg{}
+	}
+	return m
+}
+
+// messageLine shows actions under way first (they matter most while they
+// last), then the last message.
+func (m Model) messageLine() string {
+	st := m.th.Styles
+	if len(m.ops) > 0 {
+		ids := make([]int, 0, len(m.ops))
+		for id := range m.ops {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		parts := make([]string, 0, len(ids))
+		for _, id := range ids {
+			op := m.ops[id]
+			parts = append(parts, fmt.Sprintf("⟳ %s… %s", op.desc, m.now().Sub(op.started).Round(time.Second)))
+		}
+		return st.Info.Render(strings.Join(parts, "  "))
+	}
+	switch m.msg.level {
+	case levelError:
+		return st.Error.Render("✗ " + m.msg.text)
+	case levelWarn:
+		return st.Warning.Render("! " + m.msg.text)
+	default:
+		if m.msg.text == "" {
+			return ""
+		}
+		return st.Success.Render("✓ " + m.msg.text)
+	}
+}
+
+// statusBar shows each source's connection and the counts by status.
+func (m Model) statusBar() string {
+	st := m.th.Styles
+	now := m.now()
+	var parts []string
+	counts := map[backend.Status]int{}
+	total := 0
+	for _, src := range m.sources {
+		s, ok := m.snaps[src]
+		conn := backend.ConnState{Phase: backend.ConnConnecting}
+		if ok {
+			conn = s.Conn
+			for _, sb := range s.Sandboxes {
+				counts[sb.Status]++
+				total++
+			}
+		}
+		parts = append(parts, m.sourceStatus(src, conn, now))
+	}
+	var c []string
+	c = append(c, fmt.Sprintf("%d sandboxes", total))
+	for _, s := range backend.Statuses {
+		if counts[s] > 0 {
+			c = append(c, fmt.Sprintf("%d %s", counts[s], strings.ToLower(string(s))))
+		}
+	}
+	if m.cfg.ReadOnly {
+		c = append(c, st.Warning.Render("read-only"))
+	}
+	return strings.Join(parts, "  ") + st.Muted.Render("  │  ") + st.Muted.Render(strings.Join(c, " · "))
+}
+
+func (m Model) sourceStatus(src string, c backend.ConnState, now time.Time) string {
+	st := m.th.Styles
+	switch c.Phase {
+	case backend.ConnLive:
+		txt := src + " ● live"
+		if lat := format.Latency(c.Latency); lat != "" {
+			txt += " " + lat
+		}
+		return st.Success.Render(txt)
+	case backend.ConnReconnecting:
+		txt := src + " ⟳ " + c.Describe(now)
+		if !c.Since.IsZero() {
+			txt += ", stale since " + c.Since.Local().Format("15:04:05")
+		}
+		if c.Err != nil {
+			txt += ": " + c.Err.Error()
+		}
+		return st.Error.Render(txt)
+	case backend.ConnClosed:
+		return st.Error.Render(src + " ✗ " + c.Describe(now))
+	default:
+		return st.Muted.Render(src + " … connecting")
+	}
+}

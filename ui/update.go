@@ -1,0 +1,202 @@
+package ui
+
+import (
+	"slices"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/confirm"
+)
+
+// Update implements tea.Model: global messages first, then keys in order
+// of precedence (dialog, help, text inputs, global keys, actions, the
+// focused component).
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return m.layout(), nil
+	case tea.BackgroundColorMsg:
+		if !m.cfg.FixedTheme {
+			m = m.setTheme(theme.New(msg.IsDark()))
+		}
+		return m, nil
+	case watchStartedMsg:
+		m.watch = msg.ch
+		return m, waitSnapshot(msg.ch)
+	case snapshotMsg:
+		m = m.applySnapshot(msg.snap)
+		return m, waitSnapshot(msg.ch)
+	case watchClosedMsg:
+		return m, nil
+	case tickMsg:
+		m = m.expireMessage()
+		return m, tick()
+	case opDoneMsg:
+		return m.finishOp(msg), nil
+	case confirm.ResultMsg:
+		m.confirm = nil
+		return m.confirmed(msg)
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	return m.forward(msg)
+}
+
+func (m Model) setTheme(th theme.Theme) Model {
+	m.th = th
+	m.help.Styles = helpStyles(th)
+	m.table = m.table.SetTheme(th)
+	m.details = m.details.SetTheme(th)
+	return m
+}
+
+// applySnapshot replaces one source's rows and refreshes what depends on
+// the selection.
+func (m Model) applySnapshot(s backend.Snapshot) Model {
+	if !slices.Contains(m.sources, s.Source) {
+		m.sources = append(m.sources, s.Source)
+	}
+	m.snaps[s.Source] = s
+	var all []backend.Sandbox
+	for _, src := range m.sources {
+		all = append(all, m.snaps[src].Sandboxes...)
+	}
+	m.table = m.table.SetSandboxes(all)
+	return m.selectionChanged()
+}
+
+// selectionChanged updates the panes that follow the selected sandbox.
+func (m Model) selectionChanged() Model {
+	sel, ok := m.table.Selected()
+	m.details = m.details.SetSandbox(sel, ok, m.reveal)
+	return m
+}
+
+func (m Model) capturing() bool {
+	return m.table.Capturing()
+}
+
+func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.confirm != nil {
+		c, cmd := m.confirm.Update(kp)
+		m.confirm = &c
+		return m, cmd
+	}
+	if m.showHelp {
+		switch {
+		case key.Matches(kp, m.keys.Quit):
+			return m, tea.Quit
+		case key.Matches(kp, m.keys.Help), key.Matches(kp, m.keys.Back):
+			m.showHelp = false
+		}
+		return m, nil
+	}
+	if m.capturing() {
+		if kp.String() == "ctrl+c" {
+			return m, tea.Quit
+		}
+		return m.forward(kp)
+	}
+	switch {
+	case key.Matches(kp, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(kp, m.keys.Help):
+		m.showHelp = true
+		return m, nil
+	case key.Matches(kp, m.keys.Redraw):
+		return m, tea.ClearScreen
+	case key.Matches(kp, m.keys.Mouse):
+		m.mouse = !m.mouse
+		return m.info(mouseText(m.mouse)), nil
+	case key.Matches(kp, m.keys.NextFocus):
+		return m.setFocus(1 - m.focus), nil
+	case key.Matches(kp, m.keys.Open) && m.focus == focusTable:
+		return m.setFocus(focusPane), nil
+	case key.Matches(kp, m.keys.Back) && m.focus == focusPane:
+		return m.setFocus(focusTable), nil
+	case key.Matches(kp, m.keys.Zoom):
+		m.zoom = !m.zoom
+		return m.layout(), nil
+	case key.Matches(kp, m.keys.TabLogs):
+		return m.setTab(tabLogs), nil
+	case key.Matches(kp, m.keys.TabDetails):
+		return m.setTab(tabDetails), nil
+	case key.Matches(kp, m.keys.TabConversations):
+		return m.setTab(tabConversations), nil
+	case key.Matches(kp, m.keys.Reveal):
+		m.reveal = !m.reveal
+		m = m.selectionChanged()
+		if m.reveal {
+			return m.warn("secrets are shown: x masks them again"), nil
+		}
+		return m.info("secrets masked"), nil
+	case key.Matches(kp, m.keys.Copy), key.Matches(kp, m.keys.CopyURL):
+		return m.copySelected(key.Matches(kp, m.keys.CopyURL))
+	}
+	if next, cmd, ok := m.sandboxAction(kp); ok {
+		return next, cmd
+	}
+	return m.forward(kp)
+}
+
+func mouseText(on bool) string {
+	if on {
+		return "mouse capture on: the wheel scrolls; M turns it off to select text"
+	}
+	return "mouse capture off: select text with the terminal; M turns it on"
+}
+
+// forward hands a message to the component that has the focus.
+func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.focus == focusTable {
+		before, _ := m.table.Selected()
+		m.table, cmd = m.table.Update(msg)
+		if after, _ := m.table.Selected(); after.Key() != before.Key() {
+			m = m.selectionChanged()
+		}
+		return m, cmd
+	}
+	switch m.tab {
+	case tabDetails:
+		m.details, cmd = m.details.Update(msg)
+	}
+	return m, cmd
+}
+
+func (m Model) setFocus(f focusArea) Model {
+	m.focus = f
+	if f == focusTable {
+		m.table = m.table.Focus()
+		m.details = m.details.Blur()
+	} else {
+		m.table = m.table.Blur()
+		m.details = m.details.Focus()
+	}
+	return m.layout()
+}
+
+func (m Model) setTab(t paneTab) Model {
+	m.tab = t
+	return m.layout()
+}
+
+func (m Model) copySelected(url bool) (tea.Model, tea.Cmd) {
+	sel, ok := m.table.Selected()
+	if !ok {
+		return m.warn("nothing selected to copy"), nil
+	}
+	text, what := sel.ID, "id"
+	if url {
+		text, what = sel.AgentURL(), "agent URL"
+		if text == "" {
+			return m.warn(sel.ID + " exposes no agent URL"), nil
+		}
+	}
+	// OSC 52 reaches the local clipboard even over SSH.
+	return m.info("copied " + what + " of " + sel.ID + " (OSC 52)"), tea.SetClipboard(text)
+}

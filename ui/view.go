@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/ohdash/ohdash/ui/table"
+)
+
+// Smallest usable terminal; below it the UI says so instead of drawing a
+// broken layout.
+const (
+	minWidth  = 50
+	minHeight = 12
+	// splitHeight is the height below which the table and the pane share
+	// the screen by zooming (one at a time) instead of splitting.
+	splitHeight = 18
+	chromeRows  = 4 // title, message line, status bar, help line
+)
+
+// layout gives every component its size.
+func (m Model) layout() Model {
+	if m.width <= 0 || m.height <= 0 {
+		return m
+	}
+	tableH, paneH := m.bodyHeights()
+	m.table = m.table.SetSize(m.width, tableH)
+	// The pane's first row is its tab bar.
+	m.details = m.details.SetSize(m.width, max(0, paneH-1))
+	m.help.SetWidth(m.width)
+	return m
+}
+
+// bodyHeights splits the rows between the table and the pane; one of them
+// is 0 when zoomed (or forced to zoom on a short terminal).
+func (m Model) bodyHeights() (tableH, paneH int) {
+	body := max(0, m.height-chromeRows)
+	if m.zoom || m.height < splitHeight {
+		if m.focus == focusTable {
+			return body, 0
+		}
+		return 0, body
+	}
+	tableH = max(4, body*2/5)
+	return tableH, body - tableH
+}
+
+// View implements tea.Model.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "ohdash"
+	if m.mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	return v
+}
+
+func (m Model) render() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	if m.width < minWidth || m.height < minHeight {
+		return m.tooSmall()
+	}
+	tableH, paneH := m.bodyHeights()
+	rows := []string{m.titleBar()}
+	var body []string
+	if tableH > 0 {
+		body = append(body, m.table.View())
+	}
+	if paneH > 0 {
+		body = append(body, m.paneTabs(), m.paneView())
+	}
+	bodyStr := strings.Join(body, "\n")
+	if m.showHelp {
+		bodyStr = m.helpView(tableH + paneH)
+	} else if m.confirm != nil {
+		bodyStr = overlay(bodyStr, m.confirm.View(m.width), m.width, tableH+paneH)
+	}
+	rows = append(rows, bodyStr, m.messageLine(), m.statusBar(), m.helpLine())
+	out := strings.Join(rows, "\n")
+	return fitBlock(out, m.width, m.height)
+}
+
+func (m Model) tooSmall() string {
+	msg := fmt.Sprintf("ohdash needs at least %d×%d cells; this terminal is %d×%d.\nEnlarge it, or press q to quit.", minWidth, minHeight, m.width, m.height)
+	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.th.Styles.Warning.Render(msg))
+}
+
+func (m Model) titleBar() string {
+	st := m.th.Styles
+	parts := []string{st.Title.Render("ohdash")}
+	n, total := m.table.Len(), m.table.Total()
+	count := fmt.Sprintf("sandboxes %d", total)
+	if n != total {
+		count = fmt.Sprintf("sandboxes %d/%d", n, total)
+	}
+	parts = append(parts, st.Muted.Render(count))
+	if f := m.table.FilterText(); f != "" && !m.table.Capturing() {
+		parts = append(parts, st.Accent.Render("filter: "+f))
+	}
+	by, desc := m.table.Sort()
+	arrow := "↑"
+	if desc {
+		arrow = "↓"
+	}
+	parts = append(parts, st.Muted.Render("sort: "+by.String()+" "+arrow))
+	if m.reveal {
+		parts = append(parts, st.Error.Bold(true).Render("SECRETS SHOWN"))
+	}
+	if m.cfg.ReadOnly {
+		parts = append(parts, st.Warning.Render("READ-ONLY"))
+	}
+	return strings.Join(parts, st.Subtle.Render("  │  "))
+}
+
+func (m Model) paneTabs() string {
+	st := m.th.Styles
+	names := []string{"1 Logs", "2 Details", "3 Conversations"}
+	out := make([]string, len(names))
+	for i, n := range names {
+		if paneTab(i) == m.tab {
+			s := st.TabActive
+			if m.focus != focusPane {
+				s = st.Tab.Bold(true).Underline(true)
+			}
+			out[i] = s.Render(n)
+		} else {
+			out[i] = st.Tab.Render(n)
+		}
+	}
+	line := strings.Join(out, "")
+	if sel, ok := m.table.Selected(); ok {
+		line += st.Muted.Render("  " + sel.ID)
+	}
+	return line
+}
+
+func (m Model) paneView() string {
+	switch m.tab {
+	case tabDetails:
+		return m.details.View()
+	default:
+		_, h := m.bodyHeights()
+		return placeholder(m.width, h-1, "coming with the next component")
+	}
+}
+
+func placeholder(w, h int, text string) string {
+	rows := make([]string, max(0, h))
+	if h > 0 {
+		rows[0] = "  " + text
+	}
+	return strings.Join(rows, "\n")
+}
+
+// helpLine is the short help of what has the focus.
+func (m Model) helpLine() string {
+	if m.confirm != nil {
+		return m.help.ShortHelpView(m.confirm.KeyMap().ShortHelp())
+	}
+	return m.help.ShortHelpView(m.shortHelp())
+}
+
+// overlay draws box centred over base, which is w×h cells.
+func overlay(base, box string, w, h int) string {
+	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
+	x, y := max(0, (w-bw)/2), max(0, (h-bh)/2)
+	return lipgloss.NewCompositor(
+		lipgloss.NewLayer(base),
+		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+	).Render()
+}
+
+// fitBlock makes s exactly w×h cells: every frame the same shape, so the
+// terminal never keeps stale cells from a longer line.
+func fitBlock(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i := range lines {
+		lines[i] = table.Fit(lines[i], w, false)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
+}
