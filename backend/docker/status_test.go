@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,25 @@ func TestSandboxStatusCombinesHealthAndGrace(t *testing.T) {
 		got, detail := sandboxStatus(c.in)
 		if got != c.want || detail != c.wantDetail {
 			t.Errorf("%s: got %s %q, want %s %q", c.name, got, detail, c.want, c.wantDetail)
+		}
+	}
+}
+
+func TestExplainNamesWhatIsLost(t *testing.T) {
+	b, err := New(Options{Host: "tcp://127.0.0.1:1", Spec: Spec{Image: "img:1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	sb := backend.Sandbox{ID: "oh-agent-server-x", RawState: "exited"}
+	for a, want := range map[backend.Action]string{
+		backend.ActionStart:  "img:1",
+		backend.ActionPause:  "Nothing is lost",
+		backend.ActionResume: "start from scratch",
+		backend.ActionDelete: "openhands-workspace-oh-agent-server-x",
+	} {
+		if got := b.Explain(a, sb); !strings.Contains(got, want) {
+			t.Errorf("Explain(%s) = %q, want it to mention %q", a, got, want)
 		}
 	}
 }
