@@ -21,16 +21,7 @@ func ResolveEndpoint(host, contextName string, getenv func(string) string) (Endp
 		getenv = os.Getenv
 	}
 	withEnvTLS := func(raw, source string) (Endpoint, error) {
-		tls := envTLS(getenv)
-		ep, err := parseHost(raw, tls != nil)
-		if err != nil {
-			return Endpoint{}, fmt.Errorf("%s: %w", source, err)
-		}
-		if ep.Scheme == "tcp" {
-			ep.TLS = tls
-		}
-		ep.Source = source
-		return ep, nil
+		return endpoint(raw, envTLS(getenv), source)
 	}
 	switch {
 	case host != "":
@@ -157,9 +148,14 @@ func loadContext(getenv func(string) string, name string) (Endpoint, error) {
 		t.SkipVerify = dockerEP.SkipTLSVerify
 		tls = &t
 	}
-	ep, err := parseHost(dockerEP.Host, tls != nil)
+	return endpoint(dockerEP.Host, tls, source)
+}
+
+// endpoint parses a host and attaches its TLS files (tcp only) and source.
+func endpoint(raw string, tls *TLSFiles, source string) (Endpoint, error) {
+	ep, err := parseHost(raw, tls != nil)
 	if err != nil {
-		return Endpoint{}, fmt.Errorf("docker context %q: %w", name, err)
+		return Endpoint{}, fmt.Errorf("%s: %w", source, err)
 	}
 	if ep.Scheme == "tcp" {
 		ep.TLS = tls

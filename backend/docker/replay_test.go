@@ -1,0 +1,62 @@
+package docker
+
+import (
+	"bytes"
+	"encoding/binary"
+	"io"
+	"testing"
+	"testing/iotest"
+	"time"
+)
+
+func frame(stream byte, ts time.Time, text string) []byte {
+	payload := ts.UTC().Format(time.RFC3339Nano) + " " + text
+	h := make([]byte, 8)
+	h[0] = stream
+	binary.BigEndian.PutUint32(h[4:], uint32(len(payload)))
+	return append(h, payload...)
+}
+
+func TestReplayFilterDropsReplayedEntries(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
+	var in, want bytes.Buffer
+	keep := func(b []byte) { in.Write(b); want.Write(b) }
+	keep(frame(1, at(10), "line 1\n"))
+	keep(frame(2, at(12), "line 2\n"))
+	keep(frame(1, at(11), "line 3\n")) // stdout stamped before the stderr line: not a replay
+	keep(frame(1, at(20), "long part a"))
+	keep(frame(1, at(20), "long part b\n")) // parts of a long line share a stamp
+	keep(frame(1, at(30), "line 5\n"))
+	in.Write(frame(1, at(11), "line 3\n")) // the engine re-reads an earlier stretch
+	in.Write(frame(1, at(20), "long part a"))
+	in.Write(frame(1, at(20), "long part b\n"))
+	in.Write(frame(1, at(30), "line 5\n"))
+	keep(frame(1, at(40), "line 6\n"))
+	keep(frame(2, at(41), "line 7\n"))
+	keep([]byte{1, 0, 0, 0, 0, 0, 0}) // a truncated header passes through
+
+	for name, r := range map[string]func(io.Reader) io.Reader{
+		"whole": func(r io.Reader) io.Reader { return r }, "bytewise": iotest.OneByteReader, "halves": iotest.HalfReader,
+	} {
+		f := newReplayFilter(io.NopCloser(r(bytes.NewReader(in.Bytes()))), true)
+		got, err := io.ReadAll(f)
+		if err != nil || !bytes.Equal(got, want.Bytes()) || f.dropped != 4 {
+			t.Errorf("%s: dropped %d, err %v, output equal %v", name, f.dropped, err, bytes.Equal(got, want.Bytes()))
+		}
+	}
+}
+
+func TestReplayFilterTTY(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	line := func(us int, text string) string {
+		return t0.Add(time.Duration(us)*time.Microsecond).Format(time.RFC3339Nano) + " " + text + "\n"
+	}
+	in := line(1, "a") + line(2, "b") + line(3, "c") + line(2, "b") + line(3, "c") + line(4, "d") + "untimed tail"
+	want := line(1, "a") + line(2, "b") + line(3, "c") + line(4, "d") + "untimed tail"
+	f := newReplayFilter(io.NopCloser(iotest.HalfReader(bytes.NewReader([]byte(in)))), false)
+	got, err := io.ReadAll(f)
+	if err != nil || string(got) != want || f.dropped != 2 {
+		t.Errorf("dropped %d, err %v\ngot  %q\nwant %q", f.dropped, err, got, want)
+	}
+}
