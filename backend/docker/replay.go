@@ -93,7 +93,7 @@ func (f *replayFilter) examineFrames() bool {
 			break
 		}
 		frame := f.in[:8+size]
-		if f.fresh(int(frame[0])&3, frame[8:]) {
+		if f.fresh(int(frame[0])&3, frame[8:], frame[len(frame)-1] == '\n') {
 			f.out = append(f.out, frame...)
 		} else {
 			f.dropped++
@@ -114,7 +114,9 @@ func (f *replayFilter) examineRaw() bool {
 			if sp < 0 && len(f.in) < 64 {
 				break // wait for the whole timestamp
 			}
-			f.keep = f.fresh(1, f.in)
+			// Without a TTY's stream framing, the parts of a long line are
+			// indistinguishable from one line: every entry ends one.
+			f.keep = f.fresh(1, f.in, true)
 			f.atStart = false
 		}
 		nl := bytes.IndexByte(f.in, '\n')
@@ -136,19 +138,24 @@ func (f *replayFilter) examineRaw() bool {
 // streamClock is how far one output stream has got.
 type streamClock struct {
 	last time.Time
-	// atLast counts the entries seen with timestamp last.
-	atLast int
+	// atLast counts the entries seen with timestamp last; complete says
+	// whether the newest of them ended its line.
+	atLast   int
+	complete bool
 	// replaying is set from an entry older than last until the replay
 	// catches up; skip is how many entries at last it still has to skip.
 	replaying bool
 	skip      int
 }
 
-// admit reports whether an entry stamped ts is new, and records it.
-func (c *streamClock) admit(ts time.Time) bool {
+// admit reports whether an entry stamped ts is new, and records it. Only
+// the continuation of a long line (whose earlier part did not end the line)
+// can share the stamp of the entry before it; any other entry at the
+// newest stamp is the start of a replay.
+func (c *streamClock) admit(ts time.Time, endsLine bool) bool {
 	switch {
 	case ts.After(c.last):
-		c.last, c.atLast, c.replaying = ts, 1, false
+		c.last, c.atLast, c.complete, c.replaying = ts, 1, endsLine, false
 		return true
 	case ts.Before(c.last):
 		if !c.replaying {
@@ -158,16 +165,20 @@ func (c *streamClock) admit(ts time.Time) bool {
 	case c.replaying && c.skip > 0:
 		c.skip--
 		return false
+	case c.complete:
+		c.replaying, c.skip = true, c.atLast-1
+		return false
 	default:
 		c.replaying = false
 		c.atLast++
+		c.complete = endsLine
 		return true
 	}
 }
 
 // fresh reports whether the entry (starting with its timestamp) is new on
 // its stream, and records it.
-func (f *replayFilter) fresh(stream int, entry []byte) bool {
+func (f *replayFilter) fresh(stream int, entry []byte, endsLine bool) bool {
 	sp := bytes.IndexByte(entry, ' ')
 	if sp < 0 {
 		sp = len(entry)
@@ -176,5 +187,5 @@ func (f *replayFilter) fresh(stream int, entry []byte) bool {
 	if err != nil {
 		return true // not a timestamped entry: let the decoder judge
 	}
-	return f.clocks[stream].admit(ts)
+	return f.clocks[stream].admit(ts, endsLine)
 }
