@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/logbuf"
 )
 
 // Default values of Options; each applies when the field is left zero.
@@ -149,6 +150,9 @@ type Options struct {
 	NoPull bool
 	// Labels are added to every container Start creates.
 	Labels map[string]string
+	// Logs configures the log pipeline of every Logs stream (ring caps,
+	// flush interval, colour). Default: logbuf's defaults.
+	Logs logbuf.Options
 	// Dialers connect to endpoints the HTTP client cannot reach by itself,
 	// keyed by URL scheme ("ssh"). Default: none, so ssh:// hosts fail with
 	// ErrUnsupported.
