@@ -69,7 +69,7 @@ func (m Model) sandboxAction(kp tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m.warn(why), nil, true
 	}
 	title, body, yes := m.explain(req)
-	c := confirm.New(m.th, confirm.DefaultKeyMap(), title, body, yes, req)
+	c := confirm.New(m.th, m.cfg.Keys.Confirm, title, body, yes, req)
 	m.confirm = &c
 	return m, nil, true
 }

@@ -39,7 +39,9 @@ type Config struct {
 	// Mouse starts with mouse capture on (off by default so text can be
 	// selected with the terminal's own selection).
 	Mouse bool
-	Keys  KeyMap
+	// Keys are every component's bindings (DefaultKeys, possibly remapped
+	// by configuration; check Clashes first). Zero means the defaults.
+	Keys Keys
 	// Logs configures the logs pane (tail, caps); zero values take the
 	// pane's defaults.
 	Logs LogConfig
@@ -114,20 +116,20 @@ func New(ctx context.Context, cfg Config) Model {
 	if cfg.ActionTimeout <= 0 {
 		cfg.ActionTimeout = 2 * time.Minute
 	}
-	if cfg.Keys.Quit.Keys() == nil {
-		cfg.Keys = DefaultKeyMap()
+	if cfg.Keys.Root.Quit.Keys() == nil {
+		cfg.Keys = DefaultKeys()
 	}
 	m := Model{
-		cfg: cfg, ctx: ctx, now: now, th: cfg.Theme, keys: cfg.Keys,
+		cfg: cfg, ctx: ctx, now: now, th: cfg.Theme, keys: cfg.Keys.Root,
 		snaps: map[string]backend.Snapshot{}, ops: map[int]operation{},
 		mouse: cfg.Mouse, tab: tabLogs,
 	}
 	for _, b := range cfg.Hub.Backends() {
 		m.sources = append(m.sources, b.Name())
 	}
-	m.table = sandboxes.New(m.th, sandboxes.WithClock(now)).Focus()
-	m.details = details.New(m.th, details.DefaultKeyMap(), now)
-	var lo []logs.Option
+	m.table = sandboxes.New(m.th, sandboxes.WithClock(now), sandboxes.WithKeyMap(cfg.Keys.Sandboxes)).Focus()
+	m.details = details.New(m.th, cfg.Keys.Details, now)
+	lo := []logs.Option{logs.WithKeyMap(cfg.Keys.Logs)}
 	if cfg.Logs.Tail != 0 {
 		lo = append(lo, logs.WithTail(cfg.Logs.Tail))
 	}
