@@ -63,7 +63,7 @@ func TestRemapTakesEffectInUpdateAndHelp(t *testing.T) {
 	if h.m.confirm == nil {
 		t.Fatal("the new key does not pause")
 	}
-	h.key("n")
+	h.run(h.key("n"))
 	if !strings.Contains(ansi.Strip(h.view()), "P pause sandbox") {
 		t.Fatal("help does not show the remapped key")
 	}
