@@ -122,19 +122,21 @@ func (d *Dialer) connect(ctx context.Context, t Target) (*conn, error) {
 	if err != nil {
 		return nil, newError(login, "host key", err, "cannot read known_hosts; fix or remove the line named", backend.ErrUnauthorized)
 	}
-	keys, note, closeAgent := agentKeys(ctx, d.opts.Getenv("SSH_AUTH_SOCK"))
+	timeout := d.opts.Timeout
+	if s.ConnectTimeout > 0 {
+		timeout = s.ConnectTimeout
+	}
+	// One timeout bounds everything from here: the agent, the TCP
+	// connect and the handshake.
+	hctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	keys, note, closeAgent := agentKeys(hctx, d.opts.Getenv("SSH_AUTH_SOCK"))
 	defer closeAgent()
 	plan := planAuth(s, keys, note)
 	if len(plan.signers) == 0 {
 		return nil, plan.noKeysError(login, s)
 	}
 
-	timeout := d.opts.Timeout
-	if s.ConnectTimeout > 0 {
-		timeout = s.ConnectTimeout
-	}
-	hctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	timedOut := func() error {
 		if ctx.Err() != nil {
 			return ctxErr(ctx, login)

@@ -32,32 +32,7 @@ func echoSocket(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		conns []net.Conn
-	)
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Go(func() { _, _ = io.Copy(c, c) })
-		}
-	})
-	t.Cleanup(func() {
-		_ = l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
+	sshdial.ServeForTest(t, l, func(c net.Conn) { _, _ = io.Copy(c, c) })
 	return path
 }
 
@@ -180,26 +155,10 @@ func blackhole(t testing.TB) (port int, accepted <-chan struct{}) {
 		t.Fatal(err)
 	}
 	acc := make(chan struct{}, 16)
-	var wg sync.WaitGroup
-	var conns []net.Conn
-	wg.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-			select {
-			case acc <- struct{}{}:
-			default:
-			}
-		}
-	})
-	t.Cleanup(func() {
-		_ = l.Close()
-		wg.Wait()
-		for _, c := range conns {
-			_ = c.Close()
+	sshdial.ServeForTest(t, l, func(net.Conn) {
+		select {
+		case acc <- struct{}{}:
+		default:
 		}
 	})
 	return l.Addr().(*net.TCPAddr).Port, acc
@@ -241,16 +200,26 @@ func TestDialHonoursDeadlinesAndClose(t *testing.T) {
 		t.Errorf("a handshake past the context's deadline: %v", err)
 	}
 
+	<-accepted
+	// Dials queued behind a failing handshake share its failure rather
+	// than each waiting out a timeout of its own.
 	short := newDialer(t, sshdial.Options{Getenv: home.Getenv, Timeout: 200 * time.Millisecond})
-	err := dialAsync(t, short, t.Context(), tg)()
-	if !errors.Is(err, backend.ErrUnavailable) || !strings.Contains(err.Error(), "within 200ms") {
-		t.Errorf("a handshake past the dialer's timeout: %v", err)
+	waits := make([]func() error, 4)
+	for i := range waits {
+		waits[i] = dialAsync(t, short, t.Context(), tg)
+	}
+	for _, wait := range waits {
+		err := wait()
+		if !errors.Is(err, backend.ErrUnavailable) || !strings.Contains(err.Error(), "within 200ms") {
+			t.Errorf("a handshake past the dialer's timeout: %v", err)
+		}
+	}
+	<-accepted
+	if n := len(accepted); n != 0 {
+		t.Errorf("%d concurrent dials made %d handshake attempts, want 1", len(waits), n+1)
 	}
 
 	closing := sshdial.New(sshdial.Options{Getenv: home.Getenv})
-	for range 2 {
-		<-accepted // the two dials above
-	}
 	wait := dialAsync(t, closing, t.Context(), tg)
 	<-accepted // the handshake is under way
 	_ = closing.Close()

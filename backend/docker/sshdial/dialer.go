@@ -9,6 +9,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -68,6 +69,12 @@ type host struct {
 	// HTTP connections dialed at once share one handshake.
 	slot chan struct{}
 	cur  *conn // guarded by slot
+	// attempts counts finished connect attempts; lastErr (guarded by
+	// slot) is how the latest one failed. Dials that queued behind a
+	// failed attempt share its error instead of each waiting out a
+	// handshake of their own.
+	attempts atomic.Uint64
+	lastErr  error
 }
 
 // New returns a Dialer; it connects nothing until the first Dial.
@@ -188,6 +195,7 @@ func (d *Dialer) host(login string) (*host, error) {
 // connection returns h's live SSH connection, connecting when there is
 // none; fresh reports a connection made by this call.
 func (d *Dialer) connection(ctx context.Context, h *host, t Target) (c *conn, fresh bool, err error) {
+	seen := h.attempts.Load()
 	select {
 	case h.slot <- struct{}{}:
 	case <-ctx.Done():
@@ -197,9 +205,18 @@ func (d *Dialer) connection(ctx context.Context, h *host, t Target) (c *conn, fr
 	if h.cur != nil && h.cur.alive() {
 		return h.cur, false, nil
 	}
+	if h.attempts.Load() != seen && h.lastErr != nil {
+		return nil, false, h.lastErr
+	}
 	h.cur = nil
 	c, err = d.connect(ctx, t)
+	h.lastErr = err
+	h.attempts.Add(1)
 	if err != nil {
+		if ctx.Err() != nil {
+			// This caller gave up; the next one tries for itself.
+			h.lastErr = nil
+		}
 		return nil, false, err
 	}
 	h.cur = c

@@ -103,12 +103,21 @@ func waitConn(t *testing.T, ch <-chan backend.Snapshot, phase backend.ConnPhase,
 	}
 }
 
-func TestDockerBackendOverSSH(t *testing.T) {
-	e := dockertest.New(t)
-	home := newClientHome(t)
-	srv := startSSHD(t, []ssh.PublicKey{home.NewKey("id_ed25519")})
+// sandboxOverSSH starts a sandbox container and an SSH server, and
+// returns a client home that has a key the server accepts and knows the
+// server's host key.
+func sandboxOverSSH(t *testing.T) (e *dockertest.Env, home *clientHome, srv *sshServer, name string) {
+	t.Helper()
+	e = dockertest.New(t)
+	home = newClientHome(t)
+	srv = startSSHD(t, []ssh.PublicKey{home.NewKey("id_ed25519")})
 	home.Trust(srv.Port, srv.HostKey)
-	_, name := e.Run(t, dockertest.RunOptions{})
+	_, name = e.Run(t, dockertest.RunOptions{})
+	return e, home, srv, name
+}
+
+func TestDockerBackendOverSSH(t *testing.T) {
+	e, home, srv, name := sandboxOverSSH(t)
 
 	b := sshBackend(t, e, srv.URL(engineSocket(t, e)), home.Getenv)
 	if ep := b.Endpoint(); ep.Scheme != "ssh" || ep.Path != engineSocket(t, e) {
@@ -206,11 +215,7 @@ func TestDockerBackendRefusesAWrongKeyOrAChangedHost(t *testing.T) {
 }
 
 func TestDockerContextWithAnSSHEndpoint(t *testing.T) {
-	e := dockertest.New(t)
-	home := newClientHome(t)
-	srv := startSSHD(t, []ssh.PublicKey{home.NewKey("id_ed25519")})
-	home.Trust(srv.Port, srv.HostKey)
-	_, name := e.Run(t, dockertest.RunOptions{})
+	e, home, srv, name := sandboxOverSSH(t)
 
 	// What `docker context create remote --docker host=ssh://...` and
 	// `docker context use remote` write.

@@ -48,9 +48,20 @@ func ServeTestAgent(t testing.TB, sock string, keys ...crypto.PrivateKey) (stop 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
+	return ServeForTest(t, l, func(c net.Conn) { _ = agent.ServeAgent(kr, c) })
+}
+
+// ServeForTest accepts connections on l and runs handle on each in a
+// goroutine of its own, until stop is called or the test ends: then the
+// listener and every connection are closed (connections stay open after
+// handle returns until then) and the goroutines are waited for.
+func ServeForTest(t testing.TB, l net.Listener, handle func(net.Conn)) (stop func()) {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		conns []net.Conn
+		once  sync.Once
+	)
 	wg.Go(func() {
 		for {
 			c, err := l.Accept()
@@ -60,16 +71,20 @@ func ServeTestAgent(t testing.TB, sock string, keys ...crypto.PrivateKey) (stop 
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
-			wg.Go(func() { _ = agent.ServeAgent(kr, c) })
+			wg.Go(func() { handle(c) })
 		}
 	})
-	return func() {
-		_ = l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
+	stop = func() {
+		once.Do(func() {
+			_ = l.Close()
+			mu.Lock()
+			for _, c := range conns {
+				_ = c.Close()
+			}
+			mu.Unlock()
+			wg.Wait()
+		})
 	}
+	t.Cleanup(stop)
+	return stop
 }

@@ -1,6 +1,7 @@
 package sshdial
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -24,11 +25,7 @@ func newSigner(t testing.TB) ssh.Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return signerOf(t, priv)
 }
 
 func newECDSASigner(t testing.TB) ssh.Signer {
@@ -37,6 +34,11 @@ func newECDSASigner(t testing.TB) ssh.Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return signerOf(t, priv)
+}
+
+func signerOf(t testing.TB, priv crypto.PrivateKey) ssh.Signer {
+	t.Helper()
 	s, err := ssh.NewSignerFromKey(priv)
 	if err != nil {
 		t.Fatal(err)

@@ -215,6 +215,10 @@ func expandPath(p string, s Settings, env localEnv) (string, error) {
 		return "", fmt.Errorf("%s: ~user paths are not supported; write the full path", p)
 	}
 	p = expandTilde(p, env.home)
+	tokens := map[byte]string{
+		'%': "%", 'd': env.home, 'h': s.HostName, 'n': s.Alias, 'p': strconv.Itoa(s.Port),
+		'r': s.User, 'u': env.user, 'i': strconv.Itoa(env.uid),
+	}
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
 		if p[i] != '%' {
@@ -225,26 +229,11 @@ func expandPath(p string, s Settings, env localEnv) (string, error) {
 			return "", fmt.Errorf("%s: a lone %% at the end", p)
 		}
 		i++
-		switch p[i] {
-		case '%':
-			b.WriteByte('%')
-		case 'd':
-			b.WriteString(env.home)
-		case 'h':
-			b.WriteString(s.HostName)
-		case 'n':
-			b.WriteString(s.Alias)
-		case 'p':
-			b.WriteString(strconv.Itoa(s.Port))
-		case 'r':
-			b.WriteString(s.User)
-		case 'u':
-			b.WriteString(env.user)
-		case 'i':
-			b.WriteString(strconv.Itoa(env.uid))
-		default:
+		v, ok := tokens[p[i]]
+		if !ok {
 			return "", fmt.Errorf("%s: the token %%%c is not supported", p, p[i])
 		}
+		b.WriteString(v)
 	}
 	return b.String(), nil
 }
