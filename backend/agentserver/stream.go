@@ -1,0 +1,240 @@
+package agentserver
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// StreamTuning adjusts the live stream's timing and bounds; zero fields
+// take the defaults noted. Tests shorten the timers.
+type StreamTuning struct {
+	// ReadyGrace is how long to wait for the first frame before loading
+	// history anyway (the server subscribes before it sends anything, and
+	// skips its snapshot if that takes over 0.5 s). Default 2 s.
+	ReadyGrace time.Duration
+	// PingInterval is how often the client pings (default 20 s) and
+	// IdleTimeout how long the socket may stay silent, pongs included,
+	// before it is dropped and redialled (default 60 s).
+	PingInterval, IdleTimeout time.Duration
+	// DialTimeout bounds the websocket handshake (default 10 s).
+	DialTimeout time.Duration
+	// ResyncDelay batches history reloads caused by unreadable frames
+	// (default 1 s).
+	ResyncDelay time.Duration
+	// MaxFrame is the largest frame read from the socket (default 64 MiB);
+	// a bigger event is fetched over REST instead.
+	MaxFrame int64
+	// MaxPending is how many events wait for a slow consumer before the
+	// stream stops reading (default 4096).
+	MaxPending int
+	// Window is how many recent event ids are remembered for
+	// de-duplication (default 4096).
+	Window int
+	// NewBackoff makes the reconnect policy (default backend.NewBackoff:
+	// 1 s doubling to 30 s with jitter).
+	NewBackoff func() *backend.Backoff
+}
+
+func (t StreamTuning) withDefaults() StreamTuning {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&t.ReadyGrace, 2*time.Second)
+	def(&t.PingInterval, 20*time.Second)
+	def(&t.IdleTimeout, 60*time.Second)
+	def(&t.DialTimeout, 10*time.Second)
+	def(&t.ResyncDelay, time.Second)
+	if t.MaxFrame <= 0 {
+		t.MaxFrame = 64 << 20
+	}
+	if t.MaxPending <= 0 {
+		t.MaxPending = 4096
+	}
+	if t.Window <= 0 {
+		t.Window = 4096
+	}
+	if t.NewBackoff == nil {
+		t.NewBackoff = backend.NewBackoff
+	}
+	return t
+}
+
+// StreamEvents follows a conversation live. See stream.go's stream type
+// for the algorithm; backend.EventStreamer for the contract.
+func (c *Client) StreamEvents(ctx context.Context, convID string, opts backend.StreamOptions) <-chan backend.EventUpdate {
+	out := make(chan backend.EventUpdate)
+	s := &stream{c: c, opts: opts, box: newOutbox(c.tuning.MaxPending), win: newWindow(c.tuning.Window)}
+	if opts.Raw {
+		s.rawCap = maxRaw
+	}
+	id, err := backend.ParseConversationID(convID)
+	s.id = id
+	done := make(chan struct{})
+	go s.box.deliver(ctx, out, done)
+	go func() {
+		defer close(done)
+		if err != nil {
+			s.close(err)
+			return
+		}
+		s.run(ctx)
+	}()
+	return out
+}
+
+// stream is one conversation's live event feed.
+//
+// Each connection runs: dial (resend_mode=since from the last timestamp
+// held, or resend_all on servers before 1.15) → wait for the first frame
+// (the subscription now exists) → load what was missed through REST
+// events/search from the last timestamp, paged to the end, in log order →
+// live frames. Frames that arrive meanwhile wait in the socket (they are
+// not read during the load), so everything is delivered in log order: REST
+// covers all events stored before it finished, the subscription all events
+// after it began. Replays and the overlap are removed by the window (ids
+// plus a timestamp floor, bounded). Failures reconnect with backoff; 4001
+// and 4004 (and a refused key or a deleted conversation over REST) close
+// the stream for good.
+type stream struct {
+	c      *Client
+	id     string
+	opts   backend.StreamOptions
+	rawCap int
+	box    *outbox
+	win    *window
+
+	loaded   bool // the first history load (tail or full) is done
+	everLive bool
+	typing   string // raw streamed text, bounded
+	skipped  int
+	resync   bool
+}
+
+func (s *stream) run(ctx context.Context) {
+	bo := s.c.tuning.NewBackoff()
+	s.box.update(func(u *backend.EventUpdate) {
+		u.Conn = backend.ConnState{Phase: backend.ConnConnecting, Since: time.Now()}
+	})
+	var lostAt time.Time
+	for {
+		wasLive, err := s.session(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		var fe finalError
+		if errors.As(err, &fe) {
+			s.close(fe.error)
+			return
+		}
+		now := time.Now()
+		if wasLive || lostAt.IsZero() {
+			lostAt = now
+		}
+		if wasLive {
+			bo.Reset()
+		}
+		wait := bo.Next()
+		s.setTyping("")
+		s.box.update(func(u *backend.EventUpdate) {
+			u.Conn.Phase, u.Conn.Since, u.Conn.NextRetry = backend.ConnReconnecting, lostAt, now.Add(wait)
+			u.Conn.Attempt, u.Conn.Err = bo.Attempt(), err
+		})
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// close ends the stream for good, saying why.
+func (s *stream) close(err error) {
+	s.setTyping("")
+	s.box.update(func(u *backend.EventUpdate) {
+		u.Conn.Phase, u.Conn.Since, u.Conn.Err = backend.ConnClosed, time.Now(), err
+		u.Conn.NextRetry = time.Time{}
+	})
+}
+
+// session runs one connection; live reports whether it got that far.
+func (s *stream) session(ctx context.Context) (live bool, err error) {
+	v, verr := s.c.Version(ctx)
+	conn, err := s.c.dial(ctx, s.c.socketURL(s.id, s.win.last, v, verr == nil))
+	if err != nil {
+		return false, err
+	}
+	defer conn.close()
+
+	var held *frame
+	grace := time.NewTimer(s.c.tuning.ReadyGrace)
+	defer grace.Stop()
+	select {
+	case f, ok := <-conn.frames:
+		if !ok {
+			return false, conn.closedError()
+		}
+		if !s.snapshot(f) {
+			held = &f
+		}
+	case <-grace.C:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+
+	if err := s.catchUp(ctx); err != nil {
+		return false, err
+	}
+	now := time.Now()
+	s.box.update(func(u *backend.EventUpdate) {
+		u.Conn = backend.ConnState{Phase: backend.ConnLive, Since: now, LastRefresh: now}
+	})
+	s.everLive = true
+	if held != nil {
+		if err := s.handle(ctx, *held); err != nil {
+			return true, err
+		}
+	}
+
+	ping := time.NewTicker(s.c.tuning.PingInterval)
+	defer ping.Stop()
+	var resync *time.Timer
+	var resyncC <-chan time.Time
+	defer func() {
+		if resync != nil {
+			resync.Stop()
+		}
+	}()
+	for {
+		if s.resync && resyncC == nil {
+			resync = time.NewTimer(s.c.tuning.ResyncDelay)
+			resyncC = resync.C
+		}
+		select {
+		case f, ok := <-conn.frames:
+			if !ok {
+				return true, conn.closedError()
+			}
+			if err := s.handle(ctx, f); err != nil {
+				return true, err
+			}
+		case <-resyncC:
+			resyncC, s.resync = nil, false
+			if err := s.catchUp(ctx); err != nil {
+				return true, err
+			}
+		case <-ping.C:
+			if err := conn.ping(); err != nil {
+				return true, writeError(err)
+			}
+		case <-ctx.Done():
+			return true, ctx.Err()
+		}
+	}
+}
