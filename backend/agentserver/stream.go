@@ -21,8 +21,8 @@ type StreamTuning struct {
 	PingInterval, IdleTimeout time.Duration
 	// DialTimeout bounds the websocket handshake (default 10 s).
 	DialTimeout time.Duration
-	// ResyncDelay batches history reloads caused by unreadable frames
-	// (default 1 s).
+	// ResyncDelay is how long the history reload after an unreadable frame
+	// waits for the next event (which triggers it at once). Default 1 s.
 	ResyncDelay time.Duration
 	// MaxFrame is the largest frame read from the socket (default 64 MiB);
 	// a bigger event is fetched over REST instead.
@@ -202,8 +202,6 @@ func (s *stream) session(ctx context.Context) (live bool, err error) {
 		}
 	}
 
-	ping := time.NewTicker(s.c.tuning.PingInterval)
-	defer ping.Stop()
 	var resync *time.Timer
 	var resyncC <-chan time.Time
 	defer func() {
@@ -225,13 +223,12 @@ func (s *stream) session(ctx context.Context) (live bool, err error) {
 				return true, err
 			}
 		case <-resyncC:
-			resyncC, s.resync = nil, false
-			if err := s.catchUp(ctx); err != nil {
-				return true, err
-			}
-		case <-ping.C:
-			if err := conn.ping(); err != nil {
-				return true, writeError(err)
+			resyncC = nil
+			if s.resync {
+				s.resync = false
+				if err := s.catchUp(ctx); err != nil {
+					return true, err
+				}
 			}
 		case <-ctx.Done():
 			return true, ctx.Err()

@@ -48,6 +48,14 @@ func (s *stream) handle(ctx context.Context, f frame) error {
 		s.applyState(d)
 		return nil
 	}
+	if s.resync {
+		// An unreadable frame came before this one: load from the last
+		// event held first, or this event would move past the lost one.
+		s.resync = false
+		if err := s.catchUp(ctx); err != nil {
+			return err
+		}
+	}
 	if !s.win.accept(d.ev.ID, d.ev.Timestamp) {
 		return nil
 	}
@@ -56,7 +64,8 @@ func (s *stream) handle(ctx context.Context, f frame) error {
 }
 
 // skip counts an unreadable frame and schedules a history reload: the
-// frame may have been an event, and REST will bring it.
+// frame may have been an event, and REST will bring it, before the next
+// event is taken or after ResyncDelay, whichever comes first.
 func (s *stream) skip() {
 	s.skipped++
 	s.resync = true

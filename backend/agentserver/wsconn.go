@@ -96,8 +96,9 @@ func (c *Client) dial(ctx context.Context, target string) (*wsConn, error) {
 		}
 		return err
 	})
-	w.wg.Add(1)
+	w.wg.Add(2)
 	go w.read(extend)
+	go w.keepAlive()
 	return w, nil
 }
 
@@ -139,7 +140,8 @@ func (w *wsConn) read(extend func()) {
 		if typ != websocket.TextMessage && typ != websocket.BinaryMessage {
 			continue
 		}
-		f, err := readFrame(r, w.tuning.MaxFrame)
+		// A large frame on a slow link is progress, not silence.
+		f, err := readFrame(progressReader{r, extend}, w.tuning.MaxFrame)
 		if err != nil {
 			w.err = err
 			return
@@ -169,9 +171,38 @@ func readFrame(r io.Reader, max int64) (frame, error) {
 	return frame{data: data, arrived: time.Now()}, nil
 }
 
-// ping asks the server for a sign of life; the pong extends the deadline.
-func (w *wsConn) ping() error {
-	return w.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(5*time.Second))
+// progressReader extends the read deadline whenever data arrives.
+type progressReader struct {
+	r      io.Reader
+	extend func()
+}
+
+func (p progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.extend()
+	}
+	return n, err
+}
+
+// keepAlive pings the server so a dead peer is noticed (no pong within
+// IdleTimeout fails the reader). It runs apart from the stream's own loop,
+// which may be busy loading history for a while.
+func (w *wsConn) keepAlive() {
+	defer w.wg.Done()
+	t := time.NewTicker(w.tuning.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.done:
+			return
+		case <-t.C:
+			if err := w.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(w.tuning.PingInterval)); err != nil {
+				// The reader notices the failure and ends the connection.
+				return
+			}
+		}
+	}
 }
 
 // close tears the connection down and waits for the reader. Safe to call
@@ -215,9 +246,4 @@ func (w *wsConn) closedError() error {
 		return fmt.Errorf("events socket closed: %w", backend.ErrUnavailable)
 	}
 	return fmt.Errorf("events socket lost (%s): %w", shortNetError(w.err), backend.ErrUnavailable)
-}
-
-// writeError explains a failed ping (the connection is gone or wedged).
-func writeError(err error) error {
-	return fmt.Errorf("events socket lost (%s): %w", shortNetError(err), backend.ErrUnavailable)
 }
