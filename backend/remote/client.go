@@ -1,0 +1,274 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// ErrMalformedResponse marks an answer that is not the JSON expected.
+var ErrMalformedResponse = errors.New("malformed response from the runtime API")
+
+// maxBody bounds what is read from one answer (a /list of thousands of
+// runtimes is a few MB).
+const maxBody = 64 << 20
+
+// APIError is an HTTP error answer of the runtime API. It unwraps to the
+// backend sentinel that fits its status, so callers use errors.Is.
+type APIError struct {
+	Method, Path string
+	Status       int
+	// Detail is the server's "detail" message or the start of its body.
+	Detail string
+}
+
+func (e *APIError) Error() string {
+	msg := fmt.Sprintf("runtime API %s %s: HTTP %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
+	switch e.Status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		msg += " (temporarily unavailable: restart or network issue)"
+	case http.StatusUnauthorized, http.StatusForbidden:
+		msg += " (the API key was refused)"
+	case http.StatusTooManyRequests:
+		msg += " (rate limited)"
+	}
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
+
+// Unwrap maps the status to a backend sentinel.
+func (e *APIError) Unwrap() error {
+	switch e.Status {
+	case http.StatusNotFound:
+		return backend.ErrNotFound
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return backend.ErrUnauthorized
+	case http.StatusConflict:
+		return backend.ErrConflict
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return backend.ErrUnavailable
+	}
+	return nil
+}
+
+// client sends runtime API calls with the key, a per-attempt timeout and
+// retries: network errors and 502-504 for idempotent calls, 429 (after its
+// Retry-After) for all, since a rate-limited request was not processed.
+type client struct {
+	base     string
+	key      backend.Secret
+	http     *http.Client
+	timeout  time.Duration
+	attempts int
+	retry    time.Duration
+	maxWait  time.Duration
+}
+
+type call struct {
+	method, path string
+	query        url.Values
+	body         any
+	// idempotent calls may be repeated after an ambiguous failure.
+	idempotent bool
+	// timeout overrides the client's per-attempt timeout when set.
+	timeout time.Duration
+}
+
+// do runs c and decodes a 2xx JSON answer into out (when non-nil).
+func (cl *client) do(ctx context.Context, c call, out any) error {
+	var payload []byte
+	if c.body != nil {
+		var err error
+		if payload, err = json.Marshal(c.body); err != nil {
+			return fmt.Errorf("runtime API %s %s: %w", c.method, c.path, err)
+		}
+	}
+	delay := cl.retry
+	var last error
+	for attempt := 1; ; attempt++ {
+		body, wait, err := cl.once(ctx, c, payload)
+		if err == nil {
+			return decodeAnswer(c, body, out)
+		}
+		last = err
+		if ctx.Err() != nil || attempt >= cl.attempts || wait < 0 {
+			return last
+		}
+		if wait == 0 {
+			wait = delay
+			delay *= 2
+		}
+		if wait > cl.maxWait {
+			return fmt.Errorf("%w; asked to retry after %s, longer than the %s allowed", last, wait, cl.maxWait)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return last
+		case <-t.C:
+		}
+	}
+}
+
+// once makes one attempt. wait tells do what to do on error: -1 means
+// "do not retry", 0 "retry after the backoff delay", more "retry after
+// exactly this long" (a 429's Retry-After).
+func (cl *client) once(ctx context.Context, c call, payload []byte) (body []byte, wait time.Duration, err error) {
+	timeout := cl.timeout
+	if c.timeout > 0 {
+		timeout = c.timeout
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	u := cl.base + c.path
+	if len(c.query) > 0 {
+		u += "?" + c.query.Encode()
+	}
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(actx, c.method, u, rd)
+	if err != nil {
+		return nil, -1, fmt.Errorf("runtime API %s %s: %w", c.method, c.path, err)
+	}
+	req.Header.Set("X-API-Key", cl.key.Reveal())
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := cl.http.Do(req)
+	if err != nil {
+		return nil, retryNetwork(c, err), networkError(ctx, actx, c, timeout, err)
+	}
+	defer resp.Body.Close()
+	body, err = readBody(resp)
+	if err != nil {
+		return nil, retryNetwork(c, err), networkError(ctx, actx, c, timeout, err)
+	}
+	if resp.StatusCode < 300 {
+		return body, 0, nil
+	}
+	apiErr := &APIError{Method: c.method, Path: c.path, Status: resp.StatusCode, Detail: detailOf(body)}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return nil, retryAfter(resp.Header.Get("Retry-After"), time.Now()), apiErr
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if c.idempotent {
+			return nil, 0, apiErr
+		}
+	}
+	return nil, -1, apiErr
+}
+
+// readBody reads an answer of up to maxBody bytes, in one allocation when
+// the length is announced.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= maxBody {
+		buf := make([]byte, n)
+		_, err := io.ReadFull(resp.Body, buf)
+		return buf, err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
+}
+
+// retryNetwork allows a retry after a network error when the call is
+// idempotent or the request never left (the dial failed).
+func retryNetwork(c call, err error) time.Duration {
+	var op *net.OpError
+	if c.idempotent || (errors.As(err, &op) && op.Op == "dial") {
+		return 0
+	}
+	return -1
+}
+
+func networkError(ctx, actx context.Context, c call, timeout time.Duration, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("runtime API %s %s: %w", c.method, c.path, ctx.Err())
+	}
+	if errors.Is(actx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("runtime API %s %s: no answer within %s: %w", c.method, c.path, timeout, backend.ErrUnavailable)
+	}
+	return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, backend.ErrUnavailable, err)
+}
+
+// decodeAnswer decodes body into out; a *[]byte takes the body as it is,
+// for callers that decide themselves whether to decode.
+func decodeAnswer(c call, body []byte, out any) error {
+	switch p := out.(type) {
+	case nil:
+		return nil
+	case *[]byte:
+		*p = body
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, ErrMalformedResponse, err)
+	}
+	return nil
+}
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date); a
+// missing or unreadable one means "use the backoff".
+func retryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
+		return max(time.Duration(s)*time.Second, time.Millisecond)
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(t.Sub(now), time.Millisecond)
+	}
+	return 0
+}
+
+// detailOf extracts FastAPI's {"detail": "..."} or the start of the body,
+// flattened to one printable line.
+func detailOf(body []byte) string {
+	var d struct {
+		Detail any `json:"detail"`
+	}
+	if json.Unmarshal(body, &d) == nil && d.Detail != nil {
+		if s, ok := d.Detail.(string); ok {
+			return oneLine(s)
+		}
+		b, _ := json.Marshal(d.Detail)
+		return oneLine(string(b))
+	}
+	return oneLine(string(body))
+}
+
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if len(s) > 200 {
+		n := 200
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "…"
+	}
+	return s
+}
