@@ -56,7 +56,7 @@ func (c *Client) SearchConversations(ctx context.Context, q SearchQuery) (Conver
 		Items      []conversationInfo `json:"items"`
 		NextPageID *string            `json:"next_page_id"`
 	}
-	k := call{op: "search conversations", method: http.MethodGet, path: "/api/conversations/search", query: v}
+	k := call{Op: "search conversations", Method: http.MethodGet, Path: "/api/conversations/search", Query: v}
 	if err := c.do(ctx, k, &page); err != nil {
 		return ConversationPage{}, err
 	}
@@ -110,7 +110,7 @@ func (c *Client) CountConversations(ctx context.Context, status backend.Executio
 		v.Set("status", string(status))
 	}
 	var n int
-	err := c.do(ctx, call{op: "count conversations", method: http.MethodGet, path: "/api/conversations/count", query: v}, &n)
+	err := c.do(ctx, call{Op: "count conversations", Method: http.MethodGet, Path: "/api/conversations/count", Query: v}, &n)
 	return n, err
 }
 
@@ -121,7 +121,7 @@ func (c *Client) Conversation(ctx context.Context, id string) (backend.Conversat
 		return backend.Conversation{}, err
 	}
 	var ci conversationInfo
-	if err := c.do(ctx, call{op: "get conversation", method: http.MethodGet, path: convPath(id)}, &ci); err != nil {
+	if err := c.do(ctx, call{Op: "get conversation", Method: http.MethodGet, Path: convPath(id)}, &ci); err != nil {
 		return backend.Conversation{}, err
 	}
 	return ci.toConversation()
@@ -142,7 +142,7 @@ func (c *Client) ConversationsByID(ctx context.Context, ids []string) ([]backend
 			v.Add("ids", canon)
 		}
 		var items []*conversationInfo
-		if err := c.do(ctx, call{op: "get conversations", method: http.MethodGet, path: "/api/conversations", query: v}, &items); err != nil {
+		if err := c.do(ctx, call{Op: "get conversations", Method: http.MethodGet, Path: "/api/conversations", Query: v}, &items); err != nil {
 			return nil, err
 		}
 		for _, ci := range items {
@@ -166,8 +166,8 @@ func (c *Client) action(ctx context.Context, id, name string, badRequestIsNotFou
 		return err
 	}
 	return c.do(ctx, call{
-		op: name + " conversation", method: http.MethodPost, path: convPath(id) + "/" + name,
-		badRequestIsNotFound: badRequestIsNotFound,
+		Op: name + " conversation", Method: http.MethodPost, Path: convPath(id) + "/" + name,
+		BadRequestIsNotFound: badRequestIsNotFound,
 	}, nil)
 }
 
@@ -207,7 +207,7 @@ func (c *Client) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, call{op: "delete conversation", method: http.MethodDelete, path: convPath(id), badRequestIsNotFound: true}, nil)
+	return c.do(ctx, call{Op: "delete conversation", Method: http.MethodDelete, Path: convPath(id), BadRequestIsNotFound: true}, nil)
 }
 
 // textContent is one text item of an LLM message.
@@ -227,7 +227,7 @@ func (c *Client) SendMessage(ctx context.Context, id, text string) error {
 		Content []textContent `json:"content"`
 		Run     bool          `json:"run"`
 	}{"user", []textContent{{Type: "text", Text: text}}, true}
-	return c.do(ctx, call{op: "send message", method: http.MethodPost, path: convPath(id) + "/events", body: body}, nil)
+	return c.do(ctx, call{Op: "send message", Method: http.MethodPost, Path: convPath(id) + "/events", Body: body}, nil)
 }
 
 // RespondToConfirmation accepts (and resumes) or rejects the actions a
@@ -245,7 +245,7 @@ func (c *Client) RespondToConfirmation(ctx context.Context, id string, accept bo
 		body.Reason = "User rejected the action."
 	}
 	return c.do(ctx, call{
-		op: "respond to confirmation", method: http.MethodPost,
-		path: convPath(id) + "/events/respond_to_confirmation", body: body,
+		Op: "respond to confirmation", Method: http.MethodPost,
+		Path: convPath(id) + "/events/respond_to_confirmation", Body: body,
 	}, nil)
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
 )
 
 // EventQuery filters and pages an event search.
@@ -91,8 +92,8 @@ func eventsPath(convID string) string { return convPath(convID) + "/events" }
 // searchPage fetches one page and hands each decoded item to fn, decoding
 // the body item by item so a page of large events is never held whole.
 func (c *Client) searchPage(ctx context.Context, convID string, q EventQuery, fn func(decoded)) (next string, skipped int, err error) {
-	k := call{op: "search events", method: http.MethodGet, path: eventsPath(convID) + "/search", query: q.values()}
-	resp, cancel, err := c.send(ctx, k)
+	k := call{Op: "search events", Method: http.MethodGet, Path: eventsPath(convID) + "/search", Query: q.values()}
+	resp, cancel, err := c.api.Send(ctx, k)
 	if err != nil {
 		return "", 0, err
 	}
@@ -102,8 +103,8 @@ func (c *Client) searchPage(ctx context.Context, convID string, q EventQuery, fn
 	if q.Raw {
 		rawCap = maxRaw
 	}
-	dec := json.NewDecoder(io.LimitReader(resp.Body, maxBody))
-	bad := func(err error) (string, int, error) { return "", skipped, c.bodyError(ctx, k.op, err) }
+	dec := json.NewDecoder(io.LimitReader(resp.Body, clientkit.MaxBody))
+	bad := func(err error) (string, int, error) { return "", skipped, c.api.BodyError(ctx, k.Op, err) }
 	if err := expectDelim(dec, '{'); err != nil {
 		return bad(err)
 	}
@@ -186,7 +187,7 @@ func (c *Client) CountEvents(ctx context.Context, convID string, q EventQuery) (
 	v.Del("page_id")
 	v.Del("sort_order")
 	var n int
-	err = c.do(ctx, call{op: "count events", method: http.MethodGet, path: eventsPath(id) + "/count", query: v}, &n)
+	err = c.do(ctx, call{Op: "count events", Method: http.MethodGet, Path: eventsPath(id) + "/count", Query: v}, &n)
 	return n, err
 }
 
@@ -197,7 +198,7 @@ func (c *Client) Event(ctx context.Context, convID, eventID string) (backend.Eve
 		return backend.Event{}, err
 	}
 	var raw json.RawMessage
-	k := call{op: "get event", method: http.MethodGet, path: eventsPath(id) + "/" + pathEscape(eventID)}
+	k := call{Op: "get event", Method: http.MethodGet, Path: eventsPath(id) + "/" + pathEscape(eventID)}
 	if err := c.do(ctx, k, &raw); err != nil {
 		return backend.Event{}, err
 	}

@@ -147,6 +147,12 @@ func (f *fakeServer) ids() []string {
 	return out
 }
 
+func (f *fakeServer) subscribers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
+}
+
 // dropSockets cuts every open socket without a close frame.
 func (f *fakeServer) dropSockets() {
 	f.mu.Lock()

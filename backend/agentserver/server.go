@@ -99,7 +99,7 @@ func (c *Client) ServerInfo(ctx context.Context) (ServerInfo, error) {
 		Uptime     float64 `json:"uptime"`
 		IdleTime   float64 `json:"idle_time"`
 	}
-	if err := c.do(ctx, call{op: "server info", method: http.MethodGet, path: "/server_info"}, &raw); err != nil {
+	if err := c.do(ctx, call{Op: "server info", Method: http.MethodGet, Path: "/server_info"}, &raw); err != nil {
 		return ServerInfo{}, err
 	}
 	v, err := ParseServerVersion(raw.Version)
@@ -146,7 +146,7 @@ func (c *Client) Version(ctx context.Context) (ServerVersion, error) {
 // "OK", newer ones {"status":"ok"}; both are healthy.
 func (c *Client) Health(ctx context.Context) error {
 	var raw json.RawMessage
-	if err := c.do(ctx, call{op: "health", method: http.MethodGet, path: "/health"}, &raw); err != nil {
+	if err := c.do(ctx, call{Op: "health", Method: http.MethodGet, Path: "/health"}, &raw); err != nil {
 		return err
 	}
 	var s string
@@ -166,7 +166,7 @@ func (c *Client) Health(ctx context.Context) error {
 // before 1.11.2 have no /ready: they are ready once healthy, so Ready falls
 // back to Health on a 404.
 func (c *Client) Ready(ctx context.Context) error {
-	err := c.do(ctx, call{op: "ready", method: http.MethodGet, path: "/ready"}, nil)
+	err := c.do(ctx, call{Op: "ready", Method: http.MethodGet, Path: "/ready"}, nil)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 		return c.Health(ctx)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
 )
 
 // StreamTuning adjusts the live stream's timing and bounds; zero fields
@@ -68,14 +69,14 @@ func (t StreamTuning) withDefaults() StreamTuning {
 // for the algorithm; backend.EventStreamer for the contract.
 func (c *Client) StreamEvents(ctx context.Context, convID string, opts backend.StreamOptions) <-chan backend.EventUpdate {
 	out := make(chan backend.EventUpdate)
-	s := &stream{c: c, opts: opts, box: newOutbox(c.tuning.MaxPending), win: newWindow(c.tuning.Window)}
+	s := &stream{c: c, opts: opts, box: clientkit.NewOutbox(c.tuning.MaxPending), win: newWindow(c.tuning.Window)}
 	if opts.Raw {
 		s.rawCap = maxRaw
 	}
 	id, err := backend.ParseConversationID(convID)
 	s.id = id
 	done := make(chan struct{})
-	go s.box.deliver(ctx, out, done)
+	go s.box.Deliver(ctx, out, done)
 	go func() {
 		defer close(done)
 		if err != nil {
@@ -105,7 +106,7 @@ type stream struct {
 	id     string
 	opts   backend.StreamOptions
 	rawCap int
-	box    *outbox
+	box    *clientkit.Outbox
 	win    *window
 
 	loaded   bool // the first history load (tail or full) is done
@@ -117,7 +118,7 @@ type stream struct {
 
 func (s *stream) run(ctx context.Context) {
 	bo := s.c.tuning.NewBackoff()
-	s.box.update(func(u *backend.EventUpdate) {
+	s.box.Update(func(u *backend.EventUpdate) {
 		u.Conn = backend.ConnState{Phase: backend.ConnConnecting, Since: time.Now()}
 	})
 	var lostAt time.Time
@@ -140,7 +141,7 @@ func (s *stream) run(ctx context.Context) {
 		}
 		wait := bo.Next()
 		s.setTyping("")
-		s.box.update(func(u *backend.EventUpdate) {
+		s.box.Update(func(u *backend.EventUpdate) {
 			u.Conn.Phase, u.Conn.Since, u.Conn.NextRetry = backend.ConnReconnecting, lostAt, now.Add(wait)
 			u.Conn.Attempt, u.Conn.Err = bo.Attempt(), err
 		})
@@ -157,7 +158,7 @@ func (s *stream) run(ctx context.Context) {
 // close ends the stream for good, saying why.
 func (s *stream) close(err error) {
 	s.setTyping("")
-	s.box.update(func(u *backend.EventUpdate) {
+	s.box.Update(func(u *backend.EventUpdate) {
 		u.Conn.Phase, u.Conn.Since, u.Conn.Err = backend.ConnClosed, time.Now(), err
 		u.Conn.NextRetry = time.Time{}
 	})
@@ -192,7 +193,7 @@ func (s *stream) session(ctx context.Context) (live bool, err error) {
 		return false, err
 	}
 	now := time.Now()
-	s.box.update(func(u *backend.EventUpdate) {
+	s.box.Update(func(u *backend.EventUpdate) {
 		u.Conn = backend.ConnState{Phase: backend.ConnLive, Since: now, LastRefresh: now}
 	})
 	s.everLive = true

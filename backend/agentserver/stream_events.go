@@ -43,7 +43,7 @@ func (s *stream) handle(ctx context.Context, f frame) error {
 		s.setTyping(s.typing + d.delta)
 		return nil
 	case d.ev.Transient:
-		return s.box.push(ctx, []backend.Event{d.ev}, 0)
+		return s.box.Push(ctx, []backend.Event{d.ev}, 0)
 	case d.key == "full_state":
 		s.applyState(d)
 		return nil
@@ -60,7 +60,7 @@ func (s *stream) handle(ctx context.Context, f frame) error {
 		return nil
 	}
 	s.applyState(d)
-	return s.box.push(ctx, []backend.Event{d.ev}, 0)
+	return s.box.Push(ctx, []backend.Event{d.ev}, 0)
 }
 
 // skip counts an unreadable frame and schedules a history reload: the
@@ -70,7 +70,7 @@ func (s *stream) skip() {
 	s.skipped++
 	s.resync = true
 	n := s.skipped
-	s.box.update(func(u *backend.EventUpdate) { u.Skipped = n })
+	s.box.Update(func(u *backend.EventUpdate) { u.Skipped = n })
 }
 
 // catchUp loads, through REST and in log order, every stored event this
@@ -96,14 +96,14 @@ func (s *stream) catchUp(ctx context.Context) error {
 		if skipped > 0 {
 			s.skipped += skipped
 			n := s.skipped
-			s.box.update(func(u *backend.EventUpdate) { u.Skipped = n })
+			s.box.Update(func(u *backend.EventUpdate) { u.Skipped = n })
 		}
 		if len(batch) > 0 {
 			back := 0
 			if s.everLive {
 				back = len(batch)
 			}
-			if err := s.box.push(ctx, batch, back); err != nil {
+			if err := s.box.Push(ctx, batch, back); err != nil {
 				return err
 			}
 		}
@@ -144,7 +144,7 @@ func (s *stream) loadTail(ctx context.Context) error {
 				batch = append(batch, d.ev)
 			}
 		}
-		if err := s.box.push(ctx, batch, 0); err != nil {
+		if err := s.box.Push(ctx, batch, 0); err != nil {
 			return err
 		}
 	}
@@ -167,7 +167,7 @@ func historyError(err error) error {
 // typing line when the agent's final words arrive.
 func (s *stream) applyState(d decoded) {
 	if d.status != "" || d.stats != nil {
-		s.box.update(func(u *backend.EventUpdate) {
+		s.box.Update(func(u *backend.EventUpdate) {
 			if d.status != "" {
 				u.Status = d.status
 			}
@@ -192,7 +192,7 @@ func (s *stream) setTyping(text string) {
 	}
 	s.typing = text
 	line := typingLine(text)
-	s.box.update(func(u *backend.EventUpdate) { u.Typing = line })
+	s.box.Update(func(u *backend.EventUpdate) { u.Typing = line })
 }
 
 // typingLine is the end of the last non-blank line, sanitised: the part

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
 )
 
 // Close codes of the events socket (PROTOCOL.md §2.2).
@@ -119,7 +120,7 @@ func (c *Client) dialError(ctx context.Context, err error, resp *http.Response) 
 			return fmt.Errorf("events socket handshake refused (HTTP %d): %w", resp.StatusCode, backend.ErrUnavailable)
 		}
 	}
-	msg := shortNetError(err)
+	msg := clientkit.ShortNetError(err)
 	if k := c.key.Reveal(); k != "" {
 		msg = strings.ReplaceAll(msg, k, "••••")
 	}
@@ -245,5 +246,5 @@ func (w *wsConn) closedError() error {
 	if w.err == nil {
 		return fmt.Errorf("events socket closed: %w", backend.ErrUnavailable)
 	}
-	return fmt.Errorf("events socket lost (%s): %w", shortNetError(w.err), backend.ErrUnavailable)
+	return fmt.Errorf("events socket lost (%s): %w", clientkit.ShortNetError(w.err), backend.ErrUnavailable)
 }

@@ -1,4 +1,4 @@
-package agentserver
+package clientkit
 
 import (
 	"context"
@@ -8,13 +8,13 @@ import (
 	"github.com/ohdash/ohdash/backend"
 )
 
-// outbox hands a stream's updates to its consumer. The producer never
+// Outbox hands a stream's updates to its consumer. The producer never
 // waits for the consumer to read state (connection phase, status, typing
 // text are overwritten in place); it waits only when maxPending events are
 // queued, which pushes back on the websocket (TCP flow control) instead of
 // growing memory. A fast consumer gets each change at once; a slow one
 // gets them batched.
-type outbox struct {
+type Outbox struct {
 	mu   sync.Mutex
 	cur  backend.EventUpdate
 	news bool // cur holds something the consumer has not seen
@@ -24,8 +24,9 @@ type outbox struct {
 	max  int
 }
 
-func newOutbox(maxPending int) *outbox {
-	return &outbox{wake: make(chan struct{}, 1), room: make(chan struct{}, 1), max: maxPending}
+// NewOutbox returns an outbox that holds at most maxPending events.
+func NewOutbox(maxPending int) *Outbox {
+	return &Outbox{wake: make(chan struct{}, 1), room: make(chan struct{}, 1), max: maxPending}
 }
 
 func signal(ch chan struct{}) {
@@ -35,8 +36,8 @@ func signal(ch chan struct{}) {
 	}
 }
 
-// update changes the stream state.
-func (o *outbox) update(f func(*backend.EventUpdate)) {
+// Update changes the stream state.
+func (o *Outbox) Update(f func(*backend.EventUpdate)) {
 	o.mu.Lock()
 	f(&o.cur)
 	o.news = true
@@ -44,9 +45,9 @@ func (o *outbox) update(f func(*backend.EventUpdate)) {
 	signal(o.wake)
 }
 
-// push queues new events (backFilled of them recovered after a reconnect),
+// Push queues new events (backFilled of them recovered after a reconnect),
 // waiting while the queue is full. It fails only when ctx ends.
-func (o *outbox) push(ctx context.Context, evs []backend.Event, backFilled int) error {
+func (o *Outbox) Push(ctx context.Context, evs []backend.Event, backFilled int) error {
 	for {
 		o.mu.Lock()
 		if len(o.cur.Events) < o.max || len(o.cur.Events) == 0 {
@@ -68,7 +69,7 @@ func (o *outbox) push(ctx context.Context, evs []backend.Event, backFilled int) 
 }
 
 // take returns what the consumer has not seen and resets the queue.
-func (o *outbox) take() (backend.EventUpdate, bool) {
+func (o *Outbox) take() (backend.EventUpdate, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if !o.news {
@@ -80,10 +81,10 @@ func (o *outbox) take() (backend.EventUpdate, bool) {
 	return u, true
 }
 
-// deliver sends updates to out until the producer is done (then it
+// Deliver sends updates to out until the producer is done (then it
 // flushes what is left) or ctx ends. It closes out only after the producer
 // has returned, so a closed channel means the whole stream is released.
-func (o *outbox) deliver(ctx context.Context, out chan<- backend.EventUpdate, producerDone <-chan struct{}) {
+func (o *Outbox) Deliver(ctx context.Context, out chan<- backend.EventUpdate, producerDone <-chan struct{}) {
 	defer close(out)
 	defer func() { <-producerDone }()
 	for {

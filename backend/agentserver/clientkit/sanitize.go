@@ -1,4 +1,4 @@
-package agentserver
+package clientkit
 
 import (
 	"strings"
@@ -6,17 +6,18 @@ import (
 )
 
 // Agent output, titles, error details and file paths come from the sandbox
-// and are attacker-controlled. Everything this package puts into a display
-// string goes through sanitizeLine.
+// and are attacker-controlled. Everything the clients put into a display
+// string goes through SanitizeLine (or SanitizeText for a line they cut
+// themselves).
 
 // scanLimit bounds how much of a huge text is looked at for its first line.
 const scanLimit = 64 << 10
 
-// sanitizeLine returns the first non-blank line of untrusted text, made
+// SanitizeLine returns the first non-blank line of untrusted text, made
 // safe for a terminal (no escape or control sequences, valid UTF-8, colour
 // stripped) and cut to at most max bytes. The result never shares memory
 // with s, so a short summary does not pin a multi-megabyte observation.
-func sanitizeLine(s string, max int) string {
+func SanitizeLine(s string, max int) string {
 	if len(s) > scanLimit {
 		s = s[:scanLimit]
 	}
@@ -27,16 +28,16 @@ func sanitizeLine(s string, max int) string {
 		if len(line) > 4*max+256 {
 			line = line[:4*max+256]
 		}
-		if clean := strings.TrimSpace(sanitizeText(line)); clean != "" {
-			return strings.Clone(truncate(clean, max))
+		if clean := strings.TrimSpace(SanitizeText(line)); clean != "" {
+			return strings.Clone(Truncate(clean, max))
 		}
 	}
 	return ""
 }
 
-// sanitizeText makes one line of untrusted text terminal-safe. It is the
-// single point to switch to the shared sanitiser.
-func sanitizeText(line string) string {
+// SanitizeText makes one line of untrusted text terminal-safe (colour
+// stripped). It is the single point to switch to the shared sanitiser.
+func SanitizeText(line string) string {
 	// A carriage return rewinds the line: what a terminal would finally
 	// show is the text after the last one (for a summary, close enough).
 	if i := strings.LastIndexByte(strings.TrimRight(line, "\r"), '\r'); i >= 0 {
@@ -110,8 +111,8 @@ func isBidiControl(r rune) bool {
 	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f
 }
 
-// truncate cuts s to at most max bytes on a rune boundary, marking the cut.
-func truncate(s string, max int) string {
+// Truncate cuts s to at most max bytes on a rune boundary, marking the cut.
+func Truncate(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}

@@ -1,4 +1,4 @@
-package agentserver
+package clientkit
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 
 // ErrBadResponse: the server answered 2xx with a body that is not what its
 // API promises (malformed JSON, a wrong shape).
-var ErrBadResponse = errors.New("malformed response from agent-server")
+var ErrBadResponse = errors.New("malformed response from the server")
 
 // APIError is a non-2xx answer. It unwraps to the backend sentinel that fits
 // the status (ErrUnauthorized, ErrNotFound, ErrConflict, ErrUnavailable,
@@ -39,28 +39,28 @@ func (e *APIError) Error() string {
 func (e *APIError) Unwrap() error { return e.kind }
 
 // statusError reads an error body and classifies the status.
-func statusError(k call, resp *http.Response) error {
+func statusError(k Call, resp *http.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	e := &APIError{Op: k.op, Status: resp.StatusCode, Detail: errorDetail(raw)}
+	e := &APIError{Op: k.Op, Status: resp.StatusCode, Detail: errorDetail(raw)}
 	switch s := resp.StatusCode; {
 	case s == http.StatusUnauthorized || s == http.StatusForbidden:
 		e.kind, e.hint = backend.ErrUnauthorized, "session API key refused"
 	case s == http.StatusNotFound:
 		e.kind, e.hint = backend.ErrNotFound, "not found"
-	case s == http.StatusBadRequest && k.badRequestIsNotFound:
+	case s == http.StatusBadRequest && k.BadRequestIsNotFound:
 		e.kind, e.hint = backend.ErrNotFound, "conversation not found"
 	case s == http.StatusConflict:
 		e.kind, e.hint = backend.ErrConflict, "conflicts with the conversation's state"
 	case s == http.StatusMethodNotAllowed:
-		e.kind, e.hint = backend.ErrUnsupported, "not supported by this agent-server"
+		e.kind, e.hint = backend.ErrUnsupported, "not supported by this server"
 	case s == http.StatusServiceUnavailable:
-		e.kind, e.hint = backend.ErrUnavailable, "agent-server not ready (dormant, still initialising, or its runtime is paused)"
+		e.kind, e.hint = backend.ErrUnavailable, "server not ready (dormant, still initialising, or its runtime is paused)"
 	case s == http.StatusBadGateway || s == http.StatusGatewayTimeout:
-		e.kind, e.hint = backend.ErrUnavailable, "agent-server temporarily unreachable behind its proxy"
+		e.kind, e.hint = backend.ErrUnavailable, "server temporarily unreachable behind its proxy"
 	case s == http.StatusTooManyRequests:
 		e.kind, e.hint = backend.ErrUnavailable, "rate limited"
 	case s >= 500:
-		e.hint = "agent-server failed"
+		e.hint = "server failed"
 	default:
 		e.hint = "request refused"
 	}
@@ -77,13 +77,13 @@ func errorDetail(raw []byte) string {
 	if json.Unmarshal(raw, &body) == nil && len(body.Detail) > 0 {
 		var s string
 		if json.Unmarshal(body.Detail, &s) == nil {
-			return sanitizeLine(s, 200)
+			return SanitizeLine(s, 200)
 		}
-		return sanitizeLine(string(body.Detail), 200)
+		return SanitizeLine(string(body.Detail), 200)
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return sanitizeLine(s, 200)
+		return SanitizeLine(s, 200)
 	}
-	return sanitizeLine(string(raw), 200)
+	return SanitizeLine(string(raw), 200)
 }
