@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
 )
 
 // Caps on Event.Raw: in pages and streams, when raw JSON is asked for
@@ -118,15 +119,15 @@ func decodeEvent(raw []byte, rawCap int) (decoded, error) {
 		}
 		// A field of a type we did not expect: keep what decoded.
 	}
-	if !validToken(w.ID) || !validToken(w.Timestamp) {
+	if !clientkit.ValidToken(w.ID) || !clientkit.ValidToken(w.Timestamp) {
 		return decoded{}, fmt.Errorf("%w: no usable id or timestamp", errMalformed)
 	}
 	d := decoded{ev: backend.Event{
 		ID:        w.ID,
 		Timestamp: w.Timestamp,
 		Time:      parseTime(w.Timestamp),
-		Kind:      intern(w.Kind, knownKinds),
-		Source:    intern(w.Source, knownSources),
+		Kind:      clientkit.Intern(w.Kind),
+		Source:    clientkit.Intern(w.Source),
 		RawSize:   len(raw),
 	}}
 	if d.ev.Kind == "" {
@@ -137,48 +138,6 @@ func decodeEvent(raw []byte, rawCap int) (decoded, error) {
 	}
 	summarize(&w, &d)
 	return d, nil
-}
-
-// validToken accepts what a real server sends as ids and timestamps
-// (UUIDs, ISO times): short printable ASCII. They are sent back to the
-// server verbatim, so they are checked rather than sanitised.
-func validToken(s string) bool {
-	if s == "" || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= 0x20 || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-var knownSources = map[string]string{}
-var knownKinds = map[string]string{}
-
-func init() {
-	for _, s := range []string{"agent", "user", "environment", "hook"} {
-		knownSources[s] = s
-	}
-	for _, k := range []string{
-		kindMessage, kindAction, kindObservation, kindReject, kindAgentError, kindConvError,
-		kindState, kindPause, kindInterrupt, kindSystemPrompt, kindCondensation,
-		kindCondensationRequest, kindCondensationSummary, kindHook, kindLLMLog,
-		kindStreamingDelta, kindToken, kindACPToolCall, kindServerError,
-	} {
-		knownKinds[k] = k
-	}
-}
-
-// intern returns the shared copy of a common value, so a hundred thousand
-// events do not hold a hundred thousand copies of "ObservationEvent".
-// Unknown values are sanitised (they are shown as they are).
-func intern(s string, known map[string]string) string {
-	if v, ok := known[s]; ok {
-		return v
-	}
-	return sanitizeLine(s, 80)
 }
 
 // jsonCount decodes a JSON list as its length (anything else counts 0).
