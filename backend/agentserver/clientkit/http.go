@@ -88,8 +88,9 @@ func (c *Caller) Send(ctx context.Context, k Call) (*http.Response, context.Canc
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
+		err = c.transportError(ctx, k.Op, err)
 		cancel()
-		return nil, nil, c.transportError(ctx, k.Op, err)
+		return nil, nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer cancel()
