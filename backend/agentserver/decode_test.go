@@ -132,7 +132,7 @@ func FuzzDecodeEvent(f *testing.F) {
 			return
 		}
 		for _, s := range []string{d.ev.Summary, d.ev.Kind, d.ev.Source} {
-			if !utf8.ValidString(s) || strings.ContainsAny(s, "\x1b\x07\r\n\x9b") {
+			if !utf8.ValidString(s) || strings.ContainsAny(s, "\x1b\x07\r\n\u009b") {
 				t.Fatalf("unsafe text %q", s)
 			}
 		}
