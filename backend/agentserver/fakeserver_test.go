@@ -46,6 +46,8 @@ type fakeServer struct {
 	searchDelay time.Duration
 	// sameStamp gives new events the timestamp of the previous one.
 	sameStamp bool
+	// truncate cuts the body of the next searches in the middle.
+	truncate int
 }
 
 type fakeEvent struct {
@@ -189,6 +191,10 @@ func (f *fakeServer) search(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.searches++
 	delay := f.searchDelay
+	cut := f.truncate > 0
+	if cut {
+		f.truncate--
+	}
 	evs := slices.Clone(f.events)
 	f.mu.Unlock()
 	time.Sleep(delay)
@@ -217,6 +223,12 @@ func (f *fakeServer) search(w http.ResponseWriter, r *http.Request) {
 	}
 	if items == nil {
 		items = []json.RawMessage{}
+	}
+	if cut {
+		body, _ := json.Marshal(map[string]any{"items": items, "next_page_id": next})
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body[:len(body)*2/3])
+		return
 	}
 	writeJSONT(w, 200, map[string]any{"items": items, "next_page_id": next})
 }

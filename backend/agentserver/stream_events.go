@@ -82,13 +82,10 @@ func (s *stream) catchUp(ctx context.Context) error {
 	}
 	q := EventQuery{Since: s.win.last, Raw: s.opts.Raw}
 	for range maxPages {
-		var batch []backend.Event
-		next, skipped, err := s.c.searchPage(ctx, s.id, q, func(d decoded) {
-			if s.win.accept(d.ev.ID, d.ev.Timestamp) {
-				s.applyState(d)
-				batch = append(batch, d.ev)
-			}
-		})
+		// Take nothing into the window before the whole page has arrived:
+		// a page cut short would otherwise mark events as delivered.
+		var page []decoded
+		next, skipped, err := s.c.searchPage(ctx, s.id, q, func(d decoded) { page = append(page, d) })
 		if err != nil {
 			return historyError(err)
 		}
@@ -97,6 +94,13 @@ func (s *stream) catchUp(ctx context.Context) error {
 			s.skipped += skipped
 			n := s.skipped
 			s.box.Update(func(u *backend.EventUpdate) { u.Skipped = n })
+		}
+		var batch []backend.Event
+		for _, d := range page {
+			if s.win.accept(d.ev.ID, d.ev.Timestamp) {
+				s.applyState(d)
+				batch = append(batch, d.ev)
+			}
 		}
 		if len(batch) > 0 {
 			back := 0

@@ -193,6 +193,29 @@ func TestStreamReconnectResumesSinceLastTimestamp(t *testing.T) {
 	}
 }
 
+// TestStreamHistoryCutShortLosesNothing: a REST page that breaks off in
+// the middle must not count its first events as delivered.
+func TestStreamHistoryCutShortLosesNothing(t *testing.T) {
+	f := newFakeServer(t, "1.44.0")
+	f.addMessages(40)
+	c := newTestClient(t, f, f.key)
+	s, _ := startStream(t, c, backend.StreamOptions{})
+	if !s.until(t, 5*time.Second, hasN(40)) {
+		t.Fatal("no history")
+	}
+	f.set(func() { f.closeWith = 1011 })
+	f.dropSockets()
+	f.addMessages(60)
+	f.set(func() { f.closeWith, f.truncate = 0, 1 })
+	if !s.until(t, 5*time.Second, hasN(100)) {
+		t.Fatalf("got %d of 100", len(s.events))
+	}
+	sameIDs(t, s.ids(), f.ids())
+	if f.truncate != 0 {
+		t.Error("the cut page was never served")
+	}
+}
+
 func TestStreamOldServerReplaysAllAndDedupes(t *testing.T) {
 	f := newFakeServer(t, "1.1.0")
 	f.addMessages(120)
