@@ -225,7 +225,7 @@ func TestConversationPagingAndCost(t *testing.T) {
 			items = append(items, map[string]any{
 				"id": id, "title": "t \x1b[31m" + id[:4], "execution_status": "running",
 				"created_at": "2026-06-16T05:39:18.809928Z", "updated_at": "2026-06-16T05:40:18+00:00",
-				"agent": map[string]any{"kind": "Agent", "llm": map[string]any{"model": "m"}},
+				"agent":   map[string]any{"kind": "Agent", "llm": map[string]any{"model": "m"}},
 				"metrics": nil,
 				"stats": map[string]any{"usage_to_metrics": map[string]any{
 					"default":   map[string]any{"model_name": "m", "accumulated_cost": 1.5, "accumulated_token_usage": map[string]any{"prompt_tokens": 35895, "completion_tokens": 960, "cache_read_tokens": 1115}},
