@@ -107,6 +107,7 @@ type stream struct {
 	opts   backend.StreamOptions
 	rawCap int
 	box    *clientkit.Outbox
+	link   *clientkit.Link
 	win    *window
 
 	loaded   bool // the first history load (tail or full) is done
@@ -117,59 +118,35 @@ type stream struct {
 }
 
 func (s *stream) run(ctx context.Context) {
-	bo := s.c.tuning.NewBackoff()
-	s.box.Update(func(u *backend.EventUpdate) {
-		u.Conn = backend.ConnState{Phase: backend.ConnConnecting, Since: time.Now()}
-	})
-	var lostAt time.Time
+	s.link = clientkit.NewLink(s.box, s.c.tuning.NewBackoff())
 	for {
-		wasLive, err := s.session(ctx)
+		err := s.session(ctx)
 		if ctx.Err() != nil {
 			return
 		}
+		s.setTyping("")
 		var fe finalError
 		if errors.As(err, &fe) {
-			s.close(fe.error)
+			s.link.Close(fe.error)
 			return
 		}
-		now := time.Now()
-		if wasLive || lostAt.IsZero() {
-			lostAt = now
-		}
-		if wasLive {
-			bo.Reset()
-		}
-		wait := bo.Next()
-		s.setTyping("")
-		s.box.Update(func(u *backend.EventUpdate) {
-			u.Conn.Phase, u.Conn.Since, u.Conn.NextRetry = backend.ConnReconnecting, lostAt, now.Add(wait)
-			u.Conn.Attempt, u.Conn.Err = bo.Attempt(), err
-		})
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !clientkit.Sleep(ctx, s.link.Down(err)) {
 			return
-		case <-t.C:
 		}
 	}
 }
 
-// close ends the stream for good, saying why.
+// close ends the stream before it starts (a malformed id).
 func (s *stream) close(err error) {
-	s.setTyping("")
-	s.box.Update(func(u *backend.EventUpdate) {
-		u.Conn.Phase, u.Conn.Since, u.Conn.Err = backend.ConnClosed, time.Now(), err
-		u.Conn.NextRetry = time.Time{}
-	})
+	clientkit.NewLink(s.box, s.c.tuning.NewBackoff()).Close(err)
 }
 
-// session runs one connection; live reports whether it got that far.
-func (s *stream) session(ctx context.Context) (live bool, err error) {
+// session runs one connection until it fails.
+func (s *stream) session(ctx context.Context) error {
 	v, verr := s.c.Version(ctx)
 	conn, err := s.c.dial(ctx, s.c.socketURL(s.id, s.win.last, v, verr == nil))
 	if err != nil {
-		return false, err
+		return err
 	}
 	defer conn.close()
 
@@ -179,27 +156,24 @@ func (s *stream) session(ctx context.Context) (live bool, err error) {
 	select {
 	case f, ok := <-conn.frames:
 		if !ok {
-			return false, conn.closedError()
+			return conn.closedError()
 		}
 		if !s.snapshot(f) {
 			held = &f
 		}
 	case <-grace.C:
 	case <-ctx.Done():
-		return false, ctx.Err()
+		return ctx.Err()
 	}
 
 	if err := s.catchUp(ctx); err != nil {
-		return false, err
+		return err
 	}
-	now := time.Now()
-	s.box.Update(func(u *backend.EventUpdate) {
-		u.Conn = backend.ConnState{Phase: backend.ConnLive, Since: now, LastRefresh: now}
-	})
+	s.link.Up()
 	s.everLive = true
 	if held != nil {
 		if err := s.handle(ctx, *held); err != nil {
-			return true, err
+			return err
 		}
 	}
 
@@ -218,21 +192,21 @@ func (s *stream) session(ctx context.Context) (live bool, err error) {
 		select {
 		case f, ok := <-conn.frames:
 			if !ok {
-				return true, conn.closedError()
+				return conn.closedError()
 			}
 			if err := s.handle(ctx, f); err != nil {
-				return true, err
+				return err
 			}
 		case <-resyncC:
 			resyncC = nil
 			if s.resync {
 				s.resync = false
 				if err := s.catchUp(ctx); err != nil {
-					return true, err
+					return err
 				}
 			}
 		case <-ctx.Done():
-			return true, ctx.Err()
+			return ctx.Err()
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
@@ -37,50 +36,26 @@ type poller struct {
 }
 
 func (p *poller) run(ctx context.Context) {
-	bo := p.c.opts.NewBackoff()
-	p.box.Update(func(u *backend.EventUpdate) {
-		u.Conn = backend.ConnState{Phase: backend.ConnConnecting, Since: time.Now()}
-	})
+	link := clientkit.NewLink(p.box, p.c.opts.NewBackoff())
 	if conv, err := p.c.Conversation(ctx); err == nil {
 		p.box.Update(func(u *backend.EventUpdate) { u.Status = conv.Status })
 	}
-	var lostAt time.Time
-	live := false
 	for {
 		err := p.poll(ctx)
-		now := time.Now()
 		wait := p.c.opts.PollInterval
 		switch {
 		case ctx.Err() != nil:
 			return
 		case errors.Is(err, backend.ErrUnauthorized) || errors.Is(err, backend.ErrNotFound):
-			p.box.Update(func(u *backend.EventUpdate) {
-				u.Conn.Phase, u.Conn.Since, u.Conn.Err, u.Conn.NextRetry = backend.ConnClosed, now, err, time.Time{}
-			})
+			link.Close(err)
 			return
 		case err != nil:
-			if live || lostAt.IsZero() {
-				lostAt = now
-			}
-			live = false
-			wait = bo.Next()
-			p.box.Update(func(u *backend.EventUpdate) {
-				u.Conn.Phase, u.Conn.Since, u.Conn.NextRetry = backend.ConnReconnecting, lostAt, now.Add(wait)
-				u.Conn.Attempt, u.Conn.Err = bo.Attempt(), err
-			})
-		case !live:
-			live = true
-			bo.Reset()
-			p.box.Update(func(u *backend.EventUpdate) {
-				u.Conn = backend.ConnState{Phase: backend.ConnLive, Since: now, LastRefresh: now}
-			})
+			wait = link.Down(err)
+		default:
+			link.Up()
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !clientkit.Sleep(ctx, wait) {
 			return
-		case <-t.C:
 		}
 	}
 }
