@@ -12,6 +12,8 @@ import (
 	"github.com/ohdash/ohdash/backend"
 )
 
+// TestStreamHistoryCutShortLosesNothing: a REST page that breaks off in
+// the middle must not count its first events as delivered.
 func TestStreamHistoryCutShortLosesNothing(t *testing.T) {
 	f := newFakeServer(t, "1.44.0")
 	f.addMessages(40)
@@ -191,6 +193,8 @@ func TestStreamSlowRESTIsRetried(t *testing.T) {
 	}
 }
 
+// TestStreamRandomDropsLoseNothing cuts the socket at random moments while
+// events are produced; the client must end with exactly the server's log.
 func TestStreamRandomDropsLoseNothing(t *testing.T) {
 	for _, version := range []string{"1.44.0", "1.1.0"} {
 		t.Run(version, func(t *testing.T) {

@@ -78,8 +78,6 @@ func TestStreamReconnectResumesSinceLastTimestamp(t *testing.T) {
 	}
 }
 
-// TestStreamHistoryCutShortLosesNothing: a REST page that breaks off in
-// the middle must not count its first events as delivered.
 func TestStreamOldServerReplaysAllAndDedupes(t *testing.T) {
 	f := newFakeServer(t, "1.1.0")
 	f.addMessages(120)
@@ -224,8 +222,6 @@ func TestEventsBeforeSplitsTimestampGroups(t *testing.T) {
 	sameIDs(t, ids, f.ids())
 }
 
-// TestStreamRandomDropsLoseNothing cuts the socket at random moments while
-// events are produced; the client must end with exactly the server's log.
 func TestStreamCancelReleasesEverything(t *testing.T) {
 	f := newFakeServer(t, "1.44.0")
 	f.addMessages(10)
