@@ -69,7 +69,7 @@ func (m Model) sandboxAction(kp tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m.warn(why), nil, true
 	}
 	title, body, yes := m.explain(req)
-	c := confirm.New(m.th, confirm.DefaultKeyMap(), title, body, yes, req)
+	c := confirm.New(m.th, m.cfg.Keys.Confirm, title, body, yes, req)
 	m.confirm = &c
 	return m, nil, true
 }
@@ -97,7 +97,9 @@ func refusal(a backend.Action, sb backend.Sandbox) string {
 // at stake, in the backend's own words when it offers them.
 func (m Model) explain(r actionRequest) (title, body, yes string) {
 	b, _ := m.cfg.Hub.Backend(r.source)
-	if ex, ok := b.(backend.Explainer); ok {
+	// The backend explains its own actions, except a start from an image
+	// the user chose: the backend only knows its default spec.
+	if ex, ok := b.(backend.Explainer); ok && !(r.action == backend.ActionStart && m.cfg.Start.Image != "") {
 		body = ex.Explain(r.action, r.sb)
 	}
 	switch r.action {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/fake"
+	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/theme"
 )
 
@@ -71,9 +72,32 @@ func newHarness(t *testing.T, w, h int, cfg Config, sbs ...backend.Sandbox) *har
 	t.Cleanup(cancel)
 	hs := &harness{t: t, m: New(ctx, cfg), fb: fb}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	for _, sb := range sbs {
+		fb.SetLogs(sb.ID, fixtureLogs(sb.ID)...)
+	}
 	snap := <-fb.Watch(ctx)
-	hs.send(snapshotMsg{snap: snap, ch: make(chan backend.Snapshot)})
+	// A closed channel: the model's next wait returns at once instead of
+	// blocking the harness; tests deliver later snapshots themselves.
+	done := make(chan backend.Snapshot)
+	close(done)
+	hs.run(hs.send(snapshotMsg{snap: snap, ch: done}))
 	return hs
+}
+
+// fixtureLogs are a few lines, one of them on stderr, one coloured.
+func fixtureLogs(id string) []logbuf.Line {
+	texts := []string{
+		"INFO  agent-server starting on :8000 (" + id[:20] + ")",
+		"INFO  \x1b[32mready\x1b[0m in 812ms",
+		"WARN  conversation 4f1c… idle for 20m",
+	}
+	lines := make([]logbuf.Line, len(texts))
+	for i, tx := range texts {
+		text, width := logbuf.SanitizeString(tx, logbuf.SanitizeOptions{})
+		lines[i] = logbuf.Line{Seq: uint64(i + 1), Time: testNow.Add(time.Duration(i-3) * time.Second), Stream: logbuf.Stdout, Text: text, Width: width}
+	}
+	lines[2].Stream = logbuf.Stderr
+	return lines
 }
 
 // send delivers a message and returns the Cmd it produced.
@@ -90,14 +114,23 @@ func (h *harness) key(k string) tea.Cmd {
 	return h.send(keyMsg(k))
 }
 
-// run executes a Cmd and feeds back what it returns, one level deep
-// (batches included), skipping the endless clock and watch commands.
+// run executes a Cmd and feeds back what it returns, recursively (batches
+// included), skipping the endless clock. A Cmd that waits for a stream
+// which has nothing more to say is abandoned after a moment: that is a
+// follow stream at rest, not a failure.
 func (h *harness) run(cmd tea.Cmd) {
 	h.t.Helper()
 	if cmd == nil {
 		return
 	}
-	msg := cmd()
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(500 * time.Millisecond):
+		return
+	}
 	switch msg := msg.(type) {
 	case tea.BatchMsg:
 		for _, c := range msg {

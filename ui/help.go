@@ -18,6 +18,10 @@ func (m Model) shortHelp() []key.Binding {
 	if m.focus == focusTable {
 		b = append(b, m.table.KeyMap().ShortHelp()...)
 		b = append(b, k.Open)
+		if !m.cfg.ReadOnly && m.table.Total() == 0 {
+			// With nothing listed, creating a sandbox is the next step.
+			b = append([]key.Binding{k.Start}, b...)
+		}
 	} else {
 		b = append(b, m.paneKeys()...)
 		b = append(b, k.Back)
@@ -32,6 +36,8 @@ func (m Model) paneKeys() []key.Binding {
 	switch m.tab {
 	case tabDetails:
 		return append(m.details.KeyMap().ShortHelp(), m.keys.Reveal)
+	case tabLogs:
+		return m.logs.ShortHelp()
 	}
 	return nil
 }
@@ -40,6 +46,8 @@ func (m Model) paneFullHelp() [][]key.Binding {
 	switch m.tab {
 	case tabDetails:
 		return m.details.KeyMap().FullHelp()
+	case tabLogs:
+		return m.logs.FullHelp()
 	}
 	return nil
 }

@@ -53,3 +53,16 @@ func waitSnapshot(ch <-chan backend.Snapshot) tea.Cmd {
 func tick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
+
+// settledMsg fires a moment after the selection changed; if no other
+// change followed (n is still current), the logs pane follows it.
+type settledMsg struct{ n int }
+
+// settleDelay is how long the cursor must rest before a log stream is
+// opened: holding an arrow key must not open and cancel dozens of
+// streams against the engine.
+const settleDelay = 150 * time.Millisecond
+
+func settleAfter(n int) tea.Cmd {
+	return tea.Tick(settleDelay, func(time.Time) tea.Msg { return settledMsg{n: n} })
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/details"
+	"github.com/ohdash/ohdash/ui/logs"
 	"github.com/ohdash/ohdash/ui/sandboxes"
 )
 
@@ -38,7 +39,19 @@ type Config struct {
 	// Mouse starts with mouse capture on (off by default so text can be
 	// selected with the terminal's own selection).
 	Mouse bool
-	Keys  KeyMap
+	// Keys are every component's bindings (DefaultKeys, possibly remapped
+	// by configuration; check Clashes first). Zero means the defaults.
+	Keys Keys
+	// Logs configures the logs pane (tail, caps); zero values take the
+	// pane's defaults.
+	Logs LogConfig
+}
+
+// LogConfig sizes the logs pane.
+type LogConfig struct {
+	Tail     int
+	MaxLines int
+	MaxBytes int
 }
 
 type paneTab int
@@ -73,11 +86,17 @@ type Model struct {
 
 	table   sandboxes.Model
 	details details.Model
-	tab     paneTab
-	focus   focusArea
-	zoom    bool
-	reveal  bool
-	mouse   bool
+	logs    logs.Model
+	// logKey is the Key of the sandbox the logs pane streams ("" for none).
+	logKey string
+	// settle counts selection changes, so only the last of a burst of
+	// cursor moves opens a log stream.
+	settle int
+	tab    paneTab
+	focus  focusArea
+	zoom   bool
+	reveal bool
+	mouse  bool
 
 	confirm  *confirm.Model
 	showHelp bool
@@ -97,19 +116,30 @@ func New(ctx context.Context, cfg Config) Model {
 	if cfg.ActionTimeout <= 0 {
 		cfg.ActionTimeout = 2 * time.Minute
 	}
-	if cfg.Keys.Quit.Keys() == nil {
-		cfg.Keys = DefaultKeyMap()
+	if cfg.Keys.Root.Quit.Keys() == nil {
+		cfg.Keys = DefaultKeys()
 	}
 	m := Model{
-		cfg: cfg, ctx: ctx, now: now, th: cfg.Theme, keys: cfg.Keys,
+		cfg: cfg, ctx: ctx, now: now, th: cfg.Theme, keys: cfg.Keys.Root,
 		snaps: map[string]backend.Snapshot{}, ops: map[int]operation{},
 		mouse: cfg.Mouse, tab: tabLogs,
 	}
 	for _, b := range cfg.Hub.Backends() {
 		m.sources = append(m.sources, b.Name())
 	}
-	m.table = sandboxes.New(m.th, sandboxes.WithClock(now)).Focus()
-	m.details = details.New(m.th, details.DefaultKeyMap(), now)
+	m.table = sandboxes.New(m.th, sandboxes.WithClock(now), sandboxes.WithKeyMap(cfg.Keys.Sandboxes)).Focus()
+	m.details = details.New(m.th, cfg.Keys.Details, now)
+	lo := []logs.Option{logs.WithKeyMap(cfg.Keys.Logs)}
+	if cfg.Logs.Tail != 0 {
+		lo = append(lo, logs.WithTail(cfg.Logs.Tail))
+	}
+	if cfg.Logs.MaxLines > 0 {
+		lo = append(lo, logs.WithMaxLines(cfg.Logs.MaxLines))
+	}
+	if cfg.Logs.MaxBytes > 0 {
+		lo = append(lo, logs.WithMaxBytes(cfg.Logs.MaxBytes))
+	}
+	m.logs = logs.New(m.th, lo...)
 	m.help = help.New()
 	m.help.Styles = helpStyles(m.th)
 	return m

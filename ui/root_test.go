@@ -34,6 +34,7 @@ func TestGoldenViews(t *testing.T) {
 		for _, c := range cases {
 			name := fmt.Sprintf("%s_%dx%d", c.name, size[0], size[1])
 			t.Run(name, func(t *testing.T) {
+				t.Parallel()
 				h := newHarness(t, size[0], size[1], Config{}, fixtureSandboxes()...)
 				for _, s := range c.steps {
 					s(h)
@@ -61,6 +62,7 @@ func checkShape(t *testing.T, v string, w, h int) {
 }
 
 func TestTooSmallSaysSo(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, 40, 10, Config{}, fixtureSandboxes()...)
 	v := ansi.Strip(h.view())
 	if !strings.Contains(v, "needs at least 50×12") || !strings.Contains(v, "40×10") {
@@ -69,6 +71,7 @@ func TestTooSmallSaysSo(t *testing.T) {
 }
 
 func TestPauseAsksThenRunsWithoutBlocking(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, 120, 40, Config{}, fixtureSandboxes()...)
 	// The running sandbox sorts first under the default status order? The
 	// error one does; move to the running one explicitly.
@@ -105,6 +108,7 @@ func TestPauseAsksThenRunsWithoutBlocking(t *testing.T) {
 }
 
 func TestDeleteCancelledByDefault(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, 80, 24, Config{}, fixtureSandboxes()...)
 	h.key("d")
 	h.run(h.key("enter"))
@@ -117,6 +121,7 @@ func TestDeleteCancelledByDefault(t *testing.T) {
 }
 
 func TestActionErrorIsShown(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, 120, 40, Config{}, fixtureSandboxes()...)
 	h.fb.FailNext(fmt.Errorf("engine said no: %w", backend.ErrUnavailable))
 	h.key("d")
@@ -128,6 +133,7 @@ func TestActionErrorIsShown(t *testing.T) {
 }
 
 func TestReadOnlyRefusesActions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, 120, 40, Config{ReadOnly: true}, fixtureSandboxes()...)
 	for _, k := range []string{"p", "r", "d", "c"} {
 		h.key(k)
@@ -144,6 +150,7 @@ func TestReadOnlyRefusesActions(t *testing.T) {
 }
 
 func TestRefusesPauseOfPausedSandbox(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, 120, 40, Config{}, fixtureSandboxes()...)
 	h.key("G") // the paused one sorts last among these
 	sel, _ := h.m.table.Selected()
@@ -160,6 +167,7 @@ func TestRefusesPauseOfPausedSandbox(t *testing.T) {
 }
 
 func TestSnapshotKeepsSelectionAndPausedRowsStay(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, 120, 40, Config{}, fixtureSandboxes()...)
 	h.key("down")
 	sel, _ := h.m.table.Selected()
@@ -178,6 +186,7 @@ func TestSnapshotKeepsSelectionAndPausedRowsStay(t *testing.T) {
 }
 
 func TestRevealShowsSecretsOnlyOnRequest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, 120, 40, Config{}, fixtureSandboxes()...)
 	h.key("down")
 	h.key("2")

@@ -104,7 +104,7 @@ func (m Model) statusBar() string {
 		parts = append(parts, m.sourceStatus(src, conn, now))
 	}
 	var c []string
-	c = append(c, fmt.Sprintf("%d sandboxes", total))
+	c = append(c, plural(total, "sandbox", "sandboxes"))
 	for _, s := range backend.Statuses {
 		if counts[s] > 0 {
 			c = append(c, fmt.Sprintf("%d %s", counts[s], strings.ToLower(string(s))))
@@ -139,4 +139,11 @@ func (m Model) sourceStatus(src string, c backend.ConnState, now time.Time) stri
 	default:
 		return st.Muted.Render(src + " … connecting")
 	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

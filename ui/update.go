@@ -28,8 +28,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.watch = msg.ch
 		return m, waitSnapshot(msg.ch)
 	case snapshotMsg:
-		m = m.applySnapshot(msg.snap)
-		return m, waitSnapshot(msg.ch)
+		m, cmd := m.applySnapshot(msg.snap)
+		return m, tea.Batch(cmd, waitSnapshot(msg.ch))
+	case settledMsg:
+		if msg.n != m.settle {
+			return m, nil
+		}
+		return m.followSelection()
 	case watchClosedMsg:
 		return m, nil
 	case tickMsg:
@@ -51,12 +56,13 @@ func (m Model) setTheme(th theme.Theme) Model {
 	m.help.Styles = helpStyles(th)
 	m.table = m.table.SetTheme(th)
 	m.details = m.details.SetTheme(th)
+	m.logs = m.logs.SetTheme(th)
 	return m
 }
 
 // applySnapshot replaces one source's rows and refreshes what depends on
 // the selection.
-func (m Model) applySnapshot(s backend.Snapshot) Model {
+func (m Model) applySnapshot(s backend.Snapshot) (Model, tea.Cmd) {
 	if !slices.Contains(m.sources, s.Source) {
 		m.sources = append(m.sources, s.Source)
 	}
@@ -69,15 +75,54 @@ func (m Model) applySnapshot(s backend.Snapshot) Model {
 	return m.selectionChanged()
 }
 
-// selectionChanged updates the panes that follow the selected sandbox.
-func (m Model) selectionChanged() Model {
+// selectionChanged updates the details pane at once (it is cheap) and
+// schedules the logs pane to follow once the cursor rests.
+func (m Model) selectionChanged() (Model, tea.Cmd) {
 	sel, ok := m.table.Selected()
 	m.details = m.details.SetSandbox(sel, ok, m.reveal)
-	return m
+	if ok && sel.Key() == m.logKey {
+		return m, nil
+	}
+	m.settle++
+	return m, settleAfter(m.settle)
 }
 
+// followSelection points the logs pane at the selected sandbox. A backend
+// without container logs (a remote runtime) gets a nil streamer, which the
+// pane reports as unsupported.
+func (m Model) followSelection() (Model, tea.Cmd) {
+	sel, ok := m.table.Selected()
+	if !ok {
+		m.logs = m.logs.Close()
+		m.logKey = ""
+		return m, nil
+	}
+	if sel.Key() == m.logKey {
+		return m, nil
+	}
+	var src backend.LogStreamer
+	if b, found := m.cfg.Hub.Backend(sel.Source); found {
+		src, _ = b.(backend.LogStreamer)
+	}
+	m.logKey = sel.Key()
+	var cmd tea.Cmd
+	m.logs, cmd = m.logs.Open(m.ctx, src, sel.ID, sel.ID)
+	return m, cmd
+}
+
+// capturing reports whether a text input has the keyboard, so keys are
+// typed rather than taken as shortcuts.
 func (m Model) capturing() bool {
+	if m.focus == focusPane && m.tab == tabLogs {
+		return m.logs.Capturing()
+	}
 	return m.table.Capturing()
+}
+
+// paneWantsEsc reports whether the focused pane uses esc itself (to clear
+// a search), so it must not mean "back".
+func (m Model) paneWantsEsc() bool {
+	return m.focus == focusPane && m.tab == tabLogs && m.logs.SearchActive()
 }
 
 func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -116,7 +161,7 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.setFocus(1 - m.focus), nil
 	case key.Matches(kp, m.keys.Open) && m.focus == focusTable:
 		return m.setFocus(focusPane), nil
-	case key.Matches(kp, m.keys.Back) && m.focus == focusPane:
+	case key.Matches(kp, m.keys.Back) && m.focus == focusPane && !m.paneWantsEsc():
 		return m.setFocus(focusTable), nil
 	case key.Matches(kp, m.keys.Zoom):
 		m.zoom = !m.zoom
@@ -129,7 +174,8 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.setTab(tabConversations), nil
 	case key.Matches(kp, m.keys.Reveal):
 		m.reveal = !m.reveal
-		m = m.selectionChanged()
+		sel, ok := m.table.Selected()
+		m.details = m.details.SetSandbox(sel, ok, m.reveal)
 		if m.reveal {
 			return m.warn("secrets are shown: x masks them again"), nil
 		}
@@ -150,39 +196,53 @@ func mouseText(on bool) string {
 	return "mouse capture off: select text with the terminal; M turns it on"
 }
 
-// forward hands a message to the component that has the focus.
+// forward hands a key to the component that has the focus. Any other
+// message (stream batches, search steps, input cursor ticks) goes to every
+// component that may be waiting for it; each ignores what is not its own.
 func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, isKey := msg.(tea.KeyPressMsg); !isKey {
+		var c1, c2 tea.Cmd
+		m.logs, c1 = m.logs.Update(msg)
+		m.table, c2 = m.table.Update(msg)
+		return m, tea.Batch(c1, c2)
+	}
 	var cmd tea.Cmd
 	if m.focus == focusTable {
 		before, _ := m.table.Selected()
 		m.table, cmd = m.table.Update(msg)
 		if after, _ := m.table.Selected(); after.Key() != before.Key() {
-			m = m.selectionChanged()
+			var sel tea.Cmd
+			m, sel = m.selectionChanged()
+			cmd = tea.Batch(cmd, sel)
 		}
 		return m, cmd
 	}
 	switch m.tab {
 	case tabDetails:
 		m.details, cmd = m.details.Update(msg)
+	case tabLogs:
+		m.logs, cmd = m.logs.Update(msg)
 	}
 	return m, cmd
 }
 
 func (m Model) setFocus(f focusArea) Model {
 	m.focus = f
-	if f == focusTable {
+	m.table, m.details, m.logs = m.table.Blur(), m.details.Blur(), m.logs.Blur()
+	switch {
+	case f == focusTable:
 		m.table = m.table.Focus()
-		m.details = m.details.Blur()
-	} else {
-		m.table = m.table.Blur()
+	case m.tab == tabDetails:
 		m.details = m.details.Focus()
+	case m.tab == tabLogs:
+		m.logs = m.logs.Focus()
 	}
 	return m.layout()
 }
 
 func (m Model) setTab(t paneTab) Model {
 	m.tab = t
-	return m.layout()
+	return m.setFocus(m.focus)
 }
 
 func (m Model) copySelected(url bool) (tea.Model, tea.Cmd) {

@@ -30,6 +30,7 @@ func (m Model) layout() Model {
 	m.table = m.table.SetSize(m.width, tableH)
 	// The pane's first row is its tab bar.
 	m.details = m.details.SetSize(m.width, max(0, paneH-1))
+	m.logs = m.logs.SetSize(m.width, max(0, paneH-1))
 	m.help.SetWidth(m.width)
 	return m
 }
@@ -144,6 +145,8 @@ func (m Model) paneView() string {
 	switch m.tab {
 	case tabDetails:
 		return m.details.View()
+	case tabLogs:
+		return m.logs.View()
 	default:
 		_, h := m.bodyHeights()
 		return placeholder(m.width, h-1, "coming with the next component")

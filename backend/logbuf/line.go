@@ -9,13 +9,18 @@ type Stream uint8
 const (
 	Stdout Stream = 1
 	Stderr Stream = 2
+	// System lines are messages from the Docker daemon inside the log
+	// stream (its "Error grabbing logs: ..."), not container output.
+	System Stream = 3
 )
 
 // Line is one sanitised log line. Text holds printable characters and, at
 // most, well-formed SGR colour sequences (never any other control or escape
 // sequence), so it is safe to hand to a style or a terminal.
 type Line struct {
-	// Seq numbers lines from 1 in the order the stream delivered them.
+	// Seq numbers the stream's lines from 1 in the order they were
+	// decoded, across re-attachments. Lines the buffer dropped keep their
+	// numbers, so a gap in Seq shows where Batch.Dropped lines were lost.
 	Seq uint64
 	// Time is Docker's timestamp for the line (zero when unknown).
 	Time   time.Time

@@ -7,12 +7,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/format"
 	"github.com/ohdash/ohdash/ui/table"
@@ -234,12 +234,8 @@ func (m Model) render() []string {
 // sanitize makes container-controlled text (labels, env, names) safe to
 // print: a hostile label must not move the cursor or set the title.
 func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
-		}
-		return -1
-	}, strings.ToValidUTF8(s, "\uFFFD"))
+	text, _ := logbuf.SanitizeString(s, logbuf.SanitizeOptions{StripColor: true})
+	return text
 }
 
 func flavorName(f backend.Flavor) string {

@@ -89,7 +89,7 @@ func (m Model) emptyText() string {
 	if len(m.all) > 0 {
 		return "  no sandbox matches the filter (esc clears it)"
 	}
-	return "  no sandboxes"
+	return "  no sandboxes yet"
 }
 
 func (m Model) cells(s backend.Sandbox, now time.Time) []string {

@@ -1,0 +1,59 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// sentinelFor classifies an engine error with moby's error definitions
+// (never by its text) as one of backend's sentinels, or nil.
+func sentinelFor(err error) error {
+	switch {
+	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return nil
+	case cerrdefs.IsNotFound(err):
+		return backend.ErrNotFound
+	case cerrdefs.IsConflict(err):
+		return backend.ErrConflict
+	case cerrdefs.IsUnauthorized(err), cerrdefs.IsPermissionDenied(err):
+		return backend.ErrUnauthorized
+	case cerrdefs.IsNotImplemented(err):
+		return backend.ErrUnsupported
+	case unreachable(err):
+		return backend.ErrUnavailable
+	}
+	return nil
+}
+
+// unreachable reports whether err means the engine could not be reached or
+// dropped the connection.
+func unreachable(err error) bool {
+	var ne net.Error
+	return client.IsErrConnectionFailed(err) || cerrdefs.IsUnavailable(err) ||
+		errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ENOENT)
+}
+
+// engineErr wraps an engine error with what was being done and, when it
+// has one, the matching backend sentinel, so callers can use errors.Is
+// with either the sentinel or moby's own error definitions.
+func engineErr(op, id string, err error) error {
+	what := op
+	if id != "" {
+		what += " " + id
+	}
+	if s := sentinelFor(err); s != nil {
+		return fmt.Errorf("%s: %w: %w", what, s, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

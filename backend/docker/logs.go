@@ -1,0 +1,182 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/client"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/logbuf"
+)
+
+// Logs streams a sandbox's container logs (stdout and stderr, with Docker's
+// timestamps) through a logbuf pipeline. Following survives restarts: when
+// the stream ends because the container stopped, it waits for the
+// container's start event (shown as Waiting) and re-attaches from the last
+// timestamp seen, so no line is lost or repeated. A removed container ends
+// the stream with an ErrNotFound error; engine trouble shows as
+// Reconnecting and is retried with backoff. Without Follow the stream ends
+// at the end of the history. Everything stops when ctx is done.
+func (b *Backend) Logs(ctx context.Context, id string, opts backend.LogOptions) (<-chan logbuf.Batch, error) {
+	c, err := b.inspectSandbox(ctx, "logs", id)
+	if err != nil {
+		return nil, err
+	}
+	s := &logStream{
+		b: b, id: c.ID, name: id, opts: opts,
+		tty:     c.Config != nil && c.Config.Tty,
+		p:       logbuf.NewPipeline(ctx, b.opts.Logs),
+		backoff: backend.NewBackoff(),
+	}
+	go s.run(ctx)
+	return s.p.Batches(), nil
+}
+
+// logStream is one Logs call: the attach, wait, re-attach loop.
+type logStream struct {
+	b       *Backend
+	id      string // container id: a container recreated under the name is another stream
+	name    string
+	opts    backend.LogOptions
+	tty     bool
+	p       *logbuf.Pipeline
+	backoff *backend.Backoff
+}
+
+func (s *logStream) run(ctx context.Context) {
+	since, tail := s.opts.Since, "all"
+	if s.opts.Tail >= 0 {
+		tail = strconv.Itoa(s.opts.Tail)
+	}
+	for ctx.Err() == nil {
+		lo := client.ContainerLogsOptions{
+			ShowStdout: true, ShowStderr: true, Timestamps: true,
+			Follow: s.opts.Follow, Tail: tail,
+		}
+		if !since.IsZero() {
+			lo.Since = since.UTC().Format(time.RFC3339Nano)
+		}
+		rc, err := s.b.cli.ContainerLogs(ctx, s.id, lo)
+		if err != nil {
+			if !s.failed(ctx, "attach", err) {
+				return
+			}
+			continue
+		}
+		s.p.SetState(logbuf.Streaming, nil)
+		err = s.p.Feed(ctx, newReplayFilter(rc, !s.tty), !s.tty)
+		_ = rc.Close()
+		if ctx.Err() != nil || errors.Is(err, logbuf.ErrClosed) {
+			return
+		}
+		// From now on only what is newer than what was shown.
+		tail = "all"
+		if t := s.p.ResumeFrom(); !t.IsZero() {
+			since = t
+		}
+		if err != nil {
+			if !s.failed(ctx, "read", err) {
+				return
+			}
+			continue
+		}
+		s.backoff.Reset()
+		if !s.opts.Follow {
+			s.p.Close(nil)
+			return
+		}
+		started, ok := s.waitRunning(ctx)
+		if !ok {
+			return
+		}
+		if s.p.ResumeFrom().IsZero() && !started.IsZero() {
+			// Nothing shown yet: the new run's lines all come after its start.
+			since = started
+		}
+	}
+}
+
+// failed handles an engine error: a removed container ends the stream;
+// anything else is shown as Reconnecting and retried after a backoff. It
+// reports whether to try again.
+func (s *logStream) failed(ctx context.Context, op string, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if cerrdefs.IsNotFound(err) {
+		s.p.Close(fmt.Errorf("logs %s: the container was removed: %w", s.name, backend.ErrNotFound))
+		return false
+	}
+	s.p.SetState(logbuf.Reconnecting, engineErr("logs: "+op, s.name, err))
+	t := time.NewTimer(s.backoff.Next())
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// waitRunning returns once the container runs again (and when it started),
+// after the log stream ended while following. It subscribes to the
+// container's events before looking at its state, so a start in between
+// is not missed. ok is false when the stream is over.
+func (s *logStream) waitRunning(ctx context.Context) (started time.Time, ok bool) {
+	for {
+		evctx, cancel := context.WithCancel(ctx)
+		ev := s.b.cli.Events(evctx, client.EventsListOptions{
+			Filters: make(client.Filters).
+				Add("type", string(events.ContainerEventType)).
+				Add("container", s.id),
+		})
+		res, err := s.b.cli.ContainerInspect(ctx, s.id, client.ContainerInspectOptions{})
+		if err == nil && res.Container.State != nil && res.Container.State.Running {
+			cancel()
+			return parseDockerTime(res.Container.State.StartedAt), true
+		}
+		if err == nil {
+			s.p.SetState(logbuf.Waiting, nil)
+			err = s.awaitStart(ctx, ev)
+		}
+		cancel()
+		if err == nil {
+			return time.Time{}, true
+		}
+		if !s.failed(ctx, "wait for restart", err) {
+			return time.Time{}, false
+		}
+	}
+}
+
+// errDestroyed marks a destroy event seen while waiting.
+var errDestroyed = cerrdefs.ErrNotFound.WithMessage("container destroyed")
+
+// awaitStart waits for the container's start or restart event; destroy is
+// reported as a not-found error, a broken subscription as itself.
+func (s *logStream) awaitStart(ctx context.Context, ev client.EventsResult) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case m := <-ev.Messages:
+			switch m.Action {
+			case events.ActionStart, events.ActionRestart, events.ActionUnPause:
+				return nil
+			case events.ActionDestroy:
+				return errDestroyed
+			}
+		case err := <-ev.Err:
+			if err == nil {
+				err = errors.New("event stream closed")
+			}
+			return err
+		}
+	}
+}

@@ -1,0 +1,22 @@
+// Package logbuf is ohdash's log buffer: the path from a container's Docker
+// log stream to lines the UI can show, bounded in memory and safe to print.
+//
+// The pieces, in the order bytes flow through them:
+//
+//   - the decoder demultiplexes Docker's stdcopy frames (only when the
+//     container has no TTY), strips the timestamp of every log entry, joins
+//     the 16 KiB pieces Docker cuts long lines into and assembles lines per
+//     stream, across reads split anywhere;
+//   - the Sanitizer turns each line into printable text plus canonical SGR
+//     colour, resolving tabs, "\r", "\b" and horizontal cursor moves like a
+//     one-line terminal and dropping every other control and escape sequence;
+//     it is exported because agent event text needs the same treatment;
+//   - the Ring queues lines between the reader goroutine and the consumer,
+//     capped by lines and bytes, dropping the oldest and counting them;
+//   - the Pipeline ties them together for one log stream: Feed reads an
+//     attachment (and re-attachments, skipping what Docker replays), and
+//     Batches delivers at most one Batch per flush interval.
+//
+// Container output is attacker-controlled; nothing from it reaches a
+// terminal except through the Sanitizer.
+package logbuf

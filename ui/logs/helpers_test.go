@@ -1,0 +1,231 @@
+package logs
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/theme"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// fakeStreamer is a LogStreamer whose streams the test drives by hand. Each
+// stream's channel holds one batch, like the real log buffer, which hands
+// over at most one batch per flush and never queues a backlog.
+type fakeStreamer struct {
+	mu      sync.Mutex
+	err     error
+	streams []*fakeStream
+}
+
+type fakeStream struct {
+	id   string
+	opts backend.LogOptions
+	ctx  context.Context
+	ch   chan logbuf.Batch
+}
+
+func (f *fakeStreamer) Logs(ctx context.Context, id string, opts backend.LogOptions) (<-chan logbuf.Batch, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return nil, f.err
+	}
+	s := &fakeStream{id: id, opts: opts, ctx: ctx, ch: make(chan logbuf.Batch, 1)}
+	f.streams = append(f.streams, s)
+	return s.ch, nil
+}
+
+func (f *fakeStreamer) stream(t *testing.T, i int) *fakeStream {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if i >= len(f.streams) {
+		t.Fatalf("stream %d was never opened (%d opened)", i, len(f.streams))
+	}
+	return f.streams[i]
+}
+
+var errNoSuchSandbox = errors.New("no such sandbox")
+
+// run executes a Cmd and fails if it does not return within a deadline
+// (a Cmd that waits on a stream returns when the test sends to it).
+func run(t *testing.T, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	if cmd == nil {
+		t.Fatal("expected a Cmd, got nil")
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		return msg
+	case <-time.After(5 * time.Second):
+		t.Fatal("Cmd did not return")
+		return nil
+	}
+}
+
+// press builds a key press the way Bubble Tea delivers it.
+func press(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	case "ctrl+d":
+		return tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
+	}
+	if r := []rune(k); len(r) == 1 {
+		return tea.KeyPressMsg{Code: r[0], Text: k}
+	}
+	panic("press: unknown key " + k)
+}
+
+// keys feeds key presses to m and returns the result.
+func keys(m Model, ks ...string) Model {
+	for _, k := range ks {
+		m, _ = m.Update(press(k))
+	}
+	return m
+}
+
+// typeText types s into m one rune at a time.
+func typeText(m Model, s string) Model {
+	for _, r := range s {
+		m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return m
+}
+
+func newPane(w, h int, opts ...Option) Model {
+	opts = append([]Option{WithLocation(time.UTC)}, opts...)
+	return New(theme.New(true), opts...).SetSize(w, h).Focus()
+}
+
+// opened returns a pane streaming from a fresh fake, with the Cmd that
+// waits for its first batch.
+func opened(t *testing.T, m Model, f *fakeStreamer, id, title string) (Model, tea.Cmd) {
+	t.Helper()
+	m, cmd := m.Open(context.Background(), f, id, title)
+	return m.Update(run(t, cmd))
+}
+
+// deliver sends a batch on stream s and feeds the resulting message to m.
+func deliver(t *testing.T, m Model, wait tea.Cmd, s *fakeStream, b logbuf.Batch) (Model, tea.Cmd) {
+	t.Helper()
+	s.ch <- b
+	return m.Update(run(t, wait))
+}
+
+var t0 = time.Date(2026, 5, 1, 9, 30, 0, 0, time.UTC)
+
+func ln(seq int, stream logbuf.Stream, text string) logbuf.Line {
+	return logbuf.Line{
+		Seq: uint64(seq), Time: t0.Add(time.Duration(seq) * 137 * time.Millisecond),
+		Stream: stream, Text: text, Width: ansi.StringWidth(text),
+	}
+}
+
+// screen renders m, checks it is exactly Height rows of Width cells and
+// renders identically twice, and returns it with escapes stripped.
+func screen(t *testing.T, m Model) string {
+	t.Helper()
+	v := m.View()
+	if v != m.View() {
+		t.Fatal("View is not deterministic: two renders differ")
+	}
+	rows := strings.Split(v, "\n")
+	if len(rows) != m.height {
+		t.Fatalf("view has %d rows, want %d", len(rows), m.height)
+	}
+	for i, r := range rows {
+		if w := ansi.StringWidth(r); w != m.width {
+			t.Fatalf("row %d is %d cells, want %d: %q", i, w, m.width, ansi.Strip(r))
+		}
+	}
+	return ansi.Strip(v)
+}
+
+func header(t *testing.T, m Model) string {
+	t.Helper()
+	return strings.SplitN(screen(t, m), "\n", 2)[0]
+}
+
+func mustContain(t *testing.T, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Fatalf("missing %q in:\n%s", sub, s)
+		}
+	}
+}
+
+// golden compares got with testdata/<test name>.golden; -update rewrites it.
+// On a mismatch the actual output is written next to it as .golden.got.
+func golden(t *testing.T, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui/logs -run %s -update to create it)", err, t.Name())
+	}
+	if got == string(want) {
+		return
+	}
+	_ = os.WriteFile(path+".got", []byte(got), 0o644)
+	gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < max(len(gl), len(wl)); i++ {
+		var g, w string
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if g != w {
+			t.Fatalf("%s differs at row %d:\n got: %q\nwant: %q\n(actual output in %s.got; -update to accept)", path, i, g, w, path)
+		}
+	}
+}
