@@ -14,11 +14,11 @@ func TestSanitizeLine(t *testing.T) {
 		"a\x1b]0;title\x07b":         "ab",
 		"a\x1b]8;;http://x\x1b\\b":   "ab",
 		"a\x1bPdcs\x1b\\b":           "ab",
-		"tab\there":                  "tab here",
+		"tab\there":                  "tab     here",
 		"bad\xff\xfeutf8":            "bad\ufffd\ufffdutf8",
 		"progress 10%\rprogress 99%": "progress 99%",
 		"bell\x07 and \x00nul":       "bell and nul",
-		"c1 \u009b31m csi":           "c1 31m csi",
+		"c1 \u009b31m csi":           "c1  csi",
 		"bidi \u202eevil":            "bidi evil",
 	}
 	for in, want := range cases {
