@@ -305,3 +305,34 @@ func TestSimStreamTailAndHistory(t *testing.T) {
 	}
 	sameIDs(t, s.ids(), serverIDs(t, srv, id)[len(all)-150:])
 }
+
+// TestSimStreamPeriodicDrops: a socket cut a short while after every
+// connect (as a flaky proxy does), while events keep coming.
+func TestSimStreamPeriodicDrops(t *testing.T) {
+	srv, c := newSim(t, sim.Options{Faults: faults.Config{WSDropAfter: faults.Duration(150 * time.Millisecond)}})
+	id := seed(t, srv, sim.SeedSpec{Turns: 1})
+	s := simStream(t, c, id, backend.StreamOptions{})
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		if _, err := srv.Generate(id, 7); err != nil {
+			t.Fatal(err)
+		}
+		s.until(t, 20*time.Millisecond, func(*sink) bool { return false })
+	}
+	_ = srv.SetFaults(faults.Config{})
+	want := serverIDs(t, srv, id)
+	if !s.settle(t, len(want), 10*time.Second) {
+		t.Fatalf("%d of %d", len(s.events), len(want))
+	}
+	sameIDs(t, s.ids(), want)
+	reconnects := 0
+	for _, p := range s.phases {
+		if p == backend.ConnReconnecting {
+			reconnects++
+		}
+	}
+	if reconnects < 3 {
+		t.Errorf("only %d reconnects seen: the drops did not happen", reconnects)
+	}
+	t.Logf("%d events over %d reconnects, %d back-filled", len(want), reconnects, s.backFilled)
+}
