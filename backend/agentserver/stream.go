@@ -144,7 +144,7 @@ func (s *stream) close(err error) {
 // session runs one connection until it fails.
 func (s *stream) session(ctx context.Context) error {
 	v, verr := s.c.Version(ctx)
-	conn, err := s.c.dial(ctx, s.c.socketURL(s.id, s.win.last, v, verr == nil))
+	conn, err := s.c.dial(ctx, s.c.socketURL(s.id, s.win.last, v, verr == nil), s.rawCap)
 	if err != nil {
 		return err
 	}

@@ -16,28 +16,20 @@ const maxTyping = 8 << 10
 // snapshot the server pushes on subscribe (never stored, so never an
 // event); it reports whether the frame was consumed.
 func (s *stream) snapshot(f frame) bool {
-	if f.tooBig {
+	if f.bad || f.d.ev.Kind != kindState {
 		return false
 	}
-	d, err := decodeEvent(f.data, 0)
-	if err != nil || d.ev.Kind != kindState {
-		return false
-	}
-	s.applyState(d)
+	s.applyState(f.d)
 	return true
 }
 
 // handle processes one live frame.
 func (s *stream) handle(ctx context.Context, f frame) error {
-	if f.tooBig {
+	if f.bad {
 		s.skip()
 		return nil
 	}
-	d, err := decodeEvent(f.data, s.rawCap)
-	if err != nil {
-		s.skip()
-		return nil
-	}
+	d := f.d
 	switch {
 	case d.ev.Kind == kindStreamingDelta:
 		s.setTyping(s.typing + d.delta)

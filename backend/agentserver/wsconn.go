@@ -24,17 +24,19 @@ const (
 	closeTooManyRequests = 1013
 )
 
-// frame is one websocket message; oversized ones arrive without data.
+// frame is one websocket message, already decoded by the reader so the
+// queue between reader and stream holds small events, never raw frames.
+// A bad frame (oversized, malformed) arrives as bad.
 type frame struct {
-	data    []byte
-	tooBig  bool
-	arrived time.Time
+	d   decoded
+	bad bool
 }
 
 // wsConn is one events-socket connection and its reader goroutine.
 type wsConn struct {
 	ws     *websocket.Conn
 	frames chan frame
+	rawCap int
 	done   chan struct{}
 	wg     sync.WaitGroup
 	err    error // why the reader stopped; read after frames is closed
@@ -74,7 +76,7 @@ func (c *Client) socketURL(convID, resumeFrom string, v ServerVersion, known boo
 }
 
 // dial opens the events socket and starts its reader.
-func (c *Client) dial(ctx context.Context, target string) (*wsConn, error) {
+func (c *Client) dial(ctx context.Context, target string, rawCap int) (*wsConn, error) {
 	d := websocket.Dialer{
 		Proxy:            http.ProxyFromEnvironment,
 		HandshakeTimeout: c.tuning.DialTimeout,
@@ -86,7 +88,7 @@ func (c *Client) dial(ctx context.Context, target string) (*wsConn, error) {
 	if err != nil {
 		return nil, c.dialError(ctx, err, resp)
 	}
-	w := &wsConn{ws: ws, frames: make(chan frame, 64), done: make(chan struct{}), tuning: c.tuning}
+	w := &wsConn{ws: ws, frames: make(chan frame, 64), rawCap: rawCap, done: make(chan struct{}), tuning: c.tuning}
 	extend := func() { _ = ws.SetReadDeadline(time.Now().Add(c.tuning.IdleTimeout)) }
 	ws.SetPongHandler(func(string) error { extend(); return nil })
 	ws.SetPingHandler(func(data string) error {
@@ -142,10 +144,16 @@ func (w *wsConn) read(extend func()) {
 			continue
 		}
 		// A large frame on a slow link is progress, not silence.
-		f, err := readFrame(progressReader{r, extend}, w.tuning.MaxFrame)
+		data, err := readFrame(progressReader{r, extend}, w.tuning.MaxFrame)
 		if err != nil {
 			w.err = err
 			return
+		}
+		f := frame{bad: data == nil}
+		if data != nil {
+			var derr error
+			f.d, derr = decodeEvent(data, w.rawCap)
+			f.bad = derr != nil
 		}
 		select {
 		case w.frames <- f:
@@ -156,20 +164,21 @@ func (w *wsConn) read(extend func()) {
 }
 
 // readFrame reads one message, keeping at most max bytes: a bigger one
-// is drained and reported as too big, so one huge event costs a REST
-// fetch instead of the connection.
-func readFrame(r io.Reader, max int64) (frame, error) {
+// is drained and returned as nil, so one huge event costs a REST fetch
+// instead of the connection.
+func readFrame(r io.Reader, max int64) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return frame{}, err
+		return nil, err
 	}
 	if int64(len(data)) > max {
-		if _, err := io.Copy(io.Discard, r); err != nil {
-			return frame{}, err
-		}
-		return frame{tooBig: true, arrived: time.Now()}, nil
+		_, err := io.Copy(io.Discard, r)
+		return nil, err
 	}
-	return frame{data: data, arrived: time.Now()}, nil
+	if data == nil {
+		data = []byte{}
+	}
+	return data, nil
 }
 
 // progressReader extends the read deadline whenever data arrives.
@@ -178,6 +187,7 @@ type progressReader struct {
 	extend func()
 }
 
+// Read reads and extends the deadline on progress.
 func (p progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	if n > 0 {
@@ -219,6 +229,7 @@ func (w *wsConn) close() {
 // finalError marks a failure that reconnecting cannot fix.
 type finalError struct{ error }
 
+// Unwrap returns the failure itself.
 func (f finalError) Unwrap() error { return f.error }
 
 // closedError explains why the socket ended; 4001 and 4004 are final.
