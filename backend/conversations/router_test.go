@@ -35,8 +35,16 @@ func (g *gauge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for p := g.peak.Load(); n > p && !g.peak.CompareAndSwap(p, n); p = g.peak.Load() {
 	}
 	time.Sleep(g.delay)
-	g.next.ServeHTTP(w, r)
+	// Answer into a buffer and leave the gauge before the client can see
+	// the answer, so a finished request never overlaps the next one.
+	rec := httptest.NewRecorder()
+	g.next.ServeHTTP(rec, r)
 	g.now.Add(-1)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }
 
 func v1Sandbox(t *testing.T, name string, h http.Handler) backend.Sandbox {
