@@ -48,6 +48,8 @@ type fakeServer struct {
 	sameStamp bool
 	// truncate cuts the body of the next searches in the middle.
 	truncate int
+	// subscribeDelay makes sockets subscribe this long after accepting.
+	subscribeDelay time.Duration
 }
 
 type fakeEvent struct {
@@ -147,6 +149,17 @@ func (f *fakeServer) ids() []string {
 		out[i] = e.id
 	}
 	return out
+}
+
+// waitSubscribed waits until a client socket is subscribed, so frames
+// published next reach it.
+func (f *fakeServer) waitSubscribed(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); f.subscribers() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no subscriber")
+		}
+	}
 }
 
 func (f *fakeServer) subscribers() int {
@@ -265,6 +278,10 @@ func (f *fakeServer) socket(w http.ResponseWriter, r *http.Request) {
 		_ = conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, "fake close"))
 		return
 	}
+	f.mu.Lock()
+	delay := f.subscribeDelay
+	f.mu.Unlock()
+	time.Sleep(delay)
 	f.mu.Lock()
 	f.subs[sub] = true
 	ts := f.stampLocked()

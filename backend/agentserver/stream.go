@@ -150,7 +150,14 @@ func (s *stream) session(ctx context.Context) error {
 	}
 	defer conn.close()
 
+	// The first frame proves the subscription exists. Without one within
+	// the grace period (the server skips its snapshot when making it takes
+	// over 0.5 s) history is loaded anyway, but the subscription is taken
+	// on trust: the load is repeated at the first frame, and every
+	// ResyncDelay until then (ten times at most), so nothing stored in
+	// between can slip through.
 	var held *frame
+	unconfirmed := false
 	grace := time.NewTimer(s.c.tuning.ReadyGrace)
 	defer grace.Stop()
 	select {
@@ -162,6 +169,7 @@ func (s *stream) session(ctx context.Context) error {
 			held = &f
 		}
 	case <-grace.C:
+		unconfirmed = true
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -184,8 +192,9 @@ func (s *stream) session(ctx context.Context) error {
 			resync.Stop()
 		}
 	}()
+	checks := 0
 	for {
-		if s.resync && resyncC == nil {
+		if (s.resync || (unconfirmed && checks < 10)) && resyncC == nil {
 			resync = time.NewTimer(s.c.tuning.ResyncDelay)
 			resyncC = resync.C
 		}
@@ -194,12 +203,21 @@ func (s *stream) session(ctx context.Context) error {
 			if !ok {
 				return conn.closedError()
 			}
+			if unconfirmed {
+				unconfirmed = false
+				if err := s.catchUp(ctx); err != nil {
+					return err
+				}
+			}
 			if err := s.handle(ctx, f); err != nil {
 				return err
 			}
 		case <-resyncC:
 			resyncC = nil
-			if s.resync {
+			if unconfirmed {
+				checks++
+			}
+			if s.resync || unconfirmed {
 				s.resync = false
 				if err := s.catchUp(ctx); err != nil {
 					return err

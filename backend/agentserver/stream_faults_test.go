@@ -107,12 +107,13 @@ func TestStreamSurvivesBadFrames(t *testing.T) {
 	if !s.until(t, 5*time.Second, hasN(2)) {
 		t.Fatal("no history")
 	}
+	f.waitSubscribed(t)
 	for _, junk := range []string{`{not json`, `{"kind":"MessageEvent"}`, "\xff\xfe", `[1,2,3]`, `{"id":"x\u001b[2J","timestamp":"t"}`} {
 		f.publish([]byte(junk))
 	}
 	f.addMessages(3)
 	if !s.until(t, 5*time.Second, func(s *sink) bool { return len(s.events) >= 5 && s.last.Skipped >= 5 }) {
-		t.Fatalf("events %d skipped %d", len(s.events), s.last.Skipped)
+		t.Fatalf("events %d skipped %d phases %v errs %v", len(s.events), s.last.Skipped, s.phases, s.errs)
 	}
 	sameIDs(t, s.ids(), f.ids())
 	if s.last.Conn.Phase != backend.ConnLive {
@@ -191,6 +192,25 @@ func TestStreamSlowRESTIsRetried(t *testing.T) {
 	if !s.until(t, 5*time.Second, hasN(3)) {
 		t.Fatal("no recovery")
 	}
+}
+
+// TestStreamSlowSubscriptionLosesNothing: a server that neither sends its
+// snapshot nor subscribes quickly; events stored in that gap, with no
+// frame to announce them, must still arrive.
+func TestStreamSlowSubscriptionLosesNothing(t *testing.T) {
+	f := newFakeServer(t, "1.44.0")
+	f.addMessages(3)
+	f.noSnapshot, f.subscribeDelay = true, 400*time.Millisecond
+	c := newTestClient(t, f, f.key, func(o *Options) { o.Stream.ResyncDelay, o.Stream.IdleTimeout = 100*time.Millisecond, 10*time.Second })
+	s, _ := startStream(t, c, backend.StreamOptions{})
+	if !s.until(t, 5*time.Second, hasN(3)) {
+		t.Fatal("no history")
+	}
+	f.addMessages(2) // stored while the socket is not yet subscribed
+	if !s.until(t, 5*time.Second, hasN(5)) {
+		t.Fatalf("events stored before the subscription never arrived: %d", len(s.events))
+	}
+	sameIDs(t, s.ids(), f.ids())
 }
 
 // TestStreamRandomDropsLoseNothing cuts the socket at random moments while

@@ -17,8 +17,8 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func fastTuning() StreamTuning {
 	return StreamTuning{
-		ReadyGrace: 150 * time.Millisecond, PingInterval: 50 * time.Millisecond,
-		IdleTimeout: 300 * time.Millisecond, DialTimeout: 2 * time.Second, ResyncDelay: 10 * time.Millisecond,
+		ReadyGrace: 150 * time.Millisecond, PingInterval: 100 * time.Millisecond,
+		IdleTimeout: time.Second, DialTimeout: 2 * time.Second, ResyncDelay: 10 * time.Millisecond,
 		NewBackoff: func() *backend.Backoff {
 			return &backend.Backoff{Min: 5 * time.Millisecond, Max: 40 * time.Millisecond, Jitter: 0.2}
 		},

@@ -112,6 +112,7 @@ func TestStreamTypingAndTransients(t *testing.T) {
 	if !s.until(t, 5*time.Second, func(s *sink) bool { return s.last.Conn.Phase == backend.ConnLive }) {
 		t.Fatal("not live")
 	}
+	f.waitSubscribed(t)
 	for i, d := range []string{"Hel", "lo\nwor", "ld \x1b]0;pwned\x07"} {
 		raw, _ := json.Marshal(map[string]any{"id": fmt.Sprint("delta-", i), "timestamp": "2026-06-16T05:39:20",
 			"source": "agent", "kind": "StreamingDeltaEvent", "content": d})
