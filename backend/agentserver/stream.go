@@ -23,7 +23,8 @@ type StreamTuning struct {
 	// DialTimeout bounds the websocket handshake (default 10 s).
 	DialTimeout time.Duration
 	// ResyncDelay is how long the history reload after an unreadable frame
-	// waits for the next event (which triggers it at once). Default 1 s.
+	// waits for the next event (which triggers it at once), and the period
+	// of the reloads while a subscription is taken on trust. Default 1 s.
 	ResyncDelay time.Duration
 	// MaxFrame is the largest frame read from the socket (default 64 MiB);
 	// a bigger event is fetched over REST instead.
@@ -91,10 +92,12 @@ func (c *Client) StreamEvents(ctx context.Context, convID string, opts backend.S
 // stream is one conversation's live event feed.
 //
 // Each connection runs: dial (resend_mode=since from the last timestamp
-// held, or resend_all on servers before 1.15) → wait for the first frame
-// (the subscription now exists) → load what was missed through REST
-// events/search from the last timestamp, paged to the end, in log order →
-// live frames. Frames that arrive meanwhile wait in the socket (they are
+// held, or resend_all on servers before 1.15) → wait for the first frame,
+// normally the ConversationStateUpdateEvent snapshot sent on subscribe,
+// which marks the stream ready (it feeds status and usage and is never
+// stored, so it is not delivered as an event) → load what was missed
+// through REST events/search from the last timestamp, paged to the end, in
+// log order → live frames. Frames that arrive meanwhile wait in the socket (they are
 // not read during the load), so everything is delivered in log order: REST
 // covers all events stored before it finished, the subscription all events
 // after it began. Replays and the overlap are removed by the window (ids
