@@ -22,8 +22,12 @@ type watchStartedMsg struct{ ch <-chan backend.Snapshot }
 // watchClosedMsg: every source stopped (the program is shutting down).
 type watchClosedMsg struct{}
 
-// tickMsg drives the clock: ages, reconnect countdowns, progress.
-type tickMsg time.Time
+// tickMsg drives the clock: ages, reconnect countdowns, progress. gen
+// identifies the tick chain, so a chain replaced by a faster one dies.
+type tickMsg struct {
+	gen int
+	at  time.Time
+}
 
 // opDoneMsg reports the end of a lifecycle action.
 type opDoneMsg struct {
@@ -47,11 +51,17 @@ func waitSnapshot(ch <-chan backend.Snapshot) tea.Cmd {
 	}
 }
 
-// tick fires once a second. A second is the finest unit any cell shows
-// (reconnect countdowns, progress of an action), and an idle tick costs a
-// render of the visible rows only.
-func tick() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+// Clock rates: a second is the finest unit any cell shows (a reconnect
+// countdown, an action's elapsed time, a fresh sandbox's age); otherwise
+// only ages in minutes move, and waking up every second for them would
+// cost idle CPU for nothing.
+const (
+	fastTick = time.Second
+	slowTick = 15 * time.Second
+)
+
+func tick(gen int, every time.Duration) tea.Cmd {
+	return tea.Tick(every, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
 }
 
 // settledMsg fires a moment after the selection changed; if no other

@@ -105,6 +105,10 @@ type Model struct {
 	msg   statusMsg
 	ops   map[int]operation
 	opSeq int
+
+	// tickGen and tickEvery describe the live clock chain.
+	tickGen   int
+	tickEvery time.Duration
 }
 
 // New builds the root model. It does no I/O: streams start in Init.
@@ -122,7 +126,7 @@ func New(ctx context.Context, cfg Config) Model {
 	m := Model{
 		cfg: cfg, ctx: ctx, now: now, th: cfg.Theme, keys: cfg.Keys.Root,
 		snaps: map[string]backend.Snapshot{}, ops: map[int]operation{},
-		mouse: cfg.Mouse, tab: tabLogs,
+		mouse: cfg.Mouse, tab: tabLogs, tickEvery: fastTick,
 	}
 	for _, b := range cfg.Hub.Backends() {
 		m.sources = append(m.sources, b.Name())
@@ -148,7 +152,7 @@ func New(ctx context.Context, cfg Config) Model {
 // Init starts watching every backend, asks the terminal for its
 // background colour, and starts the clock.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{startWatch(m.ctx, m.cfg.Hub), tick()}
+	cmds := []tea.Cmd{startWatch(m.ctx, m.cfg.Hub), tick(0, fastTick)}
 	if !m.cfg.FixedTheme {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -29,7 +30,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, waitSnapshot(msg.ch)
 	case snapshotMsg:
 		m, cmd := m.applySnapshot(msg.snap)
-		return m, tea.Batch(cmd, waitSnapshot(msg.ch))
+		m, qc := m.quicken()
+		return m, tea.Batch(cmd, qc, waitSnapshot(msg.ch))
 	case settledMsg:
 		if msg.n != m.settle {
 			return m, nil
@@ -38,17 +40,58 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case watchClosedMsg:
 		return m, nil
 	case tickMsg:
+		if msg.gen != m.tickGen {
+			return m, nil
+		}
 		m = m.expireMessage()
-		return m, tick()
+		m.tickEvery = m.clockRate()
+		return m, tick(m.tickGen, m.tickEvery)
 	case opDoneMsg:
-		return m.finishOp(msg), nil
+		return m.finishOp(msg).quicken()
 	case confirm.ResultMsg:
 		m.confirm = nil
-		return m.confirmed(msg)
+		next, cmd := m.confirmed(msg)
+		m, qc := next.(Model).quicken()
+		return m, tea.Batch(cmd, qc)
 	case tea.KeyPressMsg:
-		return m.handleKey(msg)
+		next, cmd := m.handleKey(msg)
+		m, qc := next.(Model).quicken()
+		return m, tea.Batch(cmd, qc)
 	}
 	return m.forward(msg)
+}
+
+// clockRate is how often the screen has something to update by itself:
+// every second while a countdown, an action or a fresh age is shown, else
+// only for ages in minutes.
+func (m Model) clockRate() time.Duration {
+	if len(m.ops) > 0 || m.msg.text != "" {
+		return fastTick
+	}
+	now := m.now()
+	for _, s := range m.snaps {
+		if s.Conn.Phase == backend.ConnReconnecting {
+			return fastTick
+		}
+		for _, sb := range s.Sandboxes {
+			if !sb.CreatedAt.IsZero() && now.Sub(sb.CreatedAt) < time.Minute {
+				return fastTick
+			}
+		}
+	}
+	return slowTick
+}
+
+// quicken starts a faster clock chain at once when the screen needs one
+// sooner than the current chain would wake up (a new action, a countdown).
+func (m Model) quicken() (Model, tea.Cmd) {
+	rate := m.clockRate()
+	if rate >= m.tickEvery {
+		return m, nil
+	}
+	m.tickGen++
+	m.tickEvery = rate
+	return m, tick(m.tickGen, rate)
 }
 
 func (m Model) setTheme(th theme.Theme) Model {
