@@ -175,12 +175,12 @@ api_key_file = "`+key+`"
 		t.Fatal("secrets not read from file and variable")
 	}
 	for name, body := range map[string]string{
-		"dup":      "[[docker]]\nname = \"x\"\n[[remote]]\nname = \"x\"\nurl = \"https://a\"\napi_key = \"k\"\n",
-		"nokey":    "[[remote]]\nurl = \"https://a\"\n",
-		"twokeys":  "[[remote]]\nurl = \"https://a\"\napi_key = \"k\"\napi_key_env = \"K\"\n",
-		"unnamed":  "[[docker]]\n[[docker]]\nhost = \"tcp://a:1\"\n",
-		"badpick":  "backend = \"nope\"\n",
-		"keyfile":  "[[remote]]\nurl = \"https://a\"\napi_key_file = \"/nonexistent/key\"\n",
+		"dup":     "[[docker]]\nname = \"x\"\n[[remote]]\nname = \"x\"\nurl = \"https://a\"\napi_key = \"k\"\n",
+		"nokey":   "[[remote]]\nurl = \"https://a\"\n",
+		"twokeys": "[[remote]]\nurl = \"https://a\"\napi_key = \"k\"\napi_key_env = \"K\"\n",
+		"unnamed": "[[docker]]\n[[docker]]\nhost = \"tcp://a:1\"\n",
+		"badpick": "backend = \"nope\"\n",
+		"keyfile": "[[remote]]\nurl = \"https://a\"\napi_key_file = \"/nonexistent/key\"\n",
 	} {
 		p := writeFile(t, dir, name+".toml", body)
 		if _, err := Load(LoadOptions{Path: p, Home: dir}); !errors.Is(err, ErrConfig) {

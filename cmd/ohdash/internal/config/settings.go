@@ -24,7 +24,7 @@ type Setting struct {
 	// Usage is one line for help texts.
 	Usage string
 	// Enum lists the accepted values of a string setting (nil: any).
-	Enum []string
+	Enum  []string
 	field func(*Config) any
 }
 
