@@ -182,5 +182,6 @@ func (c *Config) PrintJSON(w io.Writer, keys ui.Keys) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
 }

@@ -24,8 +24,21 @@ type Setting struct {
 	// Usage is one line for help texts.
 	Usage string
 	// Enum lists the accepted values of a string setting (nil: any).
-	Enum  []string
+	Enum []string
+	// Arg names the flag's value in help ("PATH"); enums list their values.
+	Arg   string
 	field func(*Config) any
+}
+
+// ArgName is how help shows the flag's value.
+func (s Setting) ArgName() string {
+	if s.Enum != nil {
+		return strings.Join(s.Enum, "|")
+	}
+	if s.Arg != "" {
+		return s.Arg
+	}
+	return "VALUE"
 }
 
 // IsBool reports whether the setting is a switch (a flag without value).
@@ -41,7 +54,7 @@ func Settings() []Setting {
 	list := []Setting{
 		{Key: "readonly", Flag: "readonly", Global: true, Usage: "disable every action that changes a sandbox or a conversation",
 			field: func(c *Config) any { return &c.ReadOnly }},
-		{Key: "backend", Flag: "backend", Global: true, Usage: "the backend (by name) that commands act on",
+		{Key: "backend", Arg: "NAME", Flag: "backend", Global: true, Usage: "the backend (by name) that commands act on",
 			field: func(c *Config) any { return &c.Backend }},
 		{Key: "theme", Flag: "theme", Usage: "colour theme", Enum: []string{"auto", "dark", "light"},
 			field: func(c *Config) any { return &c.Theme }},
@@ -49,15 +62,15 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Mouse }},
 		{Key: "low_bandwidth", Flag: "low-bandwidth", Usage: "fewer frames and no animations, for slow links",
 			field: func(c *Config) any { return &c.LowBandwidth }},
-		{Key: "image", Flag: "image", Usage: "image that new sandboxes start from (default: the backend's agent-server image)",
+		{Key: "image", Arg: "IMAGE", Flag: "image", Usage: "image that new sandboxes start from (default: the backend's agent-server image)",
 			field: func(c *Config) any { return &c.Image }},
 		{Key: "action_timeout", Usage: "time limit of one lifecycle action",
 			field: func(c *Config) any { return &c.ActionTimeout }},
-		{Key: "log_file", Flag: "log-file", Global: true, Usage: "write structured debug logs to this file (secrets masked)",
+		{Key: "log_file", Arg: "PATH", Flag: "log-file", Global: true, Usage: "write structured debug logs to this file (secrets masked)",
 			field: func(c *Config) any { return &c.LogFile }},
 		{Key: "log_level", Flag: "log-level", Global: true, Usage: "level of the log file", Enum: []string{"debug", "info", "warn", "error"},
 			field: func(c *Config) any { return &c.LogLevel }},
-		{Key: "audit_log", Flag: "audit-log", Global: true, Usage: "file that records every action taken (\"off\" to disable)",
+		{Key: "audit_log", Arg: "PATH", Flag: "audit-log", Global: true, Usage: "file that records every action taken (\"off\" to disable)",
 			field: func(c *Config) any { return &c.AuditLog }},
 		{Key: "state_file", Usage: "where remote backends remember the sandboxes they started",
 			field: func(c *Config) any { return &c.StateFile }},
