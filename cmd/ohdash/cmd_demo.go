@@ -11,7 +11,7 @@ import (
 
 func setupDemo(fs *flag.FlagSet) runner {
 	var o demo.Options
-	fs.Uint64Var(&o.Seed, "seed", 42, "seed of the simulated ids and conversations (the same seed gives the same demo)")
+	fs.Uint64Var(&o.Seed, "seed", demo.DefaultSeed, "seed of the simulated ids and conversations (the same seed gives the same demo)")
 	fs.IntVar(&o.Sandboxes, "sandboxes", 6, "how many sandboxes the simulated deployment has")
 	fs.DurationVar(&o.Pace, "pace", 0, "pause between the scripted agents' steps (default 2s)")
 	return func(ctx context.Context, a *app, _ []string) error {

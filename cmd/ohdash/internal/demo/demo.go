@@ -18,8 +18,9 @@ import (
 
 // Options shape the demo. Zero fields take the defaults.
 type Options struct {
-	// Seed makes sandbox ids and conversations reproducible (default 42),
-	// which keeps recordings (demo.tape) stable.
+	// Seed makes sandbox ids and conversations reproducible, which keeps
+	// recordings (demo.tape) stable. The default, DefaultSeed, gives
+	// running, paused and failing sandboxes.
 	Seed uint64
 	// Sandboxes is how many sandboxes exist at start (default 6).
 	Sandboxes int
@@ -34,7 +35,7 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.Seed == 0 {
-		o.Seed = 42
+		o.Seed = DefaultSeed
 	}
 	if o.Sandboxes <= 0 {
 		o.Sandboxes = 6
@@ -49,6 +50,10 @@ func (o *Options) defaults() {
 		o.Poll = time.Second
 	}
 }
+
+// DefaultSeed gives six sandboxes: four running, one paused, one
+// crash-looping.
+const DefaultSeed = 15
 
 // Name is the demo backend's source name.
 const Name = "demo"
