@@ -175,3 +175,4 @@ func (f *simFleet) withStatus(t *testing.T, st backend.Status) string {
 	t.Fatalf("the fleet has no %s sandbox", st)
 	return ""
 }
+
