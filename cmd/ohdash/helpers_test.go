@@ -175,4 +175,3 @@ func (f *simFleet) withStatus(t *testing.T, st backend.Status) string {
 	t.Fatalf("the fleet has no %s sandbox", st)
 	return ""
 }
-
