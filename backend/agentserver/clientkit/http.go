@@ -1,0 +1,163 @@
+// Package clientkit holds what ohdash's OpenHands clients (the agent-server
+// client and the V0 nested-server client) share: JSON requests carrying the
+// session key, HTTP statuses mapped to backend sentinels, sanitising of
+// server text, and the outbox that hands stream updates to a consumer.
+package clientkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// MaxBody bounds a REST response body: a guard against a hostile server,
+// not a working-set size (pages are decoded item by item).
+const MaxBody = 256 << 20
+
+// Caller sends JSON requests to one server. The key travels in the
+// X-Session-API-Key header and is revealed only when a request is built.
+type Caller struct {
+	Base    *url.URL
+	Key     backend.Secret
+	HTTP    *http.Client
+	Timeout time.Duration
+}
+
+// ParseBase checks and normalises a server's base URL (http or https; a
+// path prefix is kept, for proxied sandboxes).
+func ParseBase(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("server URL %q: want http(s)://host[:port][/path]: %w", backend.MaskURL(raw), backend.ErrInvalidID)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// Call describes one request.
+type Call struct {
+	Op     string // what is being done, for messages: "pause conversation"
+	Method string
+	Path   string // below the base URL, segments already escaped
+	Query  url.Values
+	Body   any
+	// BadRequestIsNotFound: the route answers 400 for an unknown
+	// conversation (agent-server pause, delete) instead of 404.
+	BadRequestIsNotFound bool
+}
+
+// Send performs a call and returns the response for a 2xx status; the
+// caller closes the body and then calls the cancel func. Other statuses
+// become *APIError; no answer at all becomes backend.ErrUnavailable.
+func (c *Caller) Send(ctx context.Context, k Call) (*http.Response, context.CancelFunc, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	target := c.Base.String() + k.Path
+	if len(k.Query) > 0 {
+		target += "?" + k.Query.Encode()
+	}
+	var body io.Reader
+	if k.Body != nil {
+		b, err := json.Marshal(k.Body)
+		if err != nil {
+			cancel()
+			return nil, nil, fmt.Errorf("%s: encode request: %w", k.Op, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, k.Method, target, body)
+	if err != nil {
+		cancel()
+		return nil, nil, fmt.Errorf("%s: %w", k.Op, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if !c.Key.IsZero() {
+		req.Header.Set("X-Session-API-Key", c.Key.Reveal())
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		err = c.transportError(ctx, k.Op, err)
+		cancel()
+		return nil, nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer cancel()
+		defer resp.Body.Close()
+		return nil, nil, statusError(k, resp)
+	}
+	return resp, cancel, nil
+}
+
+// Do performs a call and decodes a JSON answer into out (nil: ignore it).
+func (c *Caller) Do(ctx context.Context, k Call, out any) error {
+	resp, cancel, err := c.Send(ctx, k)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	if out == nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		return nil
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, MaxBody)).Decode(out); err != nil {
+		return c.BodyError(ctx, k.Op, err)
+	}
+	return nil
+}
+
+// transportError explains a request that got no HTTP answer. The caller's
+// own cancellation stays recognisable; everything else is "unavailable".
+func (c *Caller) transportError(ctx context.Context, op string, err error) error {
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", op, cause)
+	}
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Errorf("%s: server at %s did not answer in time: %w", op, c.Base.Host, backend.ErrUnavailable)
+	}
+	return fmt.Errorf("%s: server at %s unreachable (%s): %w", op, c.Base.Host, ShortNetError(err), backend.ErrUnavailable)
+}
+
+// BodyError explains a 2xx response that could not be read or decoded.
+func (c *Caller) BodyError(ctx context.Context, op string, err error) error {
+	if ctx.Err() != nil {
+		return c.transportError(ctx, op, err)
+	}
+	return fmt.Errorf("%s: %w: %s", op, ErrBadResponse, SanitizeLine(err.Error(), 200))
+}
+
+// ShortNetError keeps the informative tail of a network error ("connection
+// refused") without the request URL.
+func ShortNetError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 && i+2 < len(s) {
+		s = s[i+2:]
+	}
+	return SanitizeLine(s, 120)
+}
+
+// DefaultHTTPClient returns a client with sane keep-alive limits and no
+// overall timeout (each call has its own deadline).
+func DefaultHTTPClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 8
+	tr.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: tr}
+}
