@@ -35,6 +35,7 @@ type app struct {
 	closers  []io.Closer
 	backends []backend.Backend // guarded, in configuration order
 	built    bool
+	convs    guard.Conversations
 }
 
 // newApp loads the configuration and opens the log file.

@@ -140,14 +140,20 @@ func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, 
 		if b.State != state {
 			state = b.State
 			if done, err := a.logState(id, b, opts.Follow); done {
-				return err
+				return followEnd(ctx, opts, err)
 			}
 		}
 	}
-	if ctx.Err() != nil && opts.Follow {
+	return followEnd(ctx, opts, ctx.Err())
+}
+
+// followEnd makes an interrupt the normal end of following: a stream cut
+// short by the signal is not a failure.
+func followEnd(ctx context.Context, opts backend.LogOptions, err error) error {
+	if opts.Follow && ctx.Err() != nil {
 		return nil
 	}
-	return ctx.Err()
+	return err
 }
 
 // logState reports a stream's change of state on stderr; done is set when

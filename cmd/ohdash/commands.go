@@ -1,5 +1,7 @@
 package main
 
+import "flag"
+
 // dashboardName is the command that runs when none is given.
 const dashboardName = "dashboard"
 
@@ -26,6 +28,37 @@ could not be reached (the sandboxes of the others are still printed).`,
 			long: `Prints the sandbox's container log, sanitised: terminal escape sequences other than
 colours are removed, colours too unless stdout is a terminal. The container's stdout goes
 to stdout and its stderr to stderr. With -f, follows until interrupted, across restarts.`,
+		},
+		{
+			name: "convs", args: "[SANDBOX]", maxArgs: 1, complete: []string{"sandbox"}, setup: setupConvs,
+			aliases: map[string]string{"q": "quiet"},
+			summary: "list conversations (of one sandbox, or of every running one)",
+			long: `Lists the conversations of the named sandbox, or of every running sandbox. With --json,
+prints a JSON array with the agent-server's field names (see the README's JSON reference).`,
+		},
+		{
+			name: "events", args: "CONVERSATION", minArgs: 1, maxArgs: 1, complete: []string{"conversation"}, setup: setupEvents,
+			aliases: map[string]string{"f": "follow"},
+			summary: "print a conversation's events, -f to follow live",
+			long: `Prints a conversation's events, oldest first, one per line. With --json each line is the
+event exactly as the server sent it (NDJSON). With -f, keeps following over the websocket
+the dashboard uses: history first, then live events, reconnecting without gaps or repeats.
+CONVERSATION is an id (dashed or 32 hex digits) or a unique prefix of one.`,
+		},
+		{
+			name: "send", args: "CONVERSATION TEXT", minArgs: 2, maxArgs: 2, complete: []string{"conversation"}, setup: setupSend,
+			summary: "send a message to a conversation's agent (TEXT - reads stdin)",
+		},
+		{
+			name: "conv", summary: "act on a conversation",
+			subs: []*command{
+				convSub("pause", "pause the agent after its current step", setupConvAction(convPause, "")),
+				convSub("run", "start or resume the agent", setupConvAction(convRun, "")),
+				convSub("interrupt", "stop the agent at once", setupConvAction(convInterrupt, "")),
+				convSub("approve", "approve the actions waiting for confirmation", setupConvAction(convApprove, "")),
+				convSub("reject", "reject the actions waiting for confirmation", setupConvReject),
+				withAlias(convSub("rm", "delete the conversation (asks first unless --yes)", setupConvAction(convDelete, "delete")), "y", "yes"),
+			},
 		},
 		{
 			name: "start", summary: "start a new sandbox", settings: []string{"image"}, setup: setupStart,
@@ -72,4 +105,17 @@ is touched: no Docker, no network beyond loopback, no state files, no audit log 
 		{name: "help", args: "[COMMAND]", maxArgs: -1, summary: "show help for ohdash or a command", standalone: true, setup: setupHelp},
 		{name: "__complete", args: "KIND", minArgs: 1, maxArgs: 1, hidden: true, setup: setupComplete},
 	}
+}
+
+// convSub is one `ohdash conv` subcommand.
+func convSub(name, summary string, setup func(*flag.FlagSet) runner) *command {
+	return &command{
+		name: name, args: "CONVERSATION", minArgs: 1, maxArgs: 1, complete: []string{"conversation"},
+		summary: summary, setup: setup,
+	}
+}
+
+func withAlias(c *command, short, long string) *command {
+	c.aliases = map[string]string{short: long}
+	return c
 }

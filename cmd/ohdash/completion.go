@@ -49,7 +49,7 @@ func setupComplete(*flag.FlagSet) runner {
 				}
 			}
 		case "conversation":
-			words = nil // filled in once conversations land
+			words = a.conversationIDs(ctx)
 		}
 		for _, w := range words {
 			fmt.Fprintln(a.io.out, w)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,7 +131,7 @@ func startFleet(t *testing.T, h *harness, runtimes int) *simFleet {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	f, err := fleet.Start(ctx, fleet.Options{Runtimes: runtimes, Conversations: 2, Seed: 15, Mix: runtimeapi.Mix{Paused: 0.3}})
+	f, err := fleet.Start(ctx, fleet.Options{Runtimes: runtimes, Conversations: 6, Seed: 15, Mix: runtimeapi.Mix{Paused: 0.3}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,4 +175,10 @@ func (f *simFleet) withStatus(t *testing.T, st backend.Status) string {
 	}
 	t.Fatalf("the fleet has no %s sandbox", st)
 	return ""
+}
+
+// fmtSscanf reads the line number agentsim puts at the start of a log
+// line ("line 00000042 boot …").
+func fmtSscanf(line string, n *int) (int, error) {
+	return fmt.Sscanf(line, "line %d", n)
 }
