@@ -49,10 +49,18 @@ func waitSnapshot(ch <-chan backend.Snapshot) tea.Cmd {
 
 // tick fires once a second. A second is the finest unit any cell shows
 // (reconnect countdowns, progress of an action), and an idle tick costs a
-// render of the visible rows only.
-func tick() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+// render of the visible rows only. On a low-bandwidth link it fires every
+// lowBandwidthTick: each tick that changes an age redraws those cells.
+func tick(lowBandwidth bool) tea.Cmd {
+	every := time.Second
+	if lowBandwidth {
+		every = lowBandwidthTick
+	}
+	return tea.Tick(every, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
+
+// lowBandwidthTick is the clock period in low-bandwidth mode.
+const lowBandwidthTick = 5 * time.Second
 
 // settledMsg fires a moment after the selection changed; if no other
 // change followed (n is still current), the logs pane follows it.

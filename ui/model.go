@@ -45,6 +45,11 @@ type Config struct {
 	// Logs configures the logs pane (tail, caps); zero values take the
 	// pane's defaults.
 	Logs LogConfig
+	// LowBandwidth is for slow links (SSH over a phone): the clock that
+	// refreshes ages and countdowns ticks every lowBandwidthTick instead of
+	// every second, and components leave out animations. (The program's
+	// frame rate is capped by the caller with tea.WithFPS.)
+	LowBandwidth bool
 }
 
 // LogConfig sizes the logs pane.
@@ -148,7 +153,7 @@ func New(ctx context.Context, cfg Config) Model {
 // Init starts watching every backend, asks the terminal for its
 // background colour, and starts the clock.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{startWatch(m.ctx, m.cfg.Hub), tick()}
+	cmds := []tea.Cmd{startWatch(m.ctx, m.cfg.Hub), tick(m.cfg.LowBandwidth)}
 	if !m.cfg.FixedTheme {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}

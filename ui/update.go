@@ -39,7 +39,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		m = m.expireMessage()
-		return m, tick()
+		return m, tick(m.cfg.LowBandwidth)
 	case opDoneMsg:
 		return m.finishOp(msg), nil
 	case confirm.ResultMsg:
