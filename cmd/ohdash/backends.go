@@ -53,8 +53,9 @@ func dockerOptions(cfg *config.Config, d config.DockerConfig, getenv func(string
 		SafetyRelist:   cfg.Refresh.DockerSafetyRelist.Std(),
 		HealthyReprobe: cfg.Refresh.HealthReprobe.Std(),
 		Logs:           logbuf.Options{MaxLines: cfg.Logs.MaxLines, MaxBytes: int(cfg.Logs.MaxBytes)},
-		Dialers:        dialers(),
-		Getenv:         getenv,
+		// Getenv also feeds the SSH dialer of ssh:// hosts (HOME for
+		// ~/.ssh, SSH_AUTH_SOCK for the agent).
+		Getenv: getenv,
 	}
 	for _, p := range d.V1Prefixes {
 		o.Prefixes = append(o.Prefixes, docker.Prefix{Prefix: p, Flavor: backend.FlavorAgentServer})
@@ -78,6 +79,3 @@ func remoteOptions(cfg *config.Config, r config.RemoteConfig, st *store.Store) r
 		Image:        r.Image, ResourceFactor: r.ResourceFactor, RuntimeClass: r.RuntimeClass,
 	}
 }
-
-// dialers are the extra transports Docker hosts may need ("ssh").
-func dialers() map[string]docker.Dialer { return nil }
