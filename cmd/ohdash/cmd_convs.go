@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/format"
 )
 
 // conversationJSON is one object of `ohdash convs --json`, with the
@@ -58,8 +59,7 @@ func toConversationJSON(c backend.Conversation) conversationJSON {
 }
 
 func setupConvs(fs *flag.FlagSet) runner {
-	asJSON := fs.Bool("json", false, "print a JSON array (stable field names; see the README)")
-	quiet := fs.Bool("quiet", false, "print only ids, one per line")
+	out := listFlags(fs)
 	return func(ctx context.Context, a *app, args []string) error {
 		ref := ""
 		if len(args) == 1 {
@@ -80,21 +80,10 @@ func setupConvs(fs *flag.FlagSet) runner {
 			}
 			list = append(list, sc.Conversations...)
 		}
-		switch {
-		case *asJSON:
-			out := make([]conversationJSON, len(list))
-			for i, c := range list {
-				out[i] = toConversationJSON(c)
-			}
-			if err := writeJSON(a.io.out, out); err != nil {
-				return err
-			}
-		case *quiet:
-			for _, c := range list {
-				fmt.Fprintln(a.io.out, c.ID)
-			}
-		default:
-			writeConversationTable(a, list, failed == nil)
+		err = out.print(a, len(list), func(i int) any { return toConversationJSON(list[i]) },
+			func(i int) string { return list[i].ID }, func() { writeConversationTable(a, list, failed == nil) })
+		if err != nil {
+			return err
 		}
 		return failed
 	}
@@ -111,7 +100,8 @@ func writeConversationTable(a *app, list []backend.Conversation, complete bool) 
 	tw := tabwriter.NewWriter(a.io.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSANDBOX\tSTATUS\tUPDATED\tCOST\tTOKENS\tTITLE")
 	for _, c := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t$%.2f\t%d\t%s\n", c.ID, c.SandboxID, c.Status, age(now, c.UpdatedAt), c.Cost, c.Tokens.Total(), oneLine(c.Title, 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.SandboxID, c.Status, format.Age(now, c.UpdatedAt),
+			format.Cost(c.Cost), format.Count(c.Tokens.Total()), oneLine(c.Title, 60))
 	}
 	_ = tw.Flush()
 }

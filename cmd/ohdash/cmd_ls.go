@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/format"
 )
 
 // sandboxJSON is one object of `ohdash ls --json`. The first fields are
@@ -73,8 +73,7 @@ func timeJSON(t time.Time) *string {
 }
 
 func setupLs(fs *flag.FlagSet) runner {
-	asJSON := fs.Bool("json", false, "print a JSON array (stable field names; see the README)")
-	quiet := fs.Bool("quiet", false, "print only ids, one per line")
+	out := listFlags(fs)
 	reveal := fs.Bool("show-secrets", false, "show session API keys and URL tokens instead of masking them")
 	status := fs.String("status", "", "only sandboxes with these `STATUSES` (comma-separated: RUNNING,PAUSED,...)")
 	return func(ctx context.Context, a *app, _ []string) error {
@@ -86,34 +85,13 @@ func setupLs(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
-		var all []backend.Sandbox
-		var failed error
-		for _, l := range listAll(ctx, bs) {
-			if l.err != nil {
-				failed = errors.Join(failed, l.err)
-				continue
-			}
-			for _, sb := range l.sandboxes {
-				if len(want) == 0 || slices.Contains(want, sb.Status) {
-					all = append(all, sb)
-				}
-			}
-		}
-		switch {
-		case *asJSON:
-			out := make([]sandboxJSON, len(all))
-			for i, sb := range all {
-				out[i] = toSandboxJSON(sb, *reveal)
-			}
-			if err := writeJSON(a.io.out, out); err != nil {
-				return err
-			}
-		case *quiet:
-			for _, sb := range all {
-				fmt.Fprintln(a.io.out, sb.ID)
-			}
-		default:
-			writeSandboxTable(a, all, failed == nil)
+		all, failed := collect(listAll(ctx, bs), func(sb backend.Sandbox) bool {
+			return len(want) == 0 || slices.Contains(want, sb.Status)
+		})
+		err = out.print(a, len(all), func(i int) any { return toSandboxJSON(all[i], *reveal) },
+			func(i int) string { return all[i].ID }, func() { writeSandboxTable(a, all, failed == nil) })
+		if err != nil {
+			return err
 		}
 		return failed
 	}
@@ -145,9 +123,41 @@ func writeSandboxTable(a *app, sbs []backend.Sandbox, complete bool) {
 	tw := tabwriter.NewWriter(a.io.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "BACKEND\tID\tSTATUS\tHEALTH\tAGE\tSPEC")
 	for _, sb := range sbs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sb.Source, sb.ID, sb.Status, sb.Health.State, age(now, sb.CreatedAt), sb.SpecID)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sb.Source, sb.ID, sb.Status, sb.Health.State, format.Age(now, sb.CreatedAt), sb.SpecID)
 	}
 	_ = tw.Flush()
+}
+
+// listOutput is how a listing prints: a JSON array, ids only, or a table.
+type listOutput struct {
+	json, quiet *bool
+}
+
+// listFlags registers --json and --quiet.
+func listFlags(fs *flag.FlagSet) listOutput {
+	return listOutput{
+		json:  fs.Bool("json", false, "print a JSON array (stable field names; see the README)"),
+		quiet: fs.Bool("quiet", false, "print only ids, one per line"),
+	}
+}
+
+// print writes n items in the chosen form.
+func (o listOutput) print(a *app, n int, toJSON func(int) any, id func(int) string, table func()) error {
+	switch {
+	case *o.json:
+		rows := make([]any, n)
+		for i := range rows {
+			rows[i] = toJSON(i)
+		}
+		return writeJSON(a.io.out, rows)
+	case *o.quiet:
+		for i := range n {
+			fmt.Fprintln(a.io.out, id(i))
+		}
+	default:
+		table()
+	}
+	return nil
 }
 
 // writeJSON writes v as indented JSON.

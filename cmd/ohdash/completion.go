@@ -43,10 +43,9 @@ func setupComplete(*flag.FlagSet) runner {
 			if err != nil {
 				return nil
 			}
-			for _, l := range listAll(ctx, bs) {
-				for _, sb := range l.sandboxes {
-					words = append(words, sb.ID)
-				}
+			sbs, _ := collect(listAll(ctx, bs), nil)
+			for _, sb := range sbs {
+				words = append(words, sb.ID)
 			}
 		case "conversation":
 			words = a.conversationIDs(ctx)

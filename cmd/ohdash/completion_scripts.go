@@ -23,22 +23,8 @@ func writeBash(w io.Writer, spec []cmdSpec) error {
     if [[ "$valued" == *" $prev "* ]]; then
         COMPREPLY=($(compgen -f -- "$cur")); return
     fi
-    local path="" i w
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        w="${COMP_WORDS[i]}"
-        if [[ "$w" == -* ]]; then
-            [[ "$valued" == *" $w "* ]] && ((i++))
-            continue
-        fi
-        case "$path" in
 `)
-	b.WriteString("        \"\") path=\"$w\" ;;\n")
-	for _, s := range spec {
-		if len(s.subs) > 0 {
-			fmt.Fprintf(&b, "        %q) path=\"%s $w\" ;;\n", s.path, s.path)
-		}
-	}
-	b.WriteString("        *) break ;;\n        esac\n    done\n")
+	writePathLoop(&b, spec, "1", "COMP_CWORD", "COMP_WORDS")
 	b.WriteString("    local flags=\"\" words=\"\" dyn=\"\"\n    case \"$path\" in\n")
 	fmt.Fprintf(&b, "    \"\") words=%q ;;\n", strings.Join(topWords(spec), " "))
 	for _, s := range spec {
@@ -80,22 +66,8 @@ func writeZsh(w io.Writer, spec []cmdSpec) error {
     if [[ "$valued" == *" $prev "* ]]; then
         _files; return
     fi
-    local path="" i w
-    for ((i = 2; i < CURRENT; i++)); do
-        w="${words[i]}"
-        if [[ "$w" == -* ]]; then
-            [[ "$valued" == *" $w "* ]] && ((i++))
-            continue
-        fi
-        case "$path" in
 `)
-	b.WriteString("        \"\") path=\"$w\" ;;\n")
-	for _, s := range spec {
-		if len(s.subs) > 0 {
-			fmt.Fprintf(&b, "        %q) path=\"%s $w\" ;;\n", s.path, s.path)
-		}
-	}
-	b.WriteString("        *) break ;;\n        esac\n    done\n")
+	writePathLoop(&b, spec, "2", "CURRENT", "words")
 	b.WriteString("    local -a flags cands\n    local dyn=\"\"\n    case \"$path\" in\n")
 	b.WriteString("    \"\")\n        cands=(\n")
 	for _, s := range spec {
@@ -129,6 +101,29 @@ compdef _ohdash ohdash
 `)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writePathLoop writes the shell loop (the same in bash and zsh, which
+// differ only in where the words are) that finds the command path among
+// the words before the cursor: flags and their values are skipped, and a
+// group's first word is joined with its subcommand ("conv pause").
+func writePathLoop(b *strings.Builder, spec []cmdSpec, first, end, words string) {
+	fmt.Fprintf(b, `    local path="" i w
+    for ((i = %s; i < %s; i++)); do
+        w="${%s[i]}"
+        if [[ "$w" == -* ]]; then
+            [[ "$valued" == *" $w "* ]] && ((i++))
+            continue
+        fi
+        case "$path" in
+        "") path="$w" ;;
+`, first, end, words)
+	for _, s := range spec {
+		if len(s.subs) > 0 {
+			fmt.Fprintf(b, "        %q) path=\"%s $w\" ;;\n", s.path, s.path)
+		}
+	}
+	b.WriteString("        *) break ;;\n        esac\n    done\n")
 }
 
 // zshQuote single-quotes s for zsh.

@@ -44,17 +44,7 @@ func (a *app) sandboxConversations(ctx context.Context, sandboxRef string) ([]ba
 			return nil, err
 		}
 		var failed error
-		for _, l := range listAll(ctx, bs) {
-			if l.err != nil {
-				failed = errors.Join(failed, l.err)
-				continue
-			}
-			for _, sb := range l.sandboxes {
-				if sb.Status == backend.StatusRunning {
-					sbs = append(sbs, sb)
-				}
-			}
-		}
+		sbs, failed = collect(listAll(ctx, bs), func(sb backend.Sandbox) bool { return sb.Status == backend.StatusRunning })
 		if failed != nil && len(sbs) == 0 {
 			return nil, failed
 		}
@@ -77,40 +67,23 @@ func (a *app) resolveConversation(ctx context.Context, name, sandboxRef string) 
 	if id, err := backend.ParseConversationID(name); err == nil {
 		want = id
 	}
-	var exact, partial []convFound
-	var failed error
+	var m matches[convFound]
 	for _, sc := range all {
 		if sc.Err != nil {
-			failed = errors.Join(failed, fmt.Errorf("sandbox %s: %w", sc.Sandbox.ID, sc.Err))
+			m.unasked = errors.Join(m.unasked, fmt.Errorf("sandbox %s: %w", sc.Sandbox.ID, sc.Err))
 			continue
 		}
 		for _, c := range sc.Conversations {
 			id := strings.ToLower(c.ID)
 			switch {
 			case id == want:
-				exact = append(exact, convFound{sc.Sandbox, c})
+				m.exact = append(m.exact, convFound{sc.Sandbox, c})
 			case strings.HasPrefix(id, want) || strings.HasPrefix(backend.ConversationIDHex(id), want):
-				partial = append(partial, convFound{sc.Sandbox, c})
+				m.partial = append(m.partial, convFound{sc.Sandbox, c})
 			}
 		}
 	}
-	matches := exact
-	if len(matches) == 0 {
-		matches = partial
-	}
-	switch {
-	case len(matches) == 1:
-		return matches[0], nil
-	case len(matches) > 1:
-		var where []string
-		for _, m := range matches {
-			where = append(where, m.conv.ID+" in "+m.sandbox.ID)
-		}
-		return convFound{}, usagef("%q matches %d conversations: %s (give more of the id, or --sandbox)", name, len(matches), strings.Join(where, ", "))
-	case failed != nil:
-		return convFound{}, fmt.Errorf("conversation %q not found, but not every sandbox could be asked: %w", name, failed)
-	}
-	return convFound{}, fmt.Errorf("conversation %q: %w", name, backend.ErrNotFound)
+	return m.one("conversation", name, func(f convFound) string { return f.conv.ID + " in " + f.sandbox.ID }, "give more of the id, or --sandbox")
 }
 
 // conversationIDs lists every conversation id, for shell completion.

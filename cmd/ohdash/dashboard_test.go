@@ -12,15 +12,7 @@ func TestDashboardSettingsReachTheUI(t *testing.T) {
 	h := newHarness(t)
 	h.env["OHDASH_THEME"] = "light"
 	h.writeConfig("docker = []\nmouse = true\n[logs]\ntail = 42\n")
-	inv, err := parseCommandLine(commands(), []string{"--low-bandwidth", "--readonly", "--image", "agent:9"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(inv, stdio{getenv: func(k string) string { return h.env[k] }, home: h.home}, "dashboard")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	a := h.testApp("--low-bandwidth", "--readonly", "--image", "agent:9")
 	keys, err := a.cfg.UIKeys()
 	if err != nil {
 		t.Fatal(err)

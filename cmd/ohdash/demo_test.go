@@ -42,15 +42,7 @@ func demoIDs(t *testing.T) []string {
 func TestDemoShowsSandboxesWithin2s(t *testing.T) {
 	ids := demoIDs(t)
 	h := newHarness(t)
-	inv, err := parseCommandLine(commands(), []string{"demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(inv, stdio{getenv: func(k string) string { return h.env[k] }, home: h.home}, "dashboard")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	a := h.testApp("demo")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	start := time.Now()

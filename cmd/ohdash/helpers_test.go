@@ -182,3 +182,36 @@ func (f *simFleet) withStatus(t *testing.T, st backend.Status) string {
 func fmtSscanf(line string, n *int) (int, error) {
 	return fmt.Sscanf(line, "line %d", n)
 }
+
+// testApp sets ohdash up as `ohdash ARGS` would, without running it.
+func (h *harness) testApp(args ...string) *app {
+	h.t.Helper()
+	inv, err := parseCommandLine(commands(), args)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	a, err := newApp(inv, stdio{getenv: func(k string) string { return h.env[k] }, home: h.home}, "dashboard")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(a.close)
+	return a
+}
+
+// exitCase is a command line and the exit code and message it must give.
+type exitCase struct {
+	args []string
+	want int
+	say  string
+}
+
+// checkExits runs every case through run and reports the ones that differ.
+func checkExits(t *testing.T, run func(args ...string) result, cases []exitCase) {
+	t.Helper()
+	for _, c := range cases {
+		r := run(c.args...)
+		if r.code != c.want || !strings.Contains(r.stderr, c.say) {
+			t.Errorf("ohdash %s: exit %d (want %d), stderr %q (want %q)", strings.Join(c.args, " "), r.code, c.want, r.stderr, c.say)
+		}
+	}
+}

@@ -79,11 +79,7 @@ func TestProcessExitCodesAndTerminalRefusals(t *testing.T) {
 	h := newHarness(t)
 	f := startFleet(t, h, 3)
 	running := f.withStatus(t, backend.StatusRunning)
-	cases := []struct {
-		args []string
-		want int
-		say  string
-	}{
+	checkExits(t, func(args ...string) result { return h.proc(t, "", args...) }, []exitCase{
 		{[]string{"ls", "--json"}, exitOK, ""},
 		{[]string{}, exitUsage, "needs a terminal"},
 		{[]string{"demo"}, exitUsage, "needs a terminal"},
@@ -91,13 +87,7 @@ func TestProcessExitCodesAndTerminalRefusals(t *testing.T) {
 		{[]string{"ls", "--nope"}, exitUsage, "nope"},
 		{[]string{"pause", running, "--readonly"}, exitFailed, "read-only"},
 		{[]string{"resume", "missing-sandbox"}, exitNotFound, "not found"},
-	}
-	for _, c := range cases {
-		r := h.proc(t, "", c.args...)
-		if r.code != c.want || !strings.Contains(r.stderr, c.say) {
-			t.Errorf("ohdash %v: exit %d (want %d), stderr %q", c.args, r.code, c.want, r.stderr)
-		}
-	}
+	})
 	if _, ok := f.sandboxes(t)[running]; !ok {
 		t.Fatal("rm without a terminal deleted the sandbox")
 	}

@@ -45,6 +45,25 @@ func listAll(ctx context.Context, bs []backend.Backend) []listing {
 	return out
 }
 
+// collect flattens listings into the sandboxes keep accepts (nil: all),
+// joining the failures of the backends that did not answer.
+func collect(ls []listing, keep func(backend.Sandbox) bool) ([]backend.Sandbox, error) {
+	var out []backend.Sandbox
+	var failed error
+	for _, l := range ls {
+		if l.err != nil {
+			failed = errors.Join(failed, l.err)
+			continue
+		}
+		for _, sb := range l.sandboxes {
+			if keep == nil || keep(sb) {
+				out = append(out, sb)
+			}
+		}
+	}
+	return out, failed
+}
+
 // ref is a sandbox as the user names it: "ID", a unique prefix or suffix
 // of an id, or "BACKEND/ID" to pick the backend.
 type ref struct {
@@ -98,42 +117,25 @@ func (r *resolver) find(name string) (found, error) {
 	if ref.backend != "" && !r.hasBackend(ref.backend) {
 		return found{}, usagef("%q: no backend named %q", name, ref.backend)
 	}
-	var exact, partial []found
-	var unreachable error
+	var m matches[found]
 	for _, l := range r.listings {
 		if ref.backend != "" && l.backend.Name() != ref.backend {
 			continue
 		}
 		if l.err != nil {
-			unreachable = errors.Join(unreachable, l.err)
+			m.unasked = errors.Join(m.unasked, l.err)
 			continue
 		}
 		for _, sb := range l.sandboxes {
 			switch {
 			case sb.ID == ref.id:
-				exact = append(exact, found{l.backend, sb})
+				m.exact = append(m.exact, found{l.backend, sb})
 			case strings.HasPrefix(sb.ID, ref.id) || strings.HasSuffix(sb.ID, ref.id):
-				partial = append(partial, found{l.backend, sb})
+				m.partial = append(m.partial, found{l.backend, sb})
 			}
 		}
 	}
-	matches := exact
-	if len(matches) == 0 {
-		matches = partial
-	}
-	switch {
-	case len(matches) == 1:
-		return matches[0], nil
-	case len(matches) > 1:
-		var names []string
-		for _, m := range matches {
-			names = append(names, m.sandbox.Key())
-		}
-		return found{}, usagef("%q matches %d sandboxes: %s (name one exactly, or as BACKEND/ID)", name, len(matches), strings.Join(names, ", "))
-	case unreachable != nil:
-		return found{}, fmt.Errorf("sandbox %q not found, but not every backend could be asked: %w", name, unreachable)
-	}
-	return found{}, fmt.Errorf("sandbox %q: %w", name, backend.ErrNotFound)
+	return m.one("sandbox", name, func(f found) string { return f.sandbox.Key() }, "name one exactly, or as BACKEND/ID")
 }
 
 func (r *resolver) hasBackend(name string) bool {
@@ -143,21 +145,4 @@ func (r *resolver) hasBackend(name string) bool {
 		}
 	}
 	return false
-}
-
-// age renders how long ago t was, compactly: 45s, 12m, 3h, 5d.
-func age(now, t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", max(0, int(d.Seconds())))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }

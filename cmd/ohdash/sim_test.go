@@ -194,11 +194,7 @@ func TestExitCodes(t *testing.T) {
 	h := newHarness(t)
 	f := startFleet(t, h, 3)
 	running := f.withStatus(t, backend.StatusRunning)
-	cases := []struct {
-		args []string
-		want int
-		say  string
-	}{
+	checkExits(t, h.run, []exitCase{
 		{[]string{"ls"}, exitOK, ""},
 		{[]string{"version"}, exitOK, ""},
 		{[]string{"frobnicate"}, exitUsage, "unknown command"},
@@ -211,13 +207,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"logs", running}, exitFailed, "no container logs"},
 		{[]string{"pause", "no-such-sandbox"}, exitNotFound, "not found"},
 		{[]string{"logs", "no-such-sandbox"}, exitNotFound, "not found"},
-	}
-	for _, c := range cases {
-		r := h.run(c.args...)
-		if r.code != c.want || !strings.Contains(r.stderr, c.say) {
-			t.Errorf("ohdash %s: exit %d (want %d), stderr %q (want %q)", strings.Join(c.args, " "), r.code, c.want, r.stderr, c.say)
-		}
-	}
+	})
 	// A configuration error is a usage error too, and names the line.
 	h.writeConfig("theme = \"dark\"\nthme = \"light\"\n")
 	if r := h.run("ls"); r.code != exitUsage || !strings.Contains(r.stderr, "config.toml:2") {

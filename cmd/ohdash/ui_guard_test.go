@@ -20,15 +20,7 @@ import (
 // and returns the program and the fake.
 func dashboardOn(t *testing.T, h *harness, args ...string) (*teatest.TestModel, *fake.Backend) {
 	t.Helper()
-	inv, err := parseCommandLine(commands(), args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(inv, stdio{getenv: func(k string) string { return h.env[k] }, home: h.home}, "dashboard")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.close)
+	a := h.testApp(args...)
 	f := fake.New("docker", backend.Sandbox{ID: "oh-agent-server-alpha", Status: backend.StatusRunning, Flavor: backend.FlavorAgentServer})
 	keys, err := a.cfg.UIKeys()
 	if err != nil {
@@ -83,12 +75,7 @@ func TestDashboardReadOnlyRefusals(t *testing.T) {
 	// not (a UI bug must not turn into a change).
 	h2 := newHarness(t)
 	h2.writeConfig("docker = []\n")
-	inv, _ := parseCommandLine(commands(), []string{"--readonly"})
-	a, err := newApp(inv, stdio{getenv: func(k string) string { return h2.env[k] }, home: h2.home}, "dashboard")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.close()
+	a := h2.testApp("--readonly")
 	f2 := fake.New("docker", backend.Sandbox{ID: "oh-agent-server-beta", Status: backend.StatusRunning})
 	keys, _ := a.cfg.UIKeys()
 	cfg := a.uiConfig(backend.NewHub(a.guard.Backend(f2)), keys)

@@ -9,20 +9,27 @@ import (
 	"github.com/ohdash/ohdash/backend/logbuf"
 )
 
-// The default seed is chosen so the demo shows running, paused and failing
-// sandboxes: a newcomer sees every state the dashboard renders.
-func TestDefaultSeedShowsEveryKindOfSandbox(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+// startDemo starts the default demo and lists its sandboxes.
+func startDemo(t *testing.T) (context.Context, *Demo, []backend.Sandbox) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
 	d, err := Start(ctx, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	t.Cleanup(d.Close)
 	sbs, err := d.Backend.List(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ctx, d, sbs
+}
+
+// The default seed is chosen so the demo shows running, paused and failing
+// sandboxes: a newcomer sees every state the dashboard renders.
+func TestDefaultSeedShowsEveryKindOfSandbox(t *testing.T) {
+	_, _, sbs := startDemo(t)
 	seen := map[backend.Status]int{}
 	for _, s := range sbs {
 		seen[s.Status]++
@@ -33,17 +40,7 @@ func TestDefaultSeedShowsEveryKindOfSandbox(t *testing.T) {
 }
 
 func TestLogsAreSanitisedAndFollow(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	d, err := Start(ctx, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	sbs, err := d.Backend.List(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, d, sbs := startDemo(t)
 	var running string
 	for _, s := range sbs {
 		if s.Status == backend.StatusRunning {
