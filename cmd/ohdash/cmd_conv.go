@@ -34,9 +34,10 @@ func setupConvAction(act convAction, confirmWord string) func(fs *flag.FlagSet) 
 					return usagef("refusing to %s without confirmation: stdin is not a terminal (pass --yes)", confirmWord)
 				}
 				q := fmt.Sprintf("%s conversation %s (%q, %s) in %s? Its events are lost.", capitalise(confirmWord), f.conv.ID, f.conv.Title, f.conv.Status, f.sandbox.ID)
-				if !a.ask(bufio.NewReader(a.io.in), q) {
+				yes, err := a.ask(ctx, bufio.NewReader(a.io.in), q)
+				if err != nil || !yes {
 					fmt.Fprintf(a.io.err, "kept %s\n", f.conv.ID)
-					return nil
+					return err
 				}
 			}
 			ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())

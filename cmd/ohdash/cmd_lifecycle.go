@@ -58,9 +58,15 @@ func setupLifecycle(act lifecycle) func(fs *flag.FlagSet) runner {
 			}
 			in := bufio.NewReader(a.io.in)
 			for _, f := range targets {
-				if confirm && !a.ask(in, deletePrompt(f)) {
-					fmt.Fprintf(a.io.err, "kept %s\n", f.sandbox.ID)
-					continue
+				if confirm {
+					yes, err := a.ask(ctx, in, deletePrompt(f))
+					if err != nil {
+						return err
+					}
+					if !yes {
+						fmt.Fprintf(a.io.err, "kept %s\n", f.sandbox.ID)
+						continue
+					}
 				}
 				if err := a.runLifecycle(ctx, act.action, f); err != nil {
 					fail(err)
@@ -103,14 +109,25 @@ func deletePrompt(f found) string {
 }
 
 // ask prompts on stderr and reads y/yes from stdin; anything else is no.
-func (a *app) ask(in *bufio.Reader, question string) bool {
+// An interrupt while it waits ends the command (errInterrupted).
+func (a *app) ask(ctx context.Context, in *bufio.Reader, question string) (bool, error) {
 	fmt.Fprintf(a.io.err, "%s [y/N] ", question)
-	line, _ := in.ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := in.ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(a.io.err)
+		return false, errInterrupted
+	case line := <-answer:
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return true, nil
+		}
+		return false, nil
 	}
-	return false
 }
 
 func setupStart(fs *flag.FlagSet) runner {

@@ -18,6 +18,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// The first signal cancels ctx and lets the command finish cleanly;
+	// from then on the default handling is back, so a second Ctrl+C ends
+	// anything that did not notice.
+	context.AfterFunc(ctx, stop)
 	code := run(ctx, os.Args[1:], osStdio(term.IsTerminal))
 	stop()
 	os.Exit(code)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"os"
 	"slices"
@@ -246,5 +248,37 @@ func TestRmAsksOnATerminal(t *testing.T) {
 	h.must(exitOK, "rm", id)
 	if sb, ok := f.sandboxes(t)[id]; ok && sb.Status != backend.StatusMissing {
 		t.Fatalf("not deleted after yes: %s", sb.Status)
+	}
+}
+
+// Ctrl+C at the rm prompt ends the command at once (130) and deletes
+// nothing.
+func TestInterruptAtThePrompt(t *testing.T) {
+	h := newHarness(t)
+	f := startFleet(t, h, 3)
+	id := f.withStatus(t, backend.StatusRunning)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var errb lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"rm", id}, stdio{
+			in: pr, out: io.Discard, err: &errb, inTTY: true, outTTY: true,
+			getenv: func(k string) string { return h.env[k] }, home: h.home,
+		})
+	}()
+	waitFor(t, 10*time.Second, "the prompt", func() bool { return strings.Contains(errb.String(), "[y/N]") })
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitInterrupted {
+			t.Fatalf("exit %d, want 130", code)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the prompt ignored the interrupt")
+	}
+	if _, ok := f.sandboxes(t)[id]; !ok {
+		t.Fatal("deleted after an interrupt")
 	}
 }
