@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
+
+	"github.com/ohdash/ohdash/cmd/ohdash/internal/logging"
 )
 
 func main() {
@@ -66,7 +68,9 @@ func run(ctx context.Context, args []string, s stdio) int {
 			a.log.Error("command failed", "command", inv.path, "err", err)
 		}
 		if !errors.Is(err, errInterrupted) {
-			fmt.Fprintf(s.err, "ohdash: %v\n", err)
+			// Backends mask credentials in their errors; masking URLs here
+			// again costs nothing and catches one that slipped through.
+			fmt.Fprintf(s.err, "ohdash: %s\n", logging.MaskText(err.Error()))
 		}
 	}
 	return exitCode(err)
