@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -28,6 +29,8 @@ type Backend struct {
 	prober *prober
 	bind   netip.Addr
 	cache  detailCache
+	// closeDial releases the SSH connection of the built-in ssh dialer.
+	closeDial func() error
 }
 
 var (
@@ -51,12 +54,14 @@ func New(opts Options) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docker backend: %w", err)
 	}
-	cli, err := newClient(ep, opts.Dialers)
+	dialers, closeDial := withSSHDialer(ep, opts.Dialers, opts.Getenv)
+	cli, err := newClient(ep, dialers)
 	if err != nil {
+		_ = closeDial()
 		return nil, fmt.Errorf("docker backend: %w", err)
 	}
 	return &Backend{
-		opts: opts, ep: ep, cli: cli, bind: bind,
+		opts: opts, ep: ep, cli: cli, bind: bind, closeDial: closeDial,
 		prober: newProber(opts.HealthTimeout),
 		cache:  detailCache{m: map[string]details{}},
 	}, nil
@@ -68,9 +73,9 @@ func (b *Backend) Name() string { return b.opts.Name }
 // Endpoint is the engine address in use and where it came from.
 func (b *Backend) Endpoint() Endpoint { return b.ep }
 
-// Close releases idle connections to the engine. Streams and watches stop
-// with their contexts.
-func (b *Backend) Close() error { return b.cli.Close() }
+// Close releases idle connections to the engine, and the SSH connection
+// of an ssh:// engine. Streams and watches stop with their contexts.
+func (b *Backend) Close() error { return errors.Join(b.cli.Close(), b.closeDial()) }
 
 // view returns the settings that turn records into sandboxes, at now.
 func (b *Backend) view(now time.Time) view {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/docker/sshdial"
 )
 
 // Dialer opens a connection to an engine that the HTTP transport cannot
@@ -54,14 +56,19 @@ func newClient(ep Endpoint, dialers map[string]Dialer) (*client.Client, error) {
 		opts = append(opts,
 			client.WithHost(tunnelHost),
 			client.WithDialContext(func(ctx context.Context, _, _ string) (net.Conn, error) {
-				return dial(ctx, ep)
+				c, err := dial(ctx, ep)
+				if err != nil {
+					return nil, &dialError{err}
+				}
+				return c, nil
 			}))
 	} else {
 		switch ep.Scheme {
 		case "unix", "tcp", "npipe":
 			opts = append(opts, client.WithHost(ep.Host))
 		case "ssh":
-			return nil, fmt.Errorf("docker host %s: ssh:// engines are %w yet (use a tcp:// or unix:// host, or an ssh -L tunnel)", ep.Host, backend.ErrUnsupported)
+			// New plugs sshdial in; only a caller that removed it gets here.
+			return nil, fmt.Errorf("docker host %s: no dialer for ssh:// hosts: %w", ep.Host, backend.ErrUnsupported)
 		default:
 			return nil, fmt.Errorf("docker host %s: scheme %q is %w", ep.Host, ep.Scheme, backend.ErrUnsupported)
 		}
@@ -71,6 +78,25 @@ func newClient(ep Endpoint, dialers map[string]Dialer) (*client.Client, error) {
 		return nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
 	}
 	return cli, nil
+}
+
+// withSSHDialer returns dialers with the built-in SSH dialer (package
+// sshdial) added when ep is an ssh:// host and dialers has no "ssh" entry,
+// and a function that closes what it added. The dialer reads HOME and
+// SSH_AUTH_SOCK through getenv, like the rest of endpoint resolution.
+func withSSHDialer(ep Endpoint, dialers map[string]Dialer, getenv func(string) string) (map[string]Dialer, func() error) {
+	if ep.Scheme != "ssh" || dialers["ssh"] != nil {
+		return dialers, func() error { return nil }
+	}
+	d := sshdial.New(sshdial.Options{Getenv: getenv})
+	out := maps.Clone(dialers)
+	if out == nil {
+		out = map[string]Dialer{}
+	}
+	out["ssh"] = func(ctx context.Context, ep Endpoint) (net.Conn, error) {
+		return d.DialURL(ctx, ep.Host)
+	}
+	return out, d.Close
 }
 
 // tlsConfig loads the client certificates of a TLS connection.

@@ -22,5 +22,9 @@
 // The engine is found like the docker CLI finds it (ResolveEndpoint):
 // explicit host, explicit context, DOCKER_HOST, DOCKER_CONTEXT, the current
 // context of the CLI config, then the standard socket; TLS from
-// DOCKER_TLS_VERIFY/DOCKER_CERT_PATH or the context's TLS material.
+// DOCKER_TLS_VERIFY/DOCKER_CERT_PATH or the context's TLS material. An
+// ssh://[user@]host[:port][/socket] engine (from any of those) is reached
+// through package sshdial unless Options.Dialers plugs another dialer in:
+// one SSH connection per backend, honouring ~/.ssh/config, the ssh-agent
+// and known_hosts.
 package docker

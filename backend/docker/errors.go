@@ -52,8 +52,22 @@ func engineErr(op, id string, err error) error {
 	if id != "" {
 		what += " " + id
 	}
-	if s := sentinelFor(err); s != nil {
+	s := sentinelFor(err)
+	var de *dialError
+	if errors.As(err, &de) {
+		// The HTTP request around a Dialer's error only repeats the
+		// tunnel's placeholder URL; the dialer's own error says it all.
+		err = de.err
+	}
+	if s != nil {
 		return fmt.Errorf("%s: %w: %w", what, s, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// dialError marks an error from a Dialer (an SSH connection that failed),
+// so engineErr can show it without the HTTP request it failed under.
+type dialError struct{ err error }
+
+func (e *dialError) Error() string { return e.err.Error() }
+func (e *dialError) Unwrap() error { return e.err }

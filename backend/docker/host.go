@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/ohdash/ohdash/backend/docker/sshdial"
 )
 
 // Ports the docker CLI assumes when a tcp:// host names none.
@@ -22,14 +24,15 @@ const (
 // Endpoint is a resolved Docker engine address and how to secure it.
 type Endpoint struct {
 	// Host is the normalised address: unix:///path, tcp://host:port,
-	// ssh://[user@]host[:port].
+	// ssh://[user@]host[:port][/socket].
 	Host string
 	// Scheme is unix, tcp, ssh or npipe.
 	Scheme string
-	// Addr is the socket path (unix, npipe), host:port (tcp) or the part
-	// after the scheme (ssh).
+	// Addr is the socket path (unix, npipe), host:port (tcp) or
+	// [user@]host[:port] (ssh).
 	Addr string
-	// Path is a base path some tcp proxies put the API under.
+	// Path is a base path some tcp proxies put the API under (tcp), or the
+	// engine socket on the remote host (ssh; empty for the default).
 	Path string
 	// TLS is set when the connection uses TLS (tcp only).
 	TLS *TLSFiles
@@ -59,7 +62,7 @@ func ParseHost(raw string) (Endpoint, error) { return parseHost(raw, false) }
 func parseHost(raw string, tls bool) (Endpoint, error) {
 	s := strings.TrimSpace(raw)
 	bad := func(why string) (Endpoint, error) {
-		return Endpoint{}, fmt.Errorf("%w %q: %s (use unix:///path, /path, tcp://host:port, host:port or ssh://[user@]host)", errBadHost, raw, why)
+		return Endpoint{}, fmt.Errorf("%w %q: %s (use unix:///path, /path, tcp://host:port, host:port or ssh://[user@]host[:port][/socket])", errBadHost, raw, why)
 	}
 	if s == "" {
 		return bad("empty")
@@ -90,20 +93,11 @@ func parseHost(raw string, tls bool) (Endpoint, error) {
 	case "tcp":
 		return parseTCP(rest, tls, bad)
 	case "ssh":
-		u, err := url.Parse(s)
-		if err != nil || u.Hostname() == "" {
-			return bad("an ssh host needs a host name")
+		t, err := sshdial.ParseURL(s)
+		if err != nil {
+			return Endpoint{}, fmt.Errorf("%w: %w", errBadHost, err)
 		}
-		if p := u.Port(); p != "" {
-			if _, err := strconv.ParseUint(p, 10, 16); err != nil {
-				return bad("invalid port " + p)
-			}
-		}
-		addr := u.Host
-		if u.User != nil {
-			addr = u.User.Username() + "@" + addr
-		}
-		return Endpoint{Host: "ssh://" + addr, Scheme: "ssh", Addr: addr}, nil
+		return Endpoint{Host: t.String(), Scheme: "ssh", Addr: t.Login(), Path: t.Socket}, nil
 	default:
 		return bad("unsupported scheme " + strconv.Quote(scheme))
 	}

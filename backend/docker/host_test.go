@@ -28,6 +28,7 @@ func TestParseHost(t *testing.T) {
 		{"tcp://10.0.0.1:2375/proxy/", "tcp://10.0.0.1:2375/proxy", "tcp", "10.0.0.1:2375"},
 		{"ssh://me@build-box", "ssh://me@build-box", "ssh", "me@build-box"},
 		{"ssh://me@build-box:2222", "ssh://me@build-box:2222", "ssh", "me@build-box:2222"},
+		{"SSH://box/run/user/1000/docker.sock", "ssh://box/run/user/1000/docker.sock", "ssh", "box"},
 	}
 	for _, c := range cases {
 		ep, err := ParseHost(c.in)
@@ -41,12 +42,21 @@ func TestParseHost(t *testing.T) {
 	}
 	for _, bad := range []string{
 		"", "   ", "tcp://", "unix://", "unix://relative.sock", "http://host:2375", "foo bar",
-		"tcp://host:notaport", "host:99999", "tcp://host:0", "ssh://", "://x", "npipe:////./pipe/docker_engine",
+		"tcp://host:notaport", "host:99999", "tcp://host:0", "://x", "npipe:////./pipe/docker_engine",
 	} {
 		_, err := ParseHost(bad)
 		if !errors.Is(err, errBadHost) || !strings.Contains(err.Error(), "use unix:///path") {
 			t.Errorf("ParseHost(%q) = %v, want a clear invalid-host error", bad, err)
 		}
+	}
+	for _, bad := range []string{"ssh://", "ssh://me:secret@box", "ssh://box:0", "ssh://box?x=1"} {
+		_, err := ParseHost(bad)
+		if !errors.Is(err, errBadHost) || !strings.Contains(err.Error(), "want ssh://[user@]host") {
+			t.Errorf("ParseHost(%q) = %v, want a clear invalid-ssh-host error", bad, err)
+		}
+	}
+	if ep, _ := ParseHost("ssh://box/run/d.sock"); ep.Path != "/run/d.sock" {
+		t.Errorf("the remote socket should be kept in Path: %+v", ep)
 	}
 }
 
@@ -158,18 +168,30 @@ func TestEnvTLS(t *testing.T) {
 	}
 }
 
-func TestSSHHostsAreUnsupportedUntilADialerIsPlugged(t *testing.T) {
-	_, err := New(Options{Host: "ssh://me@box"})
-	if !errors.Is(err, backend.ErrUnsupported) || !strings.Contains(err.Error(), "ssh://") {
-		t.Fatalf("want ErrUnsupported for ssh://, got %v", err)
+func TestSSHHostsUseTheBuiltInDialerUnlessOneIsPlugged(t *testing.T) {
+	// The built-in dialer connects nothing until the first request.
+	b, err := New(Options{Host: "ssh://me@box"})
+	if err != nil {
+		t.Fatalf("ssh:// with the built-in dialer: %v", err)
 	}
-	b, err := New(Options{Host: "ssh://me@box", Dialers: map[string]Dialer{
-		"ssh": func(context.Context, Endpoint) (net.Conn, error) { return nil, errors.New("no tunnel") },
+	if err := b.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	errTunnel := errors.New("no tunnel")
+	var dialed Endpoint
+	b, err = New(Options{Host: "ssh://me@box/run/d.sock", Dialers: map[string]Dialer{
+		"ssh": func(_ context.Context, ep Endpoint) (net.Conn, error) { dialed = ep; return nil, errTunnel },
 	}})
 	if err != nil {
 		t.Fatalf("with an ssh dialer: %v", err)
 	}
-	_ = b.Close()
+	defer b.Close()
+	if _, err := b.List(t.Context()); !errors.Is(err, errTunnel) || !errors.Is(err, backend.ErrUnavailable) {
+		t.Errorf("List through a failing plugged dialer: %v", err)
+	}
+	if dialed.Host != "ssh://me@box/run/d.sock" {
+		t.Errorf("the plugged dialer got %+v", dialed)
+	}
 	if _, err := New(Options{Host: "tcp://h:1", URLPattern: "http://localhost"}); err == nil {
 		t.Error("a URL pattern without {port} should be refused")
 	}

@@ -109,7 +109,8 @@ type Options struct {
 	// Name identifies the source in rows and the CLI. Default "docker".
 	Name string
 	// Host is the engine address, overriding DOCKER_HOST and every
-	// context: unix:///path, /path, tcp://h:p, h:p. Default: resolved like
+	// context: unix:///path, /path, tcp://h:p, h:p,
+	// ssh://[user@]host[:port][/socket]. Default: resolved like
 	// the docker CLI (see ResolveEndpoint).
 	Host string
 	// Context names a docker context to use (like --context). Default:
@@ -154,8 +155,9 @@ type Options struct {
 	// flush interval, colour). Default: logbuf's defaults.
 	Logs logbuf.Options
 	// Dialers connect to endpoints the HTTP client cannot reach by itself,
-	// keyed by URL scheme ("ssh"). Default: none, so ssh:// hosts fail with
-	// ErrUnsupported.
+	// keyed by URL scheme ("ssh"). Default: ssh:// hosts use package
+	// sshdial (~/.ssh/config, the ssh-agent, known_hosts), one SSH
+	// connection per backend, closed by Close.
 	Dialers map[string]Dialer
 	// Getenv reads the environment; tests replace it. Default os.Getenv.
 	Getenv func(string) string

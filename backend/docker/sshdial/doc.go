@@ -1,0 +1,22 @@
+// Package sshdial reaches a Docker engine on another machine over SSH, the
+// way DOCKER_HOST=ssh://user@host promises: one SSH connection per host,
+// and one channel per HTTP connection forwarded to the engine's unix socket
+// on the remote side (OpenSSH's direct-streamlocal, the mechanism behind
+// ssh -L local:/remote.sock). Nothing runs on the remote host but sshd: no
+// docker CLI there, no ssh subprocess here, no fixed waits.
+//
+// It honours the parts of ~/.ssh/config that decide where and as whom to
+// connect (Host patterns, HostName, User, Port, IdentityFile,
+// IdentitiesOnly, UserKnownHostsFile, HostKeyAlias, ConnectTimeout,
+// ServerAliveInterval, ServerAliveCountMax, Include), authenticates with
+// the ssh-agent and the user's keys, and verifies the host key against
+// known_hosts: an unknown host or a changed key is refused with a message
+// that says what to do, never accepted silently.
+//
+// A connection that dies (the server goes away, or stops answering
+// keepalives) is dropped, and the next Dial makes a new one; callers that
+// retry with backoff, like the Docker backend's Watch, recover on their own.
+//
+// The package does not import backend/docker: backend/docker imports it
+// and plugs a Dialer in for ssh:// endpoints by default.
+package sshdial
