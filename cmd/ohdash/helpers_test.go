@@ -42,7 +42,10 @@ func newHarness(t *testing.T) *harness {
 	return &harness{t: t, home: home, env: map[string]string{
 		"XDG_CONFIG_HOME": filepath.Join(home, ".config"),
 		"XDG_STATE_HOME":  filepath.Join(home, ".local", "state"),
-		"USER":            "tester",
+		// HOME matters beyond ohdash's files: the docker CLI's contexts
+		// (~/.docker) and SSH (~/.ssh) are found through it.
+		"HOME": home,
+		"USER": "tester",
 	}}
 }
 
