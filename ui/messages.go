@@ -64,6 +64,10 @@ func tick(gen int, every time.Duration) tea.Cmd {
 	return tea.Tick(every, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
 }
 
+// lowBandwidthTick is the fastest clock in low-bandwidth mode: a
+// countdown then moves in 5 s steps, and each step redraws fewer cells.
+const lowBandwidthTick = 5 * time.Second
+
 // settledMsg fires a moment after the selection changed; if no other
 // change followed (n is still current), the logs pane follows it.
 type settledMsg struct{ n int }

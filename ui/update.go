@@ -65,17 +65,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // every second while a countdown, an action or a fresh age is shown, else
 // only for ages in minutes.
 func (m Model) clockRate() time.Duration {
+	fast := fastTick
+	if m.cfg.LowBandwidth {
+		fast = lowBandwidthTick
+	}
 	if len(m.ops) > 0 || m.msg.text != "" {
-		return fastTick
+		return fast
 	}
 	now := m.now()
 	for _, s := range m.snaps {
 		if s.Conn.Phase == backend.ConnReconnecting {
-			return fastTick
+			return fast
 		}
 		for _, sb := range s.Sandboxes {
 			if !sb.CreatedAt.IsZero() && now.Sub(sb.CreatedAt) < time.Minute {
-				return fastTick
+				return fast
 			}
 		}
 	}

@@ -1,92 +1,77 @@
 // Command ohdash is a terminal dashboard for OpenHands sandboxes and the
-// agent conversations inside them.
+// agent conversations inside them, and a command line for scripts over the
+// same data layer: `ohdash` opens the dashboard, `ohdash ls --json` lists
+// sandboxes, `ohdash logs -f` follows a sandbox's logs, and so on (see
+// `ohdash help`).
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
 
-	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/docker"
-	"github.com/ohdash/ohdash/backend/remote"
-	"github.com/ohdash/ohdash/backend/remote/store"
-	"github.com/ohdash/ohdash/theme"
-	"github.com/ohdash/ohdash/ui"
+	"github.com/ohdash/ohdash/cmd/ohdash/internal/logging"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// The first signal cancels ctx and lets the command finish cleanly;
+	// from then on the default handling is back, so a second Ctrl+C ends
+	// anything that did not notice.
+	context.AfterFunc(ctx, stop)
+	code := run(ctx, os.Args[1:], osStdio(term.IsTerminal))
+	stop()
+	os.Exit(code)
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("ohdash", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	readOnly := fs.Bool("readonly", false, "disable every action that changes a sandbox or a conversation")
-	image := fs.String("image", "", "image that \"create sandbox\" starts (default: the OpenHands agent-server image)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	// The dashboard owns the terminal: nothing may write to stdout or
-	// stderr while it runs.
-	slog.SetDefault(slog.New(slog.DiscardHandler))
-
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
-	hub, err := buildHub(ctx)
+// run parses the command line, runs the command and returns the exit code.
+// Diagnostics go to s.err; while the dashboard runs, nothing does.
+func run(ctx context.Context, args []string, s stdio) int {
+	table := commands()
+	inv, err := parseCommandLine(table, args)
 	if err != nil {
-		fmt.Fprintln(stderr, "ohdash:", err)
-		return 1
+		fmt.Fprintf(s.err, "ohdash: %v\n", err)
+		if inv != nil && inv.cmd != nil && inv.path != "" {
+			fmt.Fprintf(s.err, "Run 'ohdash help %s' for usage.\n", inv.path)
+		}
+		return exitCode(err)
 	}
-	cfg := ui.Config{Hub: hub, Theme: theme.New(true), ReadOnly: *readOnly, Start: backend.StartRequest{Image: *image}}
-	opts := []tea.ProgramOption{tea.WithContext(ctx)}
-	if os.Getenv("NO_COLOR") != "" {
-		// no-color.org: any non-empty value disables colour (colorprofile
-		// alone only honours values strconv.ParseBool accepts).
-		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	if inv.help {
+		writeHelp(s.out, table, inv.cmd, inv.path)
+		return exitOK
 	}
-	if _, err := tea.NewProgram(ui.New(ctx, cfg), opts...).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		fmt.Fprintln(stderr, "ohdash:", err)
-		return 1
+	var a *app
+	if inv.cmd.standalone {
+		a = &app{io: s}
+	} else {
+		origin := "cli"
+		if inv.cmd.tui {
+			origin = "dashboard"
+		}
+		if a, err = newApp(inv, s, origin); err != nil {
+			fmt.Fprintf(s.err, "ohdash: %v\n", err)
+			return exitCode(err)
+		}
+		defer a.close()
 	}
-	return 0
-}
-
-// buildHub creates the local Docker backend and, when OpenHands' runtime
-// API variables are set, a remote one.
-func buildHub(ctx context.Context) (*backend.Hub, error) {
-	d, err := docker.New(docker.Options{})
+	err = inv.run(ctx, a, inv.args)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, errInterrupted) {
+		err = fmt.Errorf("%w: %w", errInterrupted, err)
+	}
 	if err != nil {
-		return nil, err
+		if a.log != nil {
+			a.log.Error("command failed", "command", inv.path, "err", err)
+		}
+		if !errors.Is(err, errInterrupted) {
+			// Backends mask credentials in their errors; masking URLs here
+			// again costs nothing and catches one that slipped through.
+			fmt.Fprintf(s.err, "ohdash: %s\n", logging.MaskText(err.Error()))
+		}
 	}
-	backends := []backend.Backend{d}
-	if ro := remote.OptionsFromEnv(os.Getenv); ro.URL != "" {
-		path, err := store.DefaultPath()
-		if err != nil {
-			return nil, err
-		}
-		st, err := store.Open(ctx, path, store.Options{})
-		if err != nil {
-			return nil, err
-		}
-		ro.Store = st
-		r, err := remote.New(ro)
-		if err != nil {
-			return nil, err
-		}
-		backends = append(backends, r)
-	}
-	return backend.NewHub(backends...), nil
+	return exitCode(err)
 }

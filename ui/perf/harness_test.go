@@ -12,6 +12,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -89,6 +90,7 @@ func dashboard(b *testing.B, env *dockertest.Env, w, h int, match func(string) b
 	if err != nil {
 		b.Fatal(err)
 	}
+	debug.SetMemoryLimit(ui.MemoryLimit) // as cmd/ohdash does
 	ctx, cancel := context.WithCancel(context.Background())
 	pr := &probe{match: match, hit: make(chan time.Time, 1)}
 	m := watched{Model: ui.New(ctx, ui.Config{Hub: backend.NewHub(d), Theme: theme.New(true), FixedTheme: true}), probe: pr}
@@ -152,7 +154,11 @@ func profileIf(b *testing.B, envVar string) (stop func()) {
 	}
 }
 
+// fps is the dashboard's own frame rate unless OHDASH_FPS overrides it
+// (to compare rates).
 func fps() int {
-	n, _ := strconv.Atoi(os.Getenv("OHDASH_FPS"))
-	return n
+	if n, err := strconv.Atoi(os.Getenv("OHDASH_FPS")); err == nil && n > 0 {
+		return n
+	}
+	return ui.DefaultFPS
 }

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/docker"
+	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/remote"
+	"github.com/ohdash/ohdash/backend/remote/store"
+	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
+)
+
+// buildBackends creates every configured backend, Docker ones first. It
+// returns what must be closed at exit even when it fails part-way.
+func buildBackends(ctx context.Context, cfg *config.Config, getenv func(string) string) ([]backend.Backend, []io.Closer, error) {
+	var out []backend.Backend
+	var closers []io.Closer
+	for _, d := range cfg.Docker {
+		b, err := docker.New(dockerOptions(cfg, d, getenv))
+		if err != nil {
+			return out, closers, fmt.Errorf("%w: backend %s: %w", config.ErrConfig, d.Name, err)
+		}
+		out = append(out, b)
+		closers = append(closers, b)
+	}
+	if len(cfg.Remote) == 0 {
+		return out, closers, nil
+	}
+	st, err := store.Open(ctx, cfg.StateFile, store.Options{})
+	if err != nil {
+		return out, closers, fmt.Errorf("remote backends' state file: %w", err)
+	}
+	for _, r := range cfg.Remote {
+		b, err := remote.New(remoteOptions(cfg, r, st))
+		if err != nil {
+			return out, closers, fmt.Errorf("%w: backend %s: %w", config.ErrConfig, r.Name, err)
+		}
+		out = append(out, b)
+	}
+	return out, closers, nil
+}
+
+// dockerOptions maps one [[docker]] entry and the shared settings onto the
+// backend's options.
+func dockerOptions(cfg *config.Config, d config.DockerConfig, getenv func(string) string) docker.Options {
+	o := docker.Options{
+		Name: d.Name, Host: d.Host, Context: d.Context, URLPattern: d.URLPattern,
+		JWTSecret:      d.JWTSecret.Secret,
+		Debounce:       cfg.Refresh.DockerDebounce.Std(),
+		SafetyRelist:   cfg.Refresh.DockerSafetyRelist.Std(),
+		HealthyReprobe: cfg.Refresh.HealthReprobe.Std(),
+		Logs:           logbuf.Options{MaxLines: cfg.Logs.MaxLines, MaxBytes: int(cfg.Logs.MaxBytes)},
+		// Getenv also feeds the SSH dialer of ssh:// hosts (HOME for
+		// ~/.ssh, SSH_AUTH_SOCK for the agent).
+		Getenv: getenv,
+	}
+	for _, p := range d.V1Prefixes {
+		o.Prefixes = append(o.Prefixes, docker.Prefix{Prefix: p, Flavor: backend.FlavorAgentServer})
+	}
+	for _, p := range d.V0Prefixes {
+		o.Prefixes = append(o.Prefixes, docker.Prefix{Prefix: p, Flavor: backend.FlavorNestedV0})
+	}
+	if len(o.Prefixes) > 0 && len(d.V1Prefixes) == 0 {
+		// Start names new sandboxes with the first V1 prefix; keep
+		// OpenHands' when only V0 prefixes are configured.
+		o.Prefixes = append([]docker.Prefix{{Prefix: docker.DefaultV1Prefix, Flavor: backend.FlavorAgentServer}}, o.Prefixes...)
+	}
+	return o
+}
+
+// remoteOptions maps one [[remote]] entry onto the backend's options.
+func remoteOptions(cfg *config.Config, r config.RemoteConfig, st *store.Store) remote.Options {
+	return remote.Options{
+		Name: r.Name, URL: r.URL, APIKey: r.APIKey.Secret, Insecure: r.Insecure, Store: st,
+		PollInterval: cfg.Refresh.RemotePoll.Std(),
+		Image:        r.Image, ResourceFactor: r.ResourceFactor, RuntimeClass: r.RuntimeClass,
+	}
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// convAction is one `ohdash conv` subcommand's work on a conversation.
+type convAction func(ctx context.Context, a *app, f convFound) (string, error)
+
+// setupConvAction builds a conversation subcommand: resolve the
+// conversation (in --sandbox or any running sandbox), confirm if needed,
+// act through the guard, print the conversation id.
+func setupConvAction(act convAction, confirmWord string) func(fs *flag.FlagSet) runner {
+	return func(fs *flag.FlagSet) runner {
+		sandbox := fs.String("sandbox", "", "look for the conversation in this `SANDBOX` only")
+		var yes *bool
+		if confirmWord != "" {
+			yes = fs.Bool("yes", false, confirmWord+" without asking (needed when stdin is not a terminal)")
+		}
+		return func(ctx context.Context, a *app, args []string) error {
+			f, err := a.resolveConversation(ctx, args[0], *sandbox)
+			if err != nil {
+				return err
+			}
+			if yes != nil && !*yes && !a.guard.ReadOnly {
+				if !a.io.inTTY {
+					return usagef("refusing to %s without confirmation: stdin is not a terminal (pass --yes)", confirmWord)
+				}
+				q := fmt.Sprintf("%s conversation %s (%q, %s) in %s? Its events are lost.", capitalise(confirmWord), f.conv.ID, f.conv.Title, f.conv.Status, f.sandbox.ID)
+				yes, err := a.ask(ctx, bufio.NewReader(a.io.in), q)
+				if err != nil || !yes {
+					fmt.Fprintf(a.io.err, "kept %s\n", f.conv.ID)
+					return err
+				}
+			}
+			ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
+			defer cancel()
+			note, err := act(ctx, a, f)
+			if err != nil {
+				return err
+			}
+			if note != "" {
+				a.warnf("%s", note)
+			}
+			fmt.Fprintln(a.io.out, f.conv.ID)
+			return nil
+		}
+	}
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// The conversation actions.
+var (
+	convPause convAction = func(ctx context.Context, a *app, f convFound) (string, error) {
+		return "", a.Conversations().Pause(ctx, f.sandbox, f.conv.ID)
+	}
+	convRun convAction = func(ctx context.Context, a *app, f convFound) (string, error) {
+		return "", a.Conversations().Run(ctx, f.sandbox, f.conv.ID)
+	}
+	convInterrupt convAction = func(ctx context.Context, a *app, f convFound) (string, error) {
+		out, err := a.Conversations().Interrupt(ctx, f.sandbox, f.conv.ID)
+		if err == nil && out == backend.PausedInstead {
+			return "this agent-server cannot interrupt; the conversation was paused instead and stops after its current step", nil
+		}
+		return "", err
+	}
+	convDelete convAction = func(ctx context.Context, a *app, f convFound) (string, error) {
+		return "", a.Conversations().Delete(ctx, f.sandbox, f.conv.ID)
+	}
+	convApprove convAction = func(ctx context.Context, a *app, f convFound) (string, error) {
+		return "", a.Conversations().RespondToConfirmation(ctx, f.sandbox, f.conv.ID, true, "")
+	}
+)
+
+func setupConvReject(fs *flag.FlagSet) runner {
+	reason := fs.String("reason", "", "tell the agent why")
+	return setupConvAction(func(ctx context.Context, a *app, f convFound) (string, error) {
+		return "", a.Conversations().RespondToConfirmation(ctx, f.sandbox, f.conv.ID, false, *reason)
+	}, "")(fs)
+}
+
+func setupSend(fs *flag.FlagSet) runner {
+	sandbox := fs.String("sandbox", "", "look for the conversation in this `SANDBOX` only")
+	return func(ctx context.Context, a *app, args []string) error {
+		text := args[1]
+		if text == "-" {
+			b, err := io.ReadAll(io.LimitReader(a.io.in, 1<<20+1))
+			if err != nil {
+				return fmt.Errorf("reading the message from stdin: %w", err)
+			}
+			if len(b) > 1<<20 {
+				return usagef("the message on stdin is larger than 1 MiB")
+			}
+			text = string(b)
+		}
+		if strings.TrimSpace(text) == "" {
+			return usagef("the message is empty")
+		}
+		f, err := a.resolveConversation(ctx, args[0], *sandbox)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
+		defer cancel()
+		if err := a.Conversations().SendMessage(ctx, f.sandbox, f.conv.ID, text); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.io.out, f.conv.ID)
+		return nil
+	}
+}

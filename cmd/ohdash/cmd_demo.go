@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
+	"github.com/ohdash/ohdash/cmd/ohdash/internal/demo"
+)
+
+func setupDemo(fs *flag.FlagSet) runner {
+	var o demo.Options
+	fs.Uint64Var(&o.Seed, "seed", demo.DefaultSeed, "seed of the simulated ids and conversations (the same seed gives the same demo)")
+	fs.IntVar(&o.Sandboxes, "sandboxes", 6, "how many sandboxes the simulated deployment has")
+	fs.DurationVar(&o.Pace, "pace", 0, "pause between the scripted agents' steps (default 2s)")
+	return func(ctx context.Context, a *app, _ []string) error {
+		keys, err := a.cfg.UIKeys()
+		if err != nil {
+			return err
+		}
+		hub, stop, err := a.demoHub(ctx, o)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		return a.runTUI(ctx, hub, keys)
+	}
+}
+
+// demoHub starts the simulated deployment and returns a hub over it. The
+// demo writes no audit entries unless an audit log was asked for
+// explicitly: acting on a simulator is not worth recording by default.
+func (a *app) demoHub(ctx context.Context, o demo.Options) (*backend.Hub, func(), error) {
+	d, err := demo.Start(ctx, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.cfg.Meta.Sources["audit_log"] == config.SourceDefault {
+		a.guard.Audit = nil
+	}
+	return backend.NewHub(a.guard.Backend(d.Backend)), d.Close, nil
+}

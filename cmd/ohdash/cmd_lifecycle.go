@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// lifecycle is a sandbox action the command line offers.
+type lifecycle struct {
+	action backend.Action
+	past   string
+}
+
+var (
+	actionPause  = lifecycle{backend.ActionPause, "paused"}
+	actionResume = lifecycle{backend.ActionResume, "resumed"}
+	actionDelete = lifecycle{backend.ActionDelete, "deleted"}
+)
+
+// setupLifecycle builds pause, resume and rm: resolve every name first
+// (one listing), then act on each, reporting failures one by one. The ids
+// acted on are printed on stdout; the exit code is the first failure's.
+func setupLifecycle(act lifecycle) func(fs *flag.FlagSet) runner {
+	return func(fs *flag.FlagSet) runner {
+		var yes *bool
+		if act.action == backend.ActionDelete {
+			yes = fs.Bool("yes", false, "delete without asking (needed when stdin is not a terminal)")
+		}
+		return func(ctx context.Context, a *app, args []string) error {
+			r, err := a.resolver(ctx)
+			if err != nil {
+				return err
+			}
+			var first error
+			fail := func(err error) {
+				a.warnf("%v", err)
+				if first == nil {
+					first = err
+				}
+			}
+			var targets []found
+			for _, name := range args {
+				f, err := r.find(name)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				targets = append(targets, f)
+			}
+			confirm := yes != nil && !*yes && !a.guard.ReadOnly
+			if confirm && !a.io.inTTY && len(targets) > 0 {
+				return usagef("refusing to delete without confirmation: stdin is not a terminal (pass --yes)")
+			}
+			in := bufio.NewReader(a.io.in)
+			for _, f := range targets {
+				if confirm {
+					yes, err := a.ask(ctx, in, deletePrompt(f))
+					if err != nil {
+						return err
+					}
+					if !yes {
+						fmt.Fprintf(a.io.err, "kept %s\n", f.sandbox.ID)
+						continue
+					}
+				}
+				if err := a.runLifecycle(ctx, act.action, f); err != nil {
+					fail(err)
+					continue
+				}
+				fmt.Fprintln(a.io.out, f.sandbox.ID)
+			}
+			return first
+		}
+	}
+}
+
+// runLifecycle runs one action on a resolved sandbox (through the guard:
+// the backends are wrapped), bounded by action_timeout.
+func (a *app) runLifecycle(ctx context.Context, act backend.Action, f found) error {
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
+	defer cancel()
+	id := f.sandbox.ID
+	switch act {
+	case backend.ActionPause:
+		return f.backend.Pause(ctx, id)
+	case backend.ActionResume:
+		return f.backend.Resume(ctx, id)
+	case backend.ActionDelete:
+		return f.backend.Delete(ctx, id)
+	}
+	return fmt.Errorf("unknown action %q", act)
+}
+
+// deletePrompt names what is at stake, in the backend's words if it has
+// them.
+func deletePrompt(f found) string {
+	msg := fmt.Sprintf("Delete %s on %s (%s)?", f.sandbox.ID, f.backend.Name(), f.sandbox.Status)
+	if ex, ok := f.backend.(backend.Explainer); ok {
+		if why := ex.Explain(backend.ActionDelete, f.sandbox); why != "" {
+			msg += " " + why
+		}
+	}
+	return msg
+}
+
+// ask prompts on stderr and reads y/yes from stdin; anything else is no.
+// An interrupt while it waits ends the command (errInterrupted).
+func (a *app) ask(ctx context.Context, in *bufio.Reader, question string) (bool, error) {
+	fmt.Fprintf(a.io.err, "%s [y/N] ", question)
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := in.ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(a.io.err)
+		return false, errInterrupted
+	case line := <-answer:
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "y", "yes":
+			return true, nil
+		}
+		return false, nil
+	}
+}
+
+func setupStart(fs *flag.FlagSet) runner {
+	asJSON := fs.Bool("json", false, "print the new sandbox as a JSON object (as in ls --json)")
+	reveal := fs.Bool("show-secrets", false, "with --json, show the session API key")
+	return func(ctx context.Context, a *app, _ []string) error {
+		b, err := a.One(ctx)
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
+		defer cancel()
+		sb, err := b.Start(ctx, backend.StartRequest{Image: a.cfg.Image})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(a.io.out, toSandboxJSON(sb, *reveal))
+		}
+		fmt.Fprintln(a.io.out, sb.ID)
+		return nil
+	}
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/format"
+)
+
+// sandboxJSON is one object of `ohdash ls --json`. The first fields are
+// OpenHands' SandboxInfo names; the rest are ohdash's. Fields are only
+// ever added, never renamed or removed.
+type sandboxJSON struct {
+	ID            string         `json:"id"`
+	Status        backend.Status `json:"status"`
+	SandboxSpecID string         `json:"sandbox_spec_id"`
+	CreatedAt     *string        `json:"created_at"`
+	ExposedURLs   []urlJSON      `json:"exposed_urls"`
+	// SessionAPIKey is masked ("••••abcd") unless --show-secrets; null
+	// when the sandbox has none.
+	SessionAPIKey *string `json:"session_api_key"`
+	Backend       string  `json:"backend"`
+	// Health is ok, failing, n/a (not running / nothing to probe) or
+	// unknown.
+	Health         string         `json:"health"`
+	HealthDetail   string         `json:"health_detail,omitempty"`
+	Flavor         backend.Flavor `json:"flavor"`
+	Image          string         `json:"image,omitempty"`
+	State          string         `json:"state,omitempty"`
+	StatusDetail   string         `json:"status_detail,omitempty"`
+	ConversationID string         `json:"conversation_id,omitempty"`
+}
+
+type urlJSON struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+	Port int    `json:"port,omitempty"`
+}
+
+func toSandboxJSON(sb backend.Sandbox, reveal bool) sandboxJSON {
+	j := sandboxJSON{
+		ID: sb.ID, Status: sb.Status, SandboxSpecID: sb.SpecID, CreatedAt: timeJSON(sb.CreatedAt),
+		ExposedURLs: []urlJSON{}, Backend: sb.Source, Health: sb.Health.State.String(), HealthDetail: sb.Health.Detail,
+		Flavor: sb.Flavor, Image: sb.Image, State: sb.RawState, StatusDetail: sb.StatusDetail, ConversationID: sb.ConversationID,
+	}
+	for _, u := range sb.ExposedURLs {
+		j.ExposedURLs = append(j.ExposedURLs, urlJSON{Name: u.Name, URL: u.Display(reveal), Port: u.Port})
+	}
+	if !sb.SessionAPIKey.IsZero() {
+		k := sb.SessionAPIKey.String()
+		if reveal {
+			k = sb.SessionAPIKey.Reveal()
+		}
+		j.SessionAPIKey = &k
+	}
+	return j
+}
+
+// timeJSON is RFC 3339 in UTC, or null when unknown.
+func timeJSON(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339Nano)
+	return &s
+}
+
+func setupLs(fs *flag.FlagSet) runner {
+	out := listFlags(fs)
+	reveal := fs.Bool("show-secrets", false, "show session API keys and URL tokens instead of masking them")
+	status := fs.String("status", "", "only sandboxes with these `STATUSES` (comma-separated: RUNNING,PAUSED,...)")
+	return func(ctx context.Context, a *app, _ []string) error {
+		want, err := parseStatuses(*status)
+		if err != nil {
+			return err
+		}
+		bs, err := a.Selected(ctx)
+		if err != nil {
+			return err
+		}
+		all, failed := collect(listAll(ctx, bs), func(sb backend.Sandbox) bool {
+			return len(want) == 0 || slices.Contains(want, sb.Status)
+		})
+		err = out.print(a, len(all), func(i int) any { return toSandboxJSON(all[i], *reveal) },
+			func(i int) string { return all[i].ID }, func() { writeSandboxTable(a, all, failed == nil) })
+		if err != nil {
+			return err
+		}
+		return failed
+	}
+}
+
+func parseStatuses(s string) ([]backend.Status, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []backend.Status
+	for _, f := range strings.Split(s, ",") {
+		st := backend.Status(strings.ToUpper(strings.TrimSpace(f)))
+		if !st.Valid() {
+			return nil, usagef("--status: %q is not one of STARTING, RUNNING, PAUSED, ERROR, MISSING", f)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func writeSandboxTable(a *app, sbs []backend.Sandbox, complete bool) {
+	if len(sbs) == 0 {
+		if complete {
+			fmt.Fprintln(a.io.err, "no sandboxes")
+		}
+		return
+	}
+	now := time.Now()
+	tw := tabwriter.NewWriter(a.io.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "BACKEND\tID\tSTATUS\tHEALTH\tAGE\tSPEC")
+	for _, sb := range sbs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sb.Source, sb.ID, sb.Status, sb.Health.State, format.Age(now, sb.CreatedAt), sb.SpecID)
+	}
+	_ = tw.Flush()
+}
+
+// listOutput is how a listing prints: a JSON array, ids only, or a table.
+type listOutput struct {
+	json, quiet *bool
+}
+
+// listFlags registers --json and --quiet.
+func listFlags(fs *flag.FlagSet) listOutput {
+	return listOutput{
+		json:  fs.Bool("json", false, "print a JSON array (stable field names; see the README)"),
+		quiet: fs.Bool("quiet", false, "print only ids, one per line"),
+	}
+}
+
+// print writes n items in the chosen form.
+func (o listOutput) print(a *app, n int, toJSON func(int) any, id func(int) string, table func()) error {
+	switch {
+	case *o.json:
+		rows := make([]any, n)
+		for i := range rows {
+			rows[i] = toJSON(i)
+		}
+		return writeJSON(a.io.out, rows)
+	case *o.quiet:
+		for i := range n {
+			fmt.Fprintln(a.io.out, id(i))
+		}
+	default:
+		table()
+	}
+	return nil
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

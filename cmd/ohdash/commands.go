@@ -1,0 +1,121 @@
+package main
+
+import "flag"
+
+// dashboardName is the command that runs when none is given.
+const dashboardName = "dashboard"
+
+// commands is the command table, in the order help lists it.
+func commands() []*command {
+	return []*command{
+		{
+			name: dashboardName, summary: "open the dashboard (the default: just run ohdash)",
+			long: `Opens the terminal dashboard over every configured backend. Press ? inside for the
+keys; every key can be remapped in the [keys] table of the configuration file.`,
+			settings: []string{"theme", "mouse", "low_bandwidth", "image"}, tui: true, setup: setupDashboard,
+		},
+		{
+			name: "ls", summary: "list sandboxes", setup: setupLs, aliases: map[string]string{"q": "quiet"},
+			long: `Lists the sandboxes of every backend (or of --backend). With --json, prints a JSON array
+whose objects use OpenHands' field names (see the README's JSON reference); session keys
+and URL tokens are masked unless --show-secrets is given. Exit code 4 when a backend
+could not be reached (the sandboxes of the others are still printed).`,
+		},
+		{
+			name: "logs", args: "SANDBOX", minArgs: 1, maxArgs: 1, complete: []string{"sandbox"}, setup: setupLogs,
+			aliases: map[string]string{"f": "follow", "n": "tail", "t": "timestamps"},
+			summary: "print a sandbox's logs (sanitised), -f to follow",
+			long: `Prints the sandbox's container log, sanitised: terminal escape sequences other than
+colours are removed, colours too unless stdout is a terminal. The container's stdout goes
+to stdout and its stderr to stderr. With -f, follows until interrupted, across restarts.`,
+		},
+		{
+			name: "convs", args: "[SANDBOX]", maxArgs: 1, complete: []string{"sandbox"}, setup: setupConvs,
+			aliases: map[string]string{"q": "quiet"},
+			summary: "list conversations (of one sandbox, or of every running one)",
+			long: `Lists the conversations of the named sandbox, or of every running sandbox. With --json,
+prints a JSON array with the agent-server's field names (see the README's JSON reference).`,
+		},
+		{
+			name: "events", args: "CONVERSATION", minArgs: 1, maxArgs: 1, complete: []string{"conversation"}, setup: setupEvents,
+			aliases: map[string]string{"f": "follow"},
+			summary: "print a conversation's events, -f to follow live",
+			long: `Prints a conversation's events, oldest first, one per line. With --json each line is the
+event exactly as the server sent it (NDJSON). With -f, keeps following over the websocket
+the dashboard uses: history first, then live events, reconnecting without gaps or repeats.
+CONVERSATION is an id (dashed or 32 hex digits) or a unique prefix of one.`,
+		},
+		{
+			name: "send", args: "CONVERSATION TEXT", minArgs: 2, maxArgs: 2, complete: []string{"conversation"}, setup: setupSend,
+			summary: "send a message to a conversation's agent (TEXT - reads stdin)",
+		},
+		{
+			name: "conv", summary: "act on a conversation",
+			subs: []*command{
+				convSub("pause", "pause the agent after its current step", setupConvAction(convPause, "")),
+				convSub("run", "start or resume the agent", setupConvAction(convRun, "")),
+				convSub("interrupt", "stop the agent at once", setupConvAction(convInterrupt, "")),
+				convSub("approve", "approve the actions waiting for confirmation", setupConvAction(convApprove, "")),
+				convSub("reject", "reject the actions waiting for confirmation", setupConvReject),
+				withAlias(convSub("rm", "delete the conversation (asks first unless --yes)", setupConvAction(convDelete, "delete")), "y", "yes"),
+			},
+		},
+		{
+			name: "start", summary: "start a new sandbox", settings: []string{"image"}, setup: setupStart,
+			long: `Starts a sandbox on the backend named by --backend (needed when several are configured)
+and prints its id.`,
+		},
+		{
+			name: "pause", args: "SANDBOX...", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			summary: "pause sandboxes", setup: setupLifecycle(actionPause),
+		},
+		{
+			name: "resume", args: "SANDBOX...", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			summary: "resume sandboxes", setup: setupLifecycle(actionResume),
+		},
+		{
+			name: "rm", args: "SANDBOX...", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			summary: "delete sandboxes (asks first unless --yes)", setup: setupLifecycle(actionDelete),
+			aliases: map[string]string{"y": "yes"},
+			long: `Deletes sandboxes and everything inside them. Asks for each one on the terminal; without
+a terminal it refuses unless --yes is given.`,
+		},
+		{
+			name: "config", summary: "print the effective configuration (secrets masked)", setup: setupConfig,
+			long: configHelp,
+		},
+		{name: "keys", summary: "list the dashboard's key bindings in effect", setup: setupKeys},
+		{
+			name: "demo", summary: "open the dashboard on a simulated OpenHands deployment (no Docker needed)",
+			settings: []string{"theme", "mouse", "low_bandwidth"}, tui: true, setup: setupDemo,
+			long: `Starts OpenHands' runtime API simulator in-process, with a handful of sandboxes running
+scripted agent conversations, and opens the dashboard on it. Nothing outside the process
+is touched: no Docker, no network beyond loopback, no state files, no audit log (unless
+--audit-log is given).`,
+		},
+		{name: "version", summary: "print the version", standalone: true, setup: setupVersion},
+		{
+			name: "completion", args: "bash|zsh|fish", minArgs: 1, maxArgs: 1, complete: []string{"bash", "zsh", "fish"},
+			summary: "print a shell completion script", standalone: true, setup: setupCompletion,
+			long: `Prints a completion script. Install it with, for example:
+  bash: ohdash completion bash > ~/.local/share/bash-completion/completions/ohdash
+  zsh:  ohdash completion zsh > "${fpath[1]}/_ohdash"
+  fish: ohdash completion fish > ~/.config/fish/completions/ohdash.fish`,
+		},
+		{name: "help", args: "[COMMAND]", maxArgs: -1, summary: "show help for ohdash or a command", standalone: true, setup: setupHelp},
+		{name: "__complete", args: "KIND", minArgs: 1, maxArgs: 1, hidden: true, setup: setupComplete},
+	}
+}
+
+// convSub is one `ohdash conv` subcommand.
+func convSub(name, summary string, setup func(*flag.FlagSet) runner) *command {
+	return &command{
+		name: name, args: "CONVERSATION", minArgs: 1, maxArgs: 1, complete: []string{"conversation"},
+		summary: summary, setup: setup,
+	}
+}
+
+func withAlias(c *command, short, long string) *command {
+	c.aliases = map[string]string{short: long}
+	return c
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"runtime/debug"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui"
+)
+
+func setupDashboard(*flag.FlagSet) runner {
+	return func(ctx context.Context, a *app, _ []string) error {
+		keys, err := a.cfg.UIKeys()
+		if err != nil {
+			return err
+		}
+		bs, err := a.Selected(ctx)
+		if err != nil {
+			return err
+		}
+		return a.runTUI(ctx, backend.NewHub(bs...), keys)
+	}
+}
+
+// uiConfig maps the configuration onto the dashboard's.
+func (a *app) uiConfig(hub *backend.Hub, keys ui.Keys) ui.Config {
+	c := a.cfg
+	cfg := ui.Config{
+		Hub: hub, Theme: theme.New(c.Theme != "light"), FixedTheme: c.Theme != "auto",
+		ReadOnly: c.ReadOnly, Start: backend.StartRequest{Image: c.Image}, ActionTimeout: c.ActionTimeout.Std(),
+		Mouse: c.Mouse, Keys: keys, LowBandwidth: c.LowBandwidth,
+		Logs: ui.LogConfig{Tail: c.Logs.Tail, MaxLines: c.Logs.MaxLines, MaxBytes: int(c.Logs.MaxBytes)},
+	}
+	return cfg
+}
+
+// programOptions are the Bubble Tea options for this terminal and
+// configuration.
+func (a *app) programOptions(ctx context.Context) []tea.ProgramOption {
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.io.in), tea.WithOutput(a.io.out)}
+	if a.io.getenv("NO_COLOR") != "" {
+		// no-color.org: any non-empty value disables colour (colorprofile
+		// alone only honours values strconv.ParseBool accepts).
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	fps := ui.DefaultFPS
+	if a.cfg.LowBandwidth {
+		fps = ui.LowBandwidthFPS
+	}
+	opts = append(opts, tea.WithFPS(fps))
+	return opts
+}
+
+// runTUI runs the dashboard until the user quits or ctx is done. While it
+// runs, the terminal is the program's: logs go to the log file or nowhere.
+func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys ui.Keys) error {
+	if !a.io.inTTY || !a.io.outTTY {
+		return usagef("the dashboard needs a terminal on stdin and stdout; in scripts use a command such as 'ohdash ls --json'")
+	}
+	if a.io.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(ui.MemoryLimit)
+	}
+	prev := slog.Default()
+	slog.SetDefault(a.log)
+	defer slog.SetDefault(prev)
+	a.log.Info("dashboard up", "backends", len(hub.Backends()), "low_bandwidth", a.cfg.LowBandwidth, "readonly", a.cfg.ReadOnly)
+	_, err := tea.NewProgram(ui.New(ctx, a.uiConfig(hub, keys)), a.programOptions(ctx)...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) {
+		// A signal (SIGTERM, SIGHUP) ended it: that is a normal way out.
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
+)
+
+// Exit codes. They are part of the command-line contract: scripts branch
+// on them, so they never change meaning.
+const (
+	exitOK          = 0
+	exitFailed      = 1 // the operation failed (refused, conflict, server error)
+	exitUsage       = 2 // bad command line or configuration
+	exitNotFound    = 3 // no such sandbox or conversation
+	exitUnreachable = 4 // a backend could not be reached
+	exitInterrupted = 130
+)
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errInterrupted is returned when a signal stopped a command that was not
+// meant to run until interrupted.
+var errInterrupted = errors.New("interrupted")
+
+// exitCode maps an error to the exit code, by sentinel (errors.Is), never
+// by message. Not-found outranks unreachable: when a sandbox is missing
+// from a backend that answered, that is the answer.
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue), errors.Is(err, config.ErrConfig):
+		return exitUsage
+	case errors.Is(err, errInterrupted):
+		return exitInterrupted
+	case errors.Is(err, backend.ErrNotFound), errors.Is(err, backend.ErrInvalidID):
+		return exitNotFound
+	case errors.Is(err, backend.ErrUnavailable):
+		return exitUnreachable
+	}
+	return exitFailed
+}

@@ -1,0 +1,187 @@
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ohdash/ohdash/ui"
+)
+
+// Print writes the effective configuration as a TOML file a person could
+// save and edit: every setting with where its value came from, every
+// backend, and every key binding in effect. Secrets are masked.
+func (c *Config) Print(w io.Writer, keys ui.Keys) error {
+	p := &printer{w: w}
+	p.line("# ohdash: effective configuration (secrets masked)")
+	if c.Meta.FileFound {
+		p.line("# file: " + c.Meta.File)
+	} else {
+		p.line("# file: " + c.Meta.File + " (absent: built-in defaults)")
+	}
+	p.line("# precedence: defaults < file < environment (OHDASH_*) < flags")
+	table := ""
+	for _, s := range Settings() {
+		t, k, _ := strings.Cut(s.Key, ".")
+		if k == "" {
+			k, t = t, ""
+		}
+		if t != table {
+			p.line("")
+			p.line("[" + t + "]")
+			table = t
+		}
+		p.kv(k, tomlValue(s.raw(c)), c.Meta.Sources[s.Key])
+	}
+	for _, d := range c.Docker {
+		p.line("")
+		p.kv("[[docker]]", "", c.Meta.Implicit[d.Name])
+		p.kv("name", strconv.Quote(d.Name), "")
+		p.opt("host", d.Host)
+		p.opt("context", d.Context)
+		p.list("v1_prefixes", d.V1Prefixes)
+		p.list("v0_prefixes", d.V0Prefixes)
+		p.opt("url_pattern", d.URLPattern)
+		p.secret("jwt_secret", d.JWTSecret, d.JWTSecretFile, d.JWTSecretEnv)
+	}
+	for _, r := range c.Remote {
+		p.line("")
+		p.kv("[[remote]]", "", c.Meta.Implicit[r.Name])
+		p.kv("name", strconv.Quote(r.Name), "")
+		p.kv("url", strconv.Quote(r.URL), "")
+		p.secret("api_key", r.APIKey, r.APIKeyFile, r.APIKeyEnv)
+		if r.Insecure {
+			p.kv("insecure", "true", "")
+		}
+		p.opt("image", r.Image)
+		if r.ResourceFactor != 0 {
+			p.kv("resource_factor", strconv.Itoa(r.ResourceFactor), "")
+		}
+		p.opt("runtime_class", r.RuntimeClass)
+	}
+	p.line("")
+	p.kv("[keys]", "", "every binding in effect")
+	bindings := keys.Bindings()
+	names := make([]string, 0, len(bindings))
+	for n := range bindings {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		src := ""
+		if _, ok := c.Keys[n]; ok {
+			src = SourceFile
+		}
+		p.kv(strconv.Quote(n), tomlValue(bindings[n].Keys()), src)
+	}
+	return p.err
+}
+
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) line(s string) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintln(p.w, s)
+	}
+}
+
+// kv writes "key = value  # comment", aligning comments.
+func (p *printer) kv(k, v, comment string) {
+	s := k
+	if v != "" {
+		s += " = " + v
+	}
+	if comment != "" {
+		s = fmt.Sprintf("%-44s # %s", s, comment)
+	}
+	p.line(s)
+}
+
+func (p *printer) opt(k, v string) {
+	if v != "" {
+		p.kv(k, strconv.Quote(v), "")
+	}
+}
+
+func (p *printer) list(k string, v []string) {
+	if len(v) > 0 {
+		p.kv(k, tomlValue(v), "")
+	}
+}
+
+// secret prints a credential masked, with where it was read from.
+func (p *printer) secret(k string, s Secret, file, env string) {
+	switch {
+	case file != "":
+		p.kv(k+"_file", strconv.Quote(file), "holds "+s.String())
+	case env != "":
+		masked := s.String()
+		if s.IsZero() {
+			masked = "nothing: the variable is empty"
+		}
+		p.kv(k+"_env", strconv.Quote(env), "holds "+masked)
+	case !s.IsZero():
+		p.kv(k, strconv.Quote(s.String()), "masked")
+	}
+}
+
+// tomlValue writes a scalar or a list of strings as TOML.
+func tomlValue(v any) string {
+	switch v := v.(type) {
+	case bool:
+		return strconv.FormatBool(v)
+	case int:
+		return strconv.Itoa(v)
+	case string:
+		return strconv.Quote(v)
+	case []string:
+		q := make([]string, len(v))
+		for i, s := range v {
+			q[i] = strconv.Quote(s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	}
+	return fmt.Sprint(v)
+}
+
+// jsonConfig is the shape of `ohdash config --json`.
+type jsonConfig struct {
+	File     string              `json:"file"`
+	Found    bool                `json:"file_found"`
+	Settings map[string]any      `json:"settings"`
+	Sources  map[string]string   `json:"sources"`
+	Docker   []DockerConfig      `json:"docker"`
+	Remote   []RemoteConfig      `json:"remote"`
+	Keys     map[string][]string `json:"keys"`
+}
+
+// PrintJSON writes the effective configuration as one JSON object, with
+// secrets masked: settings by their dotted key, and where each came from.
+func (c *Config) PrintJSON(w io.Writer, keys ui.Keys) error {
+	out := jsonConfig{
+		File: c.Meta.File, Found: c.Meta.FileFound, Settings: map[string]any{}, Sources: c.Meta.Sources,
+		Docker: c.Docker, Remote: c.Remote, Keys: map[string][]string{},
+	}
+	if out.Docker == nil {
+		out.Docker = []DockerConfig{}
+	}
+	if out.Remote == nil {
+		out.Remote = []RemoteConfig{}
+	}
+	for _, s := range Settings() {
+		out.Settings[s.Key] = s.raw(c)
+	}
+	for n, b := range keys.Bindings() {
+		out.Keys[n] = append([]string{}, b.Keys()...)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

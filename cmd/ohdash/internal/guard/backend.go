@@ -1,0 +1,106 @@
+package guard
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/logbuf"
+)
+
+// Action names of sandbox lifecycle actions in the audit log; they match
+// the dashboard's key-binding action names.
+const (
+	SandboxStart  = "sandbox.start"
+	SandboxPause  = "sandbox.pause"
+	SandboxResume = "sandbox.resume"
+	SandboxDelete = "sandbox.delete"
+)
+
+// Backend wraps b so its lifecycle actions go through g. Reads pass
+// straight through. The result offers the optional capabilities b has
+// (LogStreamer, Explainer), so type assertions on it answer as on b.
+func (g *Guard) Backend(b backend.Backend) backend.Backend {
+	gb := guarded{Backend: b, g: g}
+	if ls, ok := b.(backend.LogStreamer); ok {
+		return guardedLogs{guarded: gb, logs: ls}
+	}
+	return gb
+}
+
+// Unwrap returns the backend a guarded backend wraps, or b itself.
+func Unwrap(b backend.Backend) backend.Backend {
+	if u, ok := b.(interface{ Unwrap() backend.Backend }); ok {
+		return u.Unwrap()
+	}
+	return b
+}
+
+type guarded struct {
+	backend.Backend
+	g *Guard
+}
+
+type guardedLogs struct {
+	guarded
+	logs backend.LogStreamer
+}
+
+var (
+	_ backend.Backend     = guarded{}
+	_ backend.Explainer   = guarded{}
+	_ backend.LogStreamer = guardedLogs{}
+)
+
+func (b guarded) Unwrap() backend.Backend { return b.Backend }
+
+func (b guarded) op(action, target string) Op {
+	return Op{Action: action, Backend: b.Name(), Target: target}
+}
+
+// Start starts a sandbox; the audit entry names the sandbox created.
+func (b guarded) Start(ctx context.Context, req backend.StartRequest) (backend.Sandbox, error) {
+	var sb backend.Sandbox
+	op := b.op(SandboxStart, "")
+	if req.Image != "" {
+		op.Detail = "image " + req.Image
+	}
+	err := b.g.Do(ctx, op, func(ctx context.Context) (string, error) {
+		var err error
+		sb, err = b.Backend.Start(ctx, req)
+		return sb.ID, err
+	})
+	return sb, err
+}
+
+// Pause pauses a sandbox.
+func (b guarded) Pause(ctx context.Context, id string) error {
+	return b.g.Do(ctx, b.op(SandboxPause, id), func(ctx context.Context) (string, error) { return "", b.Backend.Pause(ctx, id) })
+}
+
+// Resume resumes a sandbox.
+func (b guarded) Resume(ctx context.Context, id string) error {
+	return b.g.Do(ctx, b.op(SandboxResume, id), func(ctx context.Context) (string, error) { return "", b.Backend.Resume(ctx, id) })
+}
+
+// Delete deletes a sandbox.
+func (b guarded) Delete(ctx context.Context, id string) error {
+	return b.g.Do(ctx, b.op(SandboxDelete, id), func(ctx context.Context) (string, error) { return "", b.Backend.Delete(ctx, id) })
+}
+
+// Explain forwards to the backend's explanation, if it has one; the UI
+// falls back to its own text on "".
+func (b guarded) Explain(a backend.Action, sb backend.Sandbox) string {
+	if ex, ok := b.Backend.(backend.Explainer); ok {
+		return ex.Explain(a, sb)
+	}
+	return ""
+}
+
+// Logs streams logs: reading, so never refused.
+func (b guardedLogs) Logs(ctx context.Context, id string, opts backend.LogOptions) (<-chan logbuf.Batch, error) {
+	return b.logs.Logs(ctx, id, opts)
+}
+
+// String names the wrapper in debug output.
+func (b guarded) String() string { return fmt.Sprintf("guarded(%s)", b.Name()) }

@@ -1,0 +1,100 @@
+// Package guard is the one place every action that changes something goes
+// through, from the command line and from the dashboard alike: it refuses
+// them in read-only mode (wrapping backend.ErrReadOnly) and records each
+// attempt, refused, failed or done, in the audit log. It decorates
+// backends, so the UI's own read-only check has a second line of defence
+// behind it.
+package guard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// Guard holds the policy. The zero value allows everything and audits
+// nothing.
+type Guard struct {
+	// ReadOnly refuses every mutating action.
+	ReadOnly bool
+	// Why says where read-only mode came from ("--readonly",
+	// "readonly = true in ~/.config/ohdash/config.toml"), for the refusal.
+	Why string
+	// Audit records actions; nil records nothing.
+	Audit *Audit
+	// Log receives a debug line per action; nil discards.
+	Log *slog.Logger
+}
+
+// Op describes one action for the checks and the audit entry.
+type Op struct {
+	Action  string // "sandbox.pause"
+	Backend string
+	Target  string
+	Sandbox string
+	Detail  string
+}
+
+// Do runs fn under the policy: refused in read-only mode, refused when the
+// audit log cannot be written (an action must never go unrecorded), and
+// recorded with its outcome otherwise. target, when fn sets it, replaces
+// op.Target in the entry (a start learns its sandbox's id).
+func (g *Guard) Do(ctx context.Context, op Op, fn func(ctx context.Context) (target string, err error)) error {
+	start := time.Now()
+	entry := Entry{Time: start, Backend: op.Backend, Action: op.Action, Target: op.Target, Sandbox: op.Sandbox, Detail: op.Detail}
+	if g.ReadOnly {
+		err := fmt.Errorf("%s %s: %w: changes are disabled%s", op.Action, describe(op), backend.ErrReadOnly, g.because())
+		entry.Result, entry.Error = ResultRefused, err.Error()
+		g.record(entry)
+		return err
+	}
+	if g.Audit != nil {
+		if err := g.Audit.Ready(); err != nil {
+			return fmt.Errorf("%s refused: %w (set audit_log = \"off\" to act without an audit log)", op.Action, err)
+		}
+	}
+	target, err := fn(ctx)
+	if target != "" {
+		entry.Target = target
+	}
+	entry.DurationMS = time.Since(start).Milliseconds()
+	entry.Result = ResultOK
+	if err != nil {
+		entry.Result, entry.Error = ResultError, err.Error()
+	}
+	g.record(entry)
+	return err
+}
+
+func (g *Guard) because() string {
+	if g.Why == "" {
+		return ""
+	}
+	return " (" + g.Why + ")"
+}
+
+func describe(op Op) string {
+	if op.Target != "" {
+		return op.Target
+	}
+	return "on " + op.Backend
+}
+
+func (g *Guard) record(e Entry) {
+	if g.Log != nil {
+		g.Log.Debug("action", "action", e.Action, "backend", e.Backend, "target", e.Target, "result", e.Result, "error", e.Error)
+	}
+	if g.Audit == nil {
+		return
+	}
+	if err := g.Audit.Record(e); err != nil && g.Log != nil {
+		g.Log.Error("audit log write failed", "err", err)
+	}
+}
+
+// IsReadOnly reports whether err is a read-only refusal.
+func IsReadOnly(err error) bool { return errors.Is(err, backend.ErrReadOnly) }
