@@ -10,6 +10,7 @@ package perf
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
@@ -42,6 +43,8 @@ type watched struct {
 
 type probe struct {
 	mu    sync.Mutex
+	// msgs counts messages by type, to see what wakes an idle dashboard.
+	msgs  map[string]int
 	match func(frame string) bool
 	hit   chan time.Time
 	fired bool
@@ -51,6 +54,7 @@ type probe struct {
 func (w watched) Init() tea.Cmd { return w.Model.Init() }
 
 func (w watched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	w.probe.count(msg)
 	m, cmd := w.Model.Update(msg)
 	w.Model = m.(ui.Model)
 	return w, cmd
@@ -70,6 +74,24 @@ func (p *probe) check(frame string) {
 		p.fired = true
 		p.hit <- time.Now()
 	}
+}
+
+func (p *probe) count(msg tea.Msg) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.msgs == nil {
+		p.msgs = map[string]int{}
+	}
+	p.msgs[fmt.Sprintf("%T", msg)]++
+}
+
+// messages returns the counts so far and starts counting afresh.
+func (p *probe) messages() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m := p.msgs
+	p.msgs = nil
+	return m
 }
 
 func (p *probe) lastFrame() string {

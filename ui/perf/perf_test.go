@@ -52,6 +52,7 @@ func BenchmarkStartup100(b *testing.B) {
 func BenchmarkIdle50(b *testing.B) {
 	env := dockertest.New(b)
 	env.RunN(b, 50, dockertest.RunOptions{Ports: []int{8000}})
+	created := time.Now()
 	const window = 60 * time.Second
 	for b.Loop() {
 		base0 := cpuTime()
@@ -67,14 +68,17 @@ func BenchmarkIdle50(b *testing.B) {
 			stop()
 			b.Fatalf("50 healthy sandboxes never showed; last frame:\n%s", p.lastFrame())
 		}
-		// Let start-up work (inspects, first probes of all 50) finish
-		// before measuring.
-		time.Sleep(20 * time.Second)
+		// Let start-up work (inspects, first probes of all 50) finish, and
+		// let every sandbox pass a minute of age, so nothing on screen
+		// changes by the second any more: that is "no activity".
+		time.Sleep(max(20*time.Second, time.Until(created.Add(65*time.Second))))
 		stopProfile := profileIf(b, "OHDASH_IDLE_CPUPROFILE")
+		p.messages()
 		c0 := cpuTime()
 		time.Sleep(window)
 		pct := float64(cpuTime()-c0) / float64(window) * 100
 		stopProfile()
+		b.Logf("messages while idle: %v", p.messages())
 		stop()
 		b.ReportMetric(pct, "%core-idle")
 		b.ReportMetric(basePct, "%core-baseline")
