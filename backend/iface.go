@@ -43,6 +43,13 @@ type SandboxController interface {
 	Delete(ctx context.Context, id string) error
 }
 
+// SandboxStopper stops a sandbox's container without removing it, as
+// OpenHands does to a V0 conversation runtime once its conversation has
+// stopped. A stopped sandbox shows as PAUSED; Resume starts it again.
+type SandboxStopper interface {
+	Stop(ctx context.Context, id string) error
+}
+
 // StartRequest describes a sandbox to start. Zero fields take OpenHands'
 // defaults from the backend's sandbox spec.
 type StartRequest struct {

@@ -34,8 +34,9 @@ type Backend struct {
 }
 
 var (
-	_ backend.Backend     = (*Backend)(nil)
-	_ backend.LogStreamer = (*Backend)(nil)
+	_ backend.Backend        = (*Backend)(nil)
+	_ backend.LogStreamer    = (*Backend)(nil)
+	_ backend.SandboxStopper = (*Backend)(nil)
 )
 
 // New resolves the engine endpoint (see ResolveEndpoint) and returns a

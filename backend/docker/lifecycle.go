@@ -213,6 +213,25 @@ func (b *Backend) Resume(ctx context.Context, id string) error {
 	return nil
 }
 
+// Stop stops a sandbox's container (giving it StopTimeout to exit) and
+// keeps it: it shows as PAUSED and Resume starts it again. A container
+// that is not running is left as it is.
+func (b *Backend) Stop(ctx context.Context, id string) error {
+	c, err := b.inspectSandbox(ctx, "stop", id)
+	if err != nil {
+		return err
+	}
+	switch stateOf(c) {
+	case "exited", "created", "dead":
+		return nil
+	}
+	secs := int(b.opts.StopTimeout / time.Second)
+	if _, err := b.cli.ContainerStop(ctx, c.ID, client.ContainerStopOptions{Timeout: &secs}); err != nil {
+		return engineErr("stop", id, err)
+	}
+	return nil
+}
+
 // Delete stops a sandbox (giving it StopTimeout to exit), removes it, and
 // removes its workspace volume openhands-workspace-<id> if there is one.
 func (b *Backend) Delete(ctx context.Context, id string) error {

@@ -74,13 +74,15 @@ func TestLifecycleAgainstDocker(t *testing.T) {
 	waitFor(t, w, waitLong, "resumed", hasStatus(old.ID, backend.StatusRunning, backend.HealthOK))
 
 	// A stopped (exited) container is PAUSED; resume starts it again.
-	secs := 5
-	if _, err := e.Client.ContainerStop(ctx, old.ID, client.ContainerStopOptions{Timeout: &secs}); err != nil {
+	if err := b.Stop(ctx, old.ID); err != nil {
 		t.Fatal(err)
 	}
 	s = waitFor(t, w, waitLong, "exited reads PAUSED", hasStatus(old.ID, backend.StatusPaused, backend.HealthNone))
 	if sb, _ := find(s, old.ID); sb.RawState != "exited" || !strings.HasPrefix(sb.StatusDetail, "exited (code ") {
 		t.Errorf("exited sandbox: raw %q detail %q", sb.RawState, sb.StatusDetail)
+	}
+	if err := b.Stop(ctx, old.ID); err != nil {
+		t.Errorf("stopping a stopped sandbox should do nothing: %v", err)
 	}
 	if err := b.Pause(ctx, old.ID); !errors.Is(err, backend.ErrConflict) {
 		t.Errorf("pausing an exited sandbox: %v, want ErrConflict", err)
@@ -107,6 +109,7 @@ func TestLifecycleAgainstDocker(t *testing.T) {
 		"delete again":   b.Delete(ctx, old.ID),
 		"pause missing":  b.Pause(ctx, old.ID),
 		"resume missing": b.Resume(ctx, old.ID),
+		"stop missing":   b.Stop(ctx, old.ID),
 	} {
 		if !errors.Is(err, backend.ErrNotFound) || !cerrdefs.IsNotFound(err) {
 			t.Errorf("%s: %v, want ErrNotFound", name, err)
