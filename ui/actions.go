@@ -132,6 +132,9 @@ func (m Model) explain(r actionRequest) (title, body, yes string) {
 // confirmed runs the action the user confirmed, in a Cmd with a timeout:
 // input never waits for the backend.
 func (m Model) confirmed(res confirm.ResultMsg) (tea.Model, tea.Cmd) {
+	if cr, ok := res.Payload.(convRequest); ok && res.Confirmed {
+		return m.runConv(cr)
+	}
 	req, ok := res.Payload.(actionRequest)
 	if !ok || !res.Confirmed {
 		return m.info("cancelled"), nil

@@ -26,7 +26,9 @@ func (m Model) shortHelp() []key.Binding {
 		b = append(b, m.paneKeys()...)
 		b = append(b, k.Back)
 	}
-	if !m.cfg.ReadOnly {
+	// On the conversations tab the conversation keys matter more; the
+	// sandbox actions still work and stay listed in the full help.
+	if !m.cfg.ReadOnly && !(m.focus == focusPane && m.tab == tabConversations) {
 		b = append(b, k.Pause, k.Resume, k.Delete)
 	}
 	return append(b, k.Help, k.Quit)
@@ -38,6 +40,20 @@ func (m Model) paneKeys() []key.Binding {
 		return append(m.details.KeyMap().ShortHelp(), m.keys.Reveal)
 	case tabLogs:
 		return m.logs.ShortHelp()
+	case tabConversations:
+		var b []key.Binding
+		if m.conv.area == convEvents {
+			b = m.conv.events.ShortHelp()
+		} else {
+			b = append(m.conv.list.ShortHelp(), m.keys.Open, m.keys.ConvScope)
+		}
+		if !m.cfg.ReadOnly {
+			b = append(b, m.keys.ConvMessage)
+			if c, ok := m.focusedConversation(); ok && c.Status.NeedsAttention() {
+				b = append(b, m.keys.ConvAccept, m.keys.ConvReject)
+			}
+		}
+		return b
 	}
 	return nil
 }
@@ -48,6 +64,14 @@ func (m Model) paneFullHelp() [][]key.Binding {
 		return m.details.KeyMap().FullHelp()
 	case tabLogs:
 		return m.logs.FullHelp()
+	case tabConversations:
+		g := append(m.conv.list.FullHelp(), m.conv.events.FullHelp()...)
+		if !m.cfg.ReadOnly {
+			g = append(g, m.keys.conversationActions())
+		} else {
+			g = append(g, []key.Binding{m.keys.ConvScope})
+		}
+		return g
 	}
 	return nil
 }

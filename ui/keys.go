@@ -11,6 +11,12 @@ type KeyMap struct {
 	Reveal, Copy, CopyURL, Redraw, Mouse    key.Binding
 
 	Start, Pause, Resume, Delete key.Binding
+
+	// Conversation actions apply to the conversation in focus on the
+	// conversations tab. They use capitals (and a, n, m) so they never
+	// share a key with the sandbox actions, which stay live everywhere.
+	ConvPause, ConvRun, ConvInterrupt, ConvDelete, ConvStop key.Binding
+	ConvAccept, ConvReject, ConvMessage, ConvScope          key.Binding
 }
 
 // DefaultKeyMap returns the default bindings.
@@ -34,6 +40,15 @@ func DefaultKeyMap() KeyMap {
 		Pause:            key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause sandbox")),
 		Resume:           key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "resume sandbox")),
 		Delete:           key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete sandbox")),
+		ConvPause:        key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "pause conversation")),
+		ConvRun:          key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "run/resume conversation")),
+		ConvInterrupt:    key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "interrupt agent")),
+		ConvDelete:       key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete conversation")),
+		ConvStop:         key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "stop V0 conversation")),
+		ConvAccept:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept pending action")),
+		ConvReject:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "reject pending action")),
+		ConvMessage:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message the agent")),
+		ConvScope:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "this sandbox / all sandboxes")),
 	}
 }
 
@@ -46,7 +61,12 @@ func (k *KeyMap) Bindings() map[string]*key.Binding {
 		"tab.conversations": &k.TabConversations, "reveal": &k.Reveal, "copy": &k.Copy,
 		"copy_url": &k.CopyURL, "redraw": &k.Redraw, "mouse": &k.Mouse,
 		"sandbox.start": &k.Start, "sandbox.pause": &k.Pause, "sandbox.resume": &k.Resume,
-		"sandbox.delete": &k.Delete,
+		"sandbox.delete":     &k.Delete,
+		"conversation.pause": &k.ConvPause, "conversation.run": &k.ConvRun,
+		"conversation.interrupt": &k.ConvInterrupt, "conversation.delete": &k.ConvDelete,
+		"conversation.stop": &k.ConvStop, "conversation.approve": &k.ConvAccept,
+		"conversation.reject": &k.ConvReject, "conversation.send": &k.ConvMessage,
+		"conversation.scope": &k.ConvScope,
 	}
 }
 
@@ -61,4 +81,8 @@ func (k KeyMap) more() []key.Binding {
 
 func (k KeyMap) sandboxActions() []key.Binding {
 	return []key.Binding{k.Start, k.Pause, k.Resume, k.Delete}
+}
+
+func (k KeyMap) conversationActions() []key.Binding {
+	return []key.Binding{k.ConvMessage, k.ConvAccept, k.ConvReject, k.ConvPause, k.ConvRun, k.ConvInterrupt, k.ConvDelete, k.ConvStop, k.ConvScope}
 }

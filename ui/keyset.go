@@ -7,8 +7,11 @@ import (
 
 	"charm.land/bubbles/v2/key"
 
+	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
+	"github.com/ohdash/ohdash/ui/convs"
 	"github.com/ohdash/ohdash/ui/details"
+	"github.com/ohdash/ohdash/ui/events"
 	"github.com/ohdash/ohdash/ui/logs"
 	"github.com/ohdash/ohdash/ui/sandboxes"
 )
@@ -22,6 +25,9 @@ type Keys struct {
 	Details   details.KeyMap
 	Logs      logs.KeyMap
 	Confirm   confirm.KeyMap
+	Convs     convs.KeyMap
+	Events    events.KeyMap
+	Composer  composer.KeyMap
 }
 
 // DefaultKeys returns every component's default bindings.
@@ -32,6 +38,9 @@ func DefaultKeys() Keys {
 		Details:   details.DefaultKeyMap(),
 		Logs:      logs.DefaultKeyMap(),
 		Confirm:   confirm.DefaultKeyMap(),
+		Convs:     convs.DefaultKeyMap(),
+		Events:    events.DefaultKeyMap(),
+		Composer:  composer.DefaultKeyMap(),
 	}
 }
 
@@ -41,6 +50,7 @@ func (k *Keys) Bindings() map[string]*key.Binding {
 	out := map[string]*key.Binding{}
 	for _, m := range []map[string]*key.Binding{
 		k.Root.Bindings(), k.Sandboxes.Bindings(), k.Details.Bindings(), k.Logs.Bindings(), k.Confirm.Bindings(),
+		k.Convs.Bindings(), k.Events.Bindings(), k.Composer.Bindings(),
 	} {
 		for name, b := range m {
 			out[name] = b
@@ -63,6 +73,12 @@ var globalActions = []string{
 	"sandbox.start", "sandbox.pause", "sandbox.resume", "sandbox.delete",
 }
 
+// conversationActions are live wherever a conversation is in focus.
+func conversationActions() []string {
+	return []string{"conversation.pause", "conversation.run", "conversation.interrupt", "conversation.delete",
+		"conversation.stop", "conversation.approve", "conversation.reject", "conversation.send", "conversation.scope"}
+}
+
 // contexts lists where keys are live together. Modal inputs (a filter or
 // search being typed, a dialog) take every key while open, so they are
 // checked on their own.
@@ -79,6 +95,19 @@ func contexts() []keyContext {
 		with("logs pane", "back", "logs.follow", "logs.up", "logs.down", "logs.page_up", "logs.page_down",
 			"logs.half_page_up", "logs.half_page_down", "logs.top", "logs.bottom", "logs.left", "logs.right",
 			"logs.wrap", "logs.timestamps", "logs.search", "logs.search_next", "logs.search_prev"),
+		with("conversations list", append(conversationActions(), "back", "open", "convs.up", "convs.down",
+			"convs.page_up", "convs.page_down", "convs.first", "convs.last", "convs.filter", "convs.sort",
+			"convs.reverse", "convs.pin")...),
+		// events.collapse shares esc with "back": the pane takes esc only
+		// while an event is expanded.
+		with("events pane", append(conversationActions(), "back", "events.up", "events.down", "events.page_up",
+			"events.page_down", "events.top", "events.bottom", "events.follow", "events.expand", "events.kind",
+			"events.source", "events.quiet")...),
+		// While an event's JSON is open, the pane takes esc to close it.
+		{name: "event JSON view", actions: []string{"events.collapse", "events.expand", "events.up", "events.down",
+			"events.page_up", "events.page_down", "events.top", "events.bottom"}},
+		{name: "conversations filter input", actions: []string{"convs.accept_filter", "convs.clear_filter"}},
+		{name: "message composer", actions: []string{"composer.send", "composer.newline", "composer.cancel"}},
 		{name: "filter input", actions: []string{"sandboxes.accept_filter", "sandboxes.clear_filter"}},
 		{name: "logs search input", actions: []string{"logs.search_submit", "logs.search_cancel"}},
 		{name: "confirmation dialog", actions: []string{"confirm.yes", "confirm.no", "confirm.toggle", "confirm.choose"}},

@@ -48,8 +48,8 @@ func TestRemapIsReportedWhenItClashes(t *testing.T) {
 
 func TestRemapTakesEffectInUpdateAndHelp(t *testing.T) {
 	keys := DefaultKeys()
-	keys.Bindings()["sandbox.pause"].SetKeys("P")
-	keys.Bindings()["sandbox.pause"].SetHelp("P", "pause sandbox")
+	keys.Bindings()["sandbox.pause"].SetKeys("Z")
+	keys.Bindings()["sandbox.pause"].SetHelp("Z", "pause sandbox")
 	if c := keys.Clashes(); len(c) != 0 {
 		t.Fatal(c)
 	}
@@ -59,12 +59,12 @@ func TestRemapTakesEffectInUpdateAndHelp(t *testing.T) {
 	if h.m.confirm != nil {
 		t.Fatal("the old key still pauses")
 	}
-	h.key("P")
+	h.key("Z")
 	if h.m.confirm == nil {
 		t.Fatal("the new key does not pause")
 	}
 	h.run(h.key("n"))
-	if !strings.Contains(ansi.Strip(h.view()), "P pause sandbox") {
+	if !strings.Contains(ansi.Strip(h.view()), "Z pause sandbox") {
 		t.Fatal("help does not show the remapped key")
 	}
 }

@@ -12,8 +12,11 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
+	"github.com/ohdash/ohdash/ui/convs"
 	"github.com/ohdash/ohdash/ui/details"
+	"github.com/ohdash/ohdash/ui/events"
 	"github.com/ohdash/ohdash/ui/logs"
 	"github.com/ohdash/ohdash/ui/sandboxes"
 )
@@ -50,6 +53,22 @@ type Config struct {
 	// every second, and components leave out animations. (The program's
 	// frame rate is capped by the caller with tea.WithFPS.)
 	LowBandwidth bool
+	// Conversations lists, streams and acts on the conversations inside
+	// sandboxes; nil hides conversations (the tab says so).
+	Conversations ConversationSource
+	// ConversationRefresh is how often the conversations list is re-read
+	// over REST while its tab is shown (default 5 s).
+	ConversationRefresh time.Duration
+}
+
+// ConversationSource is every conversation role the dashboard uses. The
+// router in backend/conversations implements it for all sandbox flavors.
+type ConversationSource interface {
+	backend.ConversationLister
+	backend.FleetConversationLister
+	backend.ConversationController
+	backend.EventStreamer
+	backend.EventPager
 }
 
 // LogConfig sizes the logs pane.
@@ -91,6 +110,15 @@ const (
 	focusPane
 )
 
+// convArea is what has the keyboard inside the conversations tab: the
+// list of conversations, or the events of the open one.
+type convArea int
+
+const (
+	convList convArea = iota
+	convEvents
+)
+
 // Model is the root model. It is a value: Update returns a new one.
 type Model struct {
 	cfg  Config
@@ -120,7 +148,10 @@ type Model struct {
 	reveal bool
 	mouse  bool
 
+	conv convState
+
 	confirm  *confirm.Model
+	composer *composer.Model
 	showHelp bool
 	help     help.Model
 
@@ -166,6 +197,14 @@ func New(ctx context.Context, cfg Config) Model {
 		lo = append(lo, logs.WithMaxBytes(cfg.Logs.MaxBytes))
 	}
 	m.logs = logs.New(m.th, lo...)
+	if cfg.ConversationRefresh <= 0 {
+		m.cfg.ConversationRefresh = defaultConvRefresh
+	}
+	m.conv = convState{
+		list:   convs.New(m.th, convs.WithClock(now), convs.WithKeyMap(cfg.Keys.Convs)),
+		events: events.New(m.th, events.WithClock(now), events.WithKeyMap(cfg.Keys.Events)),
+		drafts: map[string]string{},
+	}
 	m.help = help.New()
 	m.help.Styles = helpStyles(m.th)
 	return m

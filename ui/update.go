@@ -9,6 +9,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
 )
 
@@ -36,7 +37,23 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.n != m.settle {
 			return m, nil
 		}
-		return m.followSelection()
+		m, cmd := m.followSelection()
+		m, lc := m.refreshConversations()
+		return m, tea.Batch(cmd, lc)
+	case convListMsg:
+		return m.applyConvList(msg)
+	case convPollMsg:
+		return m.convPoll(msg)
+	case convSettledMsg:
+		return m.followConversation(msg)
+	case convDoneMsg:
+		m, cmd := m.finishConv(msg)
+		m, qc := m.quicken()
+		return m, tea.Batch(cmd, qc)
+	case composer.SubmitMsg, composer.CancelMsg:
+		m, cmd := m.composed(msg)
+		m, qc := m.quicken()
+		return m, tea.Batch(cmd, qc)
 	case watchClosedMsg:
 		return m, nil
 	case tickMsg:
@@ -72,6 +89,9 @@ func (m Model) clockRate() time.Duration {
 	if len(m.ops) > 0 || m.msg.text != "" {
 		return fast
 	}
+	if m.convVisible() && m.conv.events.State().Conn.Phase == backend.ConnReconnecting {
+		return fast
+	}
 	now := m.now()
 	for _, s := range m.snaps {
 		if s.Conn.Phase == backend.ConnReconnecting {
@@ -104,6 +124,8 @@ func (m Model) setTheme(th theme.Theme) Model {
 	m.table = m.table.SetTheme(th)
 	m.details = m.details.SetTheme(th)
 	m.logs = m.logs.SetTheme(th)
+	m.conv.list = m.conv.list.SetTheme(th)
+	m.conv.events = m.conv.events.SetTheme(th)
 	return m
 }
 
@@ -163,19 +185,45 @@ func (m Model) capturing() bool {
 	if m.focus == focusPane && m.tab == tabLogs {
 		return m.logs.Capturing()
 	}
+	if m.focus == focusPane && m.tab == tabConversations {
+		if m.conv.area == convEvents {
+			return m.conv.events.Capturing()
+		}
+		return m.conv.list.Capturing()
+	}
 	return m.table.Capturing()
 }
 
 // paneWantsEsc reports whether the focused pane uses esc itself (to clear
 // a search), so it must not mean "back".
 func (m Model) paneWantsEsc() bool {
-	return m.focus == focusPane && m.tab == tabLogs && m.logs.SearchActive()
+	if m.focus != focusPane {
+		return false
+	}
+	switch m.tab {
+	case tabLogs:
+		return m.logs.SearchActive()
+	case tabConversations:
+		if m.conv.area == convEvents {
+			return m.conv.events.WantsEsc()
+		}
+		return m.conv.list.WantsEsc()
+	}
+	return false
 }
 
 func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.confirm != nil {
 		c, cmd := m.confirm.Update(kp)
 		m.confirm = &c
+		return m, cmd
+	}
+	if m.composer != nil {
+		c, cmd := m.composer.Update(kp)
+		m.composer = &c
+		if c.Done() {
+			m.composer = nil
+		}
 		return m, cmd
 	}
 	if m.showHelp {
@@ -208,17 +256,22 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.setFocus(1 - m.focus), nil
 	case key.Matches(kp, m.keys.Open) && m.focus == focusTable:
 		return m.setFocus(focusPane), nil
+	case key.Matches(kp, m.keys.Open) && m.inConvList() && !m.paneWantsEsc():
+		return m.setConvArea(convEvents), nil
 	case key.Matches(kp, m.keys.Back) && m.focus == focusPane && !m.paneWantsEsc():
+		if m.tab == tabConversations && m.conv.area == convEvents {
+			return m.setConvArea(convList), nil
+		}
 		return m.setFocus(focusTable), nil
 	case key.Matches(kp, m.keys.Zoom):
 		m.zoom = !m.zoom
 		return m.layout(), nil
 	case key.Matches(kp, m.keys.TabLogs):
-		return m.setTab(tabLogs), nil
+		return m.setTab(tabLogs)
 	case key.Matches(kp, m.keys.TabDetails):
-		return m.setTab(tabDetails), nil
+		return m.setTab(tabDetails)
 	case key.Matches(kp, m.keys.TabConversations):
-		return m.setTab(tabConversations), nil
+		return m.setTab(tabConversations)
 	case key.Matches(kp, m.keys.Reveal):
 		m.reveal = !m.reveal
 		sel, ok := m.table.Selected()
@@ -229,6 +282,9 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.info("secrets masked"), nil
 	case key.Matches(kp, m.keys.Copy), key.Matches(kp, m.keys.CopyURL):
 		return m.copySelected(key.Matches(kp, m.keys.CopyURL))
+	}
+	if next, cmd, ok := m.conversationAction(kp); ok {
+		return next, cmd
 	}
 	if next, cmd, ok := m.sandboxAction(kp); ok {
 		return next, cmd
@@ -248,10 +304,13 @@ func mouseText(on bool) string {
 // component that may be waiting for it; each ignores what is not its own.
 func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, isKey := msg.(tea.KeyPressMsg); !isKey {
-		var c1, c2 tea.Cmd
+		var c1, c2, c3, c4 tea.Cmd
 		m.logs, c1 = m.logs.Update(msg)
 		m.table, c2 = m.table.Update(msg)
-		return m, tea.Batch(c1, c2)
+		m.conv.list, c3 = m.conv.list.Update(msg)
+		m.conv.events, c4 = m.conv.events.Update(msg)
+		m = m.syncOpenConversation()
+		return m, tea.Batch(c1, c2, c3, c4)
 	}
 	var cmd tea.Cmd
 	if m.focus == focusTable {
@@ -269,13 +328,44 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.details, cmd = m.details.Update(msg)
 	case tabLogs:
 		m.logs, cmd = m.logs.Update(msg)
+	case tabConversations:
+		return m.forwardConv(msg)
 	}
 	return m, cmd
+}
+
+// forwardConv hands a key to the conversations list or the events pane.
+func (m Model) forwardConv(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.conv.area == convEvents {
+		m.conv.events, cmd = m.conv.events.Update(msg)
+		return m.syncOpenConversation(), cmd
+	}
+	before, _ := m.conv.list.Selected()
+	m.conv.list, cmd = m.conv.list.Update(msg)
+	if after, _ := m.conv.list.Selected(); after.Key() != before.Key() {
+		var sel tea.Cmd
+		m, sel = m.convSelectionChanged()
+		cmd = tea.Batch(cmd, sel)
+	}
+	return m, cmd
+}
+
+func (m Model) inConvList() bool {
+	return m.focus == focusPane && m.tab == tabConversations && m.conv.area == convList
+}
+
+// setConvArea moves the keyboard between the conversations list and the
+// events pane.
+func (m Model) setConvArea(a convArea) Model {
+	m.conv.area = a
+	return m.setFocus(m.focus)
 }
 
 func (m Model) setFocus(f focusArea) Model {
 	m.focus = f
 	m.table, m.details, m.logs = m.table.Blur(), m.details.Blur(), m.logs.Blur()
+	m.conv.list, m.conv.events = m.conv.list.Blur(), m.conv.events.Blur()
 	switch {
 	case f == focusTable:
 		m.table = m.table.Focus()
@@ -283,13 +373,27 @@ func (m Model) setFocus(f focusArea) Model {
 		m.details = m.details.Focus()
 	case m.tab == tabLogs:
 		m.logs = m.logs.Focus()
+	case m.tab == tabConversations && m.conv.area == convEvents:
+		m.conv.events = m.conv.events.Focus()
+	case m.tab == tabConversations:
+		m.conv.list = m.conv.list.Focus()
 	}
 	return m.layout()
 }
 
-func (m Model) setTab(t paneTab) Model {
+// setTab shows a pane. The conversations tab lists and polls only while
+// it is shown, and its websocket closes when it is hidden.
+func (m Model) setTab(t paneTab) (Model, tea.Cmd) {
+	was := m.tab
 	m.tab = t
-	return m.setFocus(m.focus)
+	m = m.setFocus(m.focus)
+	switch {
+	case t == tabConversations && was != tabConversations:
+		return m.enterConversations()
+	case t != tabConversations && was == tabConversations:
+		return m.leaveConversations(), nil
+	}
+	return m, nil
 }
 
 func (m Model) copySelected(url bool) (tea.Model, tea.Cmd) {

@@ -31,6 +31,9 @@ func (m Model) layout() Model {
 	// The pane's first row is its tab bar.
 	m.details = m.details.SetSize(m.width, max(0, paneH-1))
 	m.logs = m.logs.SetSize(m.width, max(0, paneH-1))
+	listH, eventsH := m.convHeights(max(0, paneH-1))
+	m.conv.list = m.conv.list.SetSize(m.width, listH)
+	m.conv.events = m.conv.events.SetSize(m.width, eventsH)
 	m.help.SetWidth(m.width)
 	return m
 }
@@ -47,6 +50,20 @@ func (m Model) bodyHeights() (tableH, paneH int) {
 	}
 	tableH = max(4, body*2/5)
 	return tableH, body - tableH
+}
+
+// convHeights splits the conversations tab between the list and the
+// events of the open conversation. When there is little room, the part
+// with the keyboard takes it all.
+func (m Model) convHeights(h int) (listH, eventsH int) {
+	if h < 12 {
+		if m.conv.area == convEvents {
+			return 0, h
+		}
+		return h, 0
+	}
+	listH = max(5, h*2/5)
+	return listH, h - listH
 }
 
 // View implements tea.Model.
@@ -81,6 +98,8 @@ func (m Model) render() string {
 		bodyStr = m.helpView(tableH + paneH)
 	} else if m.confirm != nil {
 		bodyStr = overlay(bodyStr, m.confirm.View(m.width), m.width, tableH+paneH)
+	} else if m.composer != nil {
+		bodyStr = overlay(bodyStr, m.composer.View(m.width), m.width, tableH+paneH)
 	}
 	rows = append(rows, bodyStr, m.messageLine(), m.statusBar(), m.helpLine())
 	out := strings.Join(rows, "\n")
@@ -149,7 +168,18 @@ func (m Model) paneView() string {
 		return m.logs.View()
 	default:
 		_, h := m.bodyHeights()
-		return placeholder(m.width, h-1, "coming with the next component")
+		if m.cfg.Conversations == nil {
+			return placeholder(m.width, h-1, "conversations are not available: no conversation source is configured")
+		}
+		listH, eventsH := m.convHeights(max(0, h-1))
+		var parts []string
+		if listH > 0 {
+			parts = append(parts, m.conv.list.View())
+		}
+		if eventsH > 0 {
+			parts = append(parts, m.conv.events.View())
+		}
+		return strings.Join(parts, "\n")
 	}
 }
 
@@ -165,6 +195,9 @@ func placeholder(w, h int, text string) string {
 func (m Model) helpLine() string {
 	if m.confirm != nil {
 		return m.help.ShortHelpView(m.confirm.KeyMap().ShortHelp())
+	}
+	if m.composer != nil {
+		return m.help.ShortHelpView(m.composer.KeyMap().ShortHelp())
 	}
 	return m.help.ShortHelpView(m.shortHelp())
 }

@@ -36,7 +36,8 @@ func (a *app) uiConfig(hub *backend.Hub, keys ui.Keys) ui.Config {
 		Hub: hub, Theme: theme.New(c.Theme != "light"), FixedTheme: c.Theme != "auto",
 		ReadOnly: c.ReadOnly, Start: backend.StartRequest{Image: c.Image}, ActionTimeout: c.ActionTimeout.Std(),
 		Mouse: c.Mouse, Keys: keys, LowBandwidth: c.LowBandwidth,
-		Logs: ui.LogConfig{Tail: c.Logs.Tail, MaxLines: c.Logs.MaxLines, MaxBytes: int(c.Logs.MaxBytes)},
+		Logs:          ui.LogConfig{Tail: c.Logs.Tail, MaxLines: c.Logs.MaxLines, MaxBytes: int(c.Logs.MaxBytes)},
+		Conversations: a.Conversations(),
 	}
 	return cfg
 }

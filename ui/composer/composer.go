@@ -64,7 +64,13 @@ type Model struct {
 	payload any
 	input   textarea.Model
 	note    string
+	done    bool
 }
+
+// Done reports that the composer has sent or cancelled: the caller closes
+// it at once, so keys typed before the result message arrives are not
+// typed into a message that has already gone.
+func (m Model) Done() bool { return m.done }
 
 // Rows is the height of the input; longer messages scroll inside it.
 const Rows = 5
@@ -98,6 +104,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		switch {
 		case key.Matches(kp, m.keys.Cancel):
 			d, p := m.input.Value(), m.payload
+			m.done = true
 			return m, func() tea.Msg { return CancelMsg{Draft: d, Payload: p} }
 		case key.Matches(kp, m.keys.Send):
 			text := strings.Trim(m.input.Value(), " \t\r\n")
@@ -106,6 +113,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 				return m, nil
 			}
 			p := m.payload
+			m.done = true
 			return m, func() tea.Msg { return SubmitMsg{Text: text, Payload: p} }
 		}
 		m.note = ""

@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,21 +43,56 @@ type watched struct {
 }
 
 type probe struct {
-	mu    sync.Mutex
+	mu sync.Mutex
 	// msgs counts messages by type, to see what wakes an idle dashboard.
 	msgs  map[string]int
 	match func(frame string) bool
 	hit   chan time.Time
 	fired bool
 	last  string
+	// markers are texts a benchmark waits for in the model itself: after
+	// every message from the events pane, the view is rendered and each
+	// marker found is reported with the time the model had it.
+	markers map[string]chan time.Time
+}
+
+// watchModel reports when marker first shows in the model's view.
+func (p *probe) watchModel(marker string) <-chan time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.markers == nil {
+		p.markers = map[string]chan time.Time{}
+	}
+	ch := make(chan time.Time, 1)
+	p.markers[marker] = ch
+	return ch
+}
+
+// seen checks the pending markers against the model after a message of
+// type kind.
+func (p *probe) seen(kind string, m ui.Model) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.markers) == 0 || !strings.HasPrefix(kind, "events.") {
+		return
+	}
+	at := time.Now()
+	frame := m.View().Content
+	for mk, ch := range p.markers {
+		if strings.Contains(frame, mk) {
+			ch <- at
+			delete(p.markers, mk)
+		}
+	}
 }
 
 func (w watched) Init() tea.Cmd { return w.Model.Init() }
 
 func (w watched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	w.probe.count(msg)
+	kind := w.probe.count(msg)
 	m, cmd := w.Model.Update(msg)
 	w.Model = m.(ui.Model)
+	w.probe.seen(kind, w.Model)
 	return w, cmd
 }
 
@@ -76,13 +112,29 @@ func (p *probe) check(frame string) {
 	}
 }
 
-func (p *probe) count(msg tea.Msg) {
+func (p *probe) count(msg tea.Msg) string {
+	kind := fmt.Sprintf("%T", msg)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.msgs == nil {
 		p.msgs = map[string]int{}
 	}
-	p.msgs[fmt.Sprintf("%T", msg)]++
+	p.msgs[kind]++
+	return kind
+}
+
+// reportLatency reports the median, 99th percentile and worst of lat.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	q := func(f float64) float64 {
+		return float64(lat[min(len(lat)-1, int(f*float64(len(lat))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(q(0.5), "ms-p50")
+	b.ReportMetric(q(0.99), "ms-p99")
+	b.ReportMetric(q(1), "ms-max")
 }
 
 // messages returns the counts so far and starts counting afresh.
@@ -103,19 +155,31 @@ func (p *probe) lastFrame() string {
 // dashboard runs the real program over a Docker backend that sees only
 // the test's own sandboxes, at w×h cells, until the returned stop is
 // called.
-func dashboard(b *testing.B, env *dockertest.Env, w, h int, match func(string) bool) (hit <-chan time.Time, p *probe, stop func()) {
+func dashboard(b testing.TB, env *dockertest.Env, w, h int, match func(string) bool) (hit <-chan time.Time, p *probe, stop func()) {
+	hit, p, _, stop = dashboardWith(b, env, w, h, match, nil)
+	return hit, p, stop
+}
+
+// dashboardWith is dashboard with a conversation source (nil for none); it
+// also returns the input pipe, so a test can type like a person.
+func dashboardWith(b testing.TB, env *dockertest.Env, w, h int, match func(string) bool, convs ui.ConversationSource) (hit <-chan time.Time, p *probe, keys io.Writer, stop func()) {
 	b.Helper()
-	d, err := docker.New(docker.Options{Prefixes: []docker.Prefix{
-		{Prefix: env.V1Prefix, Flavor: backend.FlavorAgentServer},
-		{Prefix: env.V0Prefix, Flavor: backend.FlavorNestedV0},
-	}})
+	d, err := docker.New(docker.Options{
+		Prefixes: []docker.Prefix{
+			{Prefix: env.V1Prefix, Flavor: backend.FlavorAgentServer},
+			{Prefix: env.V0Prefix, Flavor: backend.FlavorNestedV0},
+		},
+		Labels: env.Labels(),
+		Spec:   docker.Spec{Image: env.Image},
+	})
 	if err != nil {
 		b.Fatal(err)
 	}
 	debug.SetMemoryLimit(ui.MemoryLimit) // as cmd/ohdash does
 	ctx, cancel := context.WithCancel(context.Background())
 	pr := &probe{match: match, hit: make(chan time.Time, 1)}
-	m := watched{Model: ui.New(ctx, ui.Config{Hub: backend.NewHub(d), Theme: theme.New(true), FixedTheme: true}), probe: pr}
+	cfg := ui.Config{Hub: backend.NewHub(d), Theme: theme.New(true), FixedTheme: true, Conversations: convs}
+	m := watched{Model: ui.New(ctx, cfg), probe: pr}
 	inR, inW := io.Pipe()
 	prog := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(inR), tea.WithOutput(io.Discard),
 		tea.WithWindowSize(w, h), tea.WithColorProfile(colorprofile.TrueColor), tea.WithoutSignals(), tea.WithFPS(fps()))
@@ -124,11 +188,28 @@ func dashboard(b *testing.B, env *dockertest.Env, w, h int, match func(string) b
 		defer close(done)
 		_, _ = prog.Run()
 	}()
-	return pr.hit, pr, func() {
+	return pr.hit, pr, inW, func() {
 		cancel()
 		_ = inW.Close()
 		<-done
 		d.Close()
+	}
+}
+
+// await waits until a rendered frame satisfies cond, failing the test with
+// the last frame after timeout.
+func (p *probe) await(t testing.TB, what string, timeout time.Duration, cond func(frame string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		f := p.lastFrame()
+		if cond(f) {
+			return f
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s; last frame:\n%s", timeout, what, f)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

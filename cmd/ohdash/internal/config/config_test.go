@@ -199,7 +199,7 @@ jwt_secret = "inline-jwt-secret-0000"
 url = "https://runtime.example"
 api_key_file = "`+key+`"
 [keys]
-"sandbox.pause" = "P"
+"sandbox.pause" = "Z"
 `)
 	c, err := Load(LoadOptions{Path: p, Home: dir, Getenv: env{"OHDASH_THEME": "dark"}.get})
 	if err != nil {
@@ -221,7 +221,7 @@ api_key_file = "`+key+`"
 			t.Fatalf("a secret leaked:\n%s", out)
 		}
 	}
-	for _, want := range []string{`theme = "dark"`, "env OHDASH_THEME", `"sandbox.pause" = ["P"]`, "••••-key", "api_key_file"} {
+	for _, want := range []string{`theme = "dark"`, "env OHDASH_THEME", `"sandbox.pause" = ["Z"]`, "••••-key", "api_key_file"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("config output lacks %q:\n%s", want, text.String())
 		}
@@ -230,7 +230,7 @@ api_key_file = "`+key+`"
 	if err := json.Unmarshal(js.Bytes(), &parsed); err != nil {
 		t.Fatal(err)
 	}
-	if parsed.Settings["theme"] != "dark" || parsed.Sources["theme"] != "env OHDASH_THEME" || parsed.Keys["sandbox.pause"][0] != "P" {
+	if parsed.Settings["theme"] != "dark" || parsed.Sources["theme"] != "env OHDASH_THEME" || parsed.Keys["sandbox.pause"][0] != "Z" {
 		t.Errorf("json: %+v", parsed)
 	}
 }

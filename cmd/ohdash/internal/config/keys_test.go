@@ -37,7 +37,7 @@ func keysFrom(t *testing.T, body string) (*Config, error) {
 
 func TestKeyRemapApplies(t *testing.T) {
 	dir := t.TempDir()
-	p := writeFile(t, dir, "c.toml", "[keys]\n\"sandbox.pause\" = [\"P\", \"ctrl+p\"]\n\"logs.follow\" = \"F\"\n\"sandbox.delete\" = []\n")
+	p := writeFile(t, dir, "c.toml", "[keys]\n\"sandbox.pause\" = [\"Z\", \"ctrl+p\"]\n\"logs.follow\" = \"F\"\n\"sandbox.delete\" = []\n")
 	c, err := Load(LoadOptions{Path: p, Home: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -47,10 +47,10 @@ func TestKeyRemapApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := keys.Bindings()
-	if got := strings.Join(b["sandbox.pause"].Keys(), ","); got != "P,ctrl+p" {
+	if got := strings.Join(b["sandbox.pause"].Keys(), ","); got != "Z,ctrl+p" {
 		t.Errorf("sandbox.pause keys %s", got)
 	}
-	if b["sandbox.pause"].Help().Key != "P/ctrl+p" || b["sandbox.pause"].Help().Desc == "" {
+	if b["sandbox.pause"].Help().Key != "Z/ctrl+p" || b["sandbox.pause"].Help().Desc == "" {
 		t.Errorf("help not updated: %+v", b["sandbox.pause"].Help())
 	}
 	if keys.Logs.Follow.Keys()[0] != "F" {

@@ -15,6 +15,9 @@ const (
 	SandboxPause  = "sandbox.pause"
 	SandboxResume = "sandbox.resume"
 	SandboxDelete = "sandbox.delete"
+	// SandboxStop stops a V0 conversation runtime's container after its
+	// conversation stopped (there is no key for it on its own).
+	SandboxStop = "sandbox.stop"
 )
 
 // Backend wraps b so its lifecycle actions go through g. Reads pass
@@ -47,9 +50,10 @@ type guardedLogs struct {
 }
 
 var (
-	_ backend.Backend     = guarded{}
-	_ backend.Explainer   = guarded{}
-	_ backend.LogStreamer = guardedLogs{}
+	_ backend.Backend        = guarded{}
+	_ backend.Explainer      = guarded{}
+	_ backend.SandboxStopper = guarded{}
+	_ backend.LogStreamer    = guardedLogs{}
 )
 
 func (b guarded) Unwrap() backend.Backend { return b.Backend }
@@ -86,6 +90,16 @@ func (b guarded) Resume(ctx context.Context, id string) error {
 // Delete deletes a sandbox.
 func (b guarded) Delete(ctx context.Context, id string) error {
 	return b.g.Do(ctx, b.op(SandboxDelete, id), func(ctx context.Context) (string, error) { return "", b.Backend.Delete(ctx, id) })
+}
+
+// Stop stops a sandbox's container without removing it, when the backend
+// can (Docker); others say ErrUnsupported.
+func (b guarded) Stop(ctx context.Context, id string) error {
+	st, ok := b.Backend.(backend.SandboxStopper)
+	if !ok {
+		return fmt.Errorf("stop %s: the %s backend cannot stop a sandbox: %w", id, b.Name(), backend.ErrUnsupported)
+	}
+	return b.g.Do(ctx, b.op(SandboxStop, id), func(ctx context.Context) (string, error) { return "", st.Stop(ctx, id) })
 }
 
 // Explain forwards to the backend's explanation, if it has one; the UI
