@@ -15,13 +15,13 @@ import (
 // the terminal is narrow, then age and tokens.
 var columns = []table.Column{
 	{Title: "", Min: 1, Max: 1},
-	{Title: "TITLE", Min: 12, Flex: 3},
+	{Title: "TITLE", Min: 20, Flex: 3},
 	{Title: "STATUS", Min: 10, Max: 26, Flex: 1},
-	{Title: "MODEL", Min: 12, Max: 30, Flex: 1, Drop: 5},
+	{Title: "MODEL", Min: 14, Max: 30, Flex: 1, Drop: 5},
 	{Title: "COST", Min: 7, Max: 9, AlignRight: true, Drop: 2},
 	{Title: "TOKENS", Min: 6, Max: 8, AlignRight: true, Drop: 3},
 	{Title: "UPDATED", Min: 7, Max: 8, AlignRight: true, Drop: 4},
-	{Title: "SANDBOX", Min: 14, Max: 36, Flex: 1, Drop: 6},
+	{Title: "SANDBOX", Min: 16, Max: 36, Flex: 1, Drop: 6},
 }
 
 // View renders exactly the list's height in rows, each at most its width.
