@@ -2,16 +2,17 @@ package convs
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap holds the list's own keys: moving, sorting, filtering, pinning.
-// Conversation actions belong to the root, which owns confirmation.
+// KeyMap holds the table's own keys: moving, sorting, filtering and
+// pinning. Conversation actions (pause, run, accept, …) belong to the
+// root, which owns confirmation and the backends.
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, Home, End key.Binding
 	Filter, ClearFilter, AcceptFilter     key.Binding
 	Sort, Reverse, Pin                    key.Binding
 }
 
-// DefaultKeyMap returns the default bindings, the same as the sandboxes
-// table's where the actions are the same.
+// DefaultKeyMap returns the default bindings. None of them is a key the
+// root owns (see the brief): "!" pins, "s"/"S" sort.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -25,7 +26,7 @@ func DefaultKeyMap() KeyMap {
 		AcceptFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by next column")),
 		Reverse:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
-		Pin:          key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "pin needs-attention on/off")),
+		Pin:          key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "pin needs-attention")),
 	}
 }
 
@@ -36,16 +37,18 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Filter, k.Sor
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Filter, k.ClearFilter, k.Sort, k.Reverse, k.Pin},
+		{k.Filter, k.ClearFilter, k.AcceptFilter, k.Sort, k.Reverse, k.Pin},
 	}
 }
 
-// Bindings names every binding for remapping.
+// Bindings names every binding by a stable action name, so configuration
+// can remap keys and the root can check for clashes.
 func (k *KeyMap) Bindings() map[string]*key.Binding {
 	return map[string]*key.Binding{
-		"convs.up": &k.Up, "convs.down": &k.Down, "convs.page_up": &k.PageUp, "convs.page_down": &k.PageDown,
-		"convs.first": &k.Home, "convs.last": &k.End, "convs.filter": &k.Filter,
-		"convs.clear_filter": &k.ClearFilter, "convs.accept_filter": &k.AcceptFilter,
+		"convs.up": &k.Up, "convs.down": &k.Down,
+		"convs.page_up": &k.PageUp, "convs.page_down": &k.PageDown,
+		"convs.first": &k.Home, "convs.last": &k.End,
+		"convs.filter": &k.Filter, "convs.clear_filter": &k.ClearFilter, "convs.accept_filter": &k.AcceptFilter,
 		"convs.sort": &k.Sort, "convs.reverse": &k.Reverse, "convs.pin": &k.Pin,
 	}
 }

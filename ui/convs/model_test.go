@@ -1,193 +1,287 @@
 package convs
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
-	"github.com/ohdash/ohdash/ui/internal/golden"
 )
 
-var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+func TestPinnedByDefaultThenNewestFirst(t *testing.T) {
+	m := newModel(120, 20, sample())
+	if !m.Pinned() {
+		t.Fatal("pinning must be on by default")
+	}
+	got := ids(m)
+	// Attention rows (waiting 1m, error 9m, stuck 36m) first, then the
+	// rest newest first.
+	want := []string{convID(2), convID(4), convID(7), convID(1), convID(3), convID(5), convID(6), convID(8), convID(9)}
+	if !slices.Equal(got, want) {
+		t.Fatalf("order\n got %v\nwant %v", got, want)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "pinned: needs attention") {
+		t.Fatal("header must say the attention rows are pinned")
+	}
 
-func conv(id, title string, st backend.ExecutionStatus, age time.Duration, cost float64) backend.Conversation {
-	return backend.Conversation{
-		ID: id, SandboxID: "oh-agent-server-4kVdr9XqzLmPw2Bn7TsYcE", Source: "docker", Title: title, Status: st,
-		Model: "litellm_proxy/anthropic/claude-sonnet-4-5", Cost: cost,
-		Tokens:    backend.TokenUsage{Prompt: int64(cost * 300000), Completion: int64(cost * 20000)},
-		UpdatedAt: now.Add(-age),
+	m = keys(m, "!")
+	if m.Pinned() {
+		t.Fatal("! turns pinning off")
+	}
+	want = []string{convID(1), convID(2), convID(3), convID(4), convID(5), convID(6), convID(7), convID(8), convID(9)}
+	if got := ids(m); !slices.Equal(got, want) {
+		t.Fatalf("unpinned order\n got %v\nwant %v", got, want)
+	}
+	if strings.Contains(ansi.Strip(m.View()), "pinned") {
+		t.Fatal("header must not claim pinning when it is off")
 	}
 }
 
-// fixture has one conversation per execution status and a long title.
-func fixture() []backend.Conversation {
-	return []backend.Conversation{
-		conv("11111111-0000-4000-8000-000000000001", "Fix the flaky date parser test", backend.ExecRunning, 5*time.Second, 0.42),
-		conv("22222222-0000-4000-8000-000000000002", "Add a --json flag to the export command, with tests and documentation for every field it prints", backend.ExecFinished, 3*time.Hour, 1.87),
-		conv("33333333-0000-4000-8000-000000000003", "Rotate the deploy keys", backend.ExecWaitingForConfirmation, 2*time.Minute, 0.05),
-		conv("44444444-0000-4000-8000-000000000004", "", backend.ExecIdle, 50*time.Hour, 0),
-		conv("55555555-0000-4000-8000-000000000005", "Migrate CI to the new runners", backend.ExecError, 20*time.Minute, 0.73),
-		conv("66666666-0000-4000-8000-000000000006", "Bump dependencies", backend.ExecPaused, 8*time.Minute, 0.11),
-		conv("77777777-0000-4000-8000-000000000007", "Investigate memory growth", backend.ExecStuck, 40*time.Minute, 2.5),
+func TestSortCyclesAndReverseKeepsPinnedOnTop(t *testing.T) {
+	m := newModel(120, 20, sample())
+	m = keys(m, "s") // title
+	if by, desc := m.Sort(); by != ByTitle || desc {
+		t.Fatalf("sort = %v %v", by, desc)
 	}
-}
+	var titles []string
+	for i := 3; i < m.Len(); i++ { // after the three pinned rows
+		titles = append(titles, m.all[m.order[i]].titleKey)
+	}
+	if !slices.IsSorted(titles) {
+		t.Fatalf("unpinned rows not by title: %v", titles)
+	}
 
-func newList(w, h int) Model {
-	m := New(theme.New(true), WithClock(func() time.Time { return now })).SetScope("conversations of oh-agent-server-4kVdr9XqzLmPw2Bn7TsYcE")
-	return m.SetSize(w, h).Focus().SetConversations(fixture())
-}
-
-func press(m Model, keys ...string) Model {
-	for _, k := range keys {
-		var kp tea.KeyPressMsg
-		switch k {
-		case "enter":
-			kp = tea.KeyPressMsg{Code: tea.KeyEnter}
-		case "esc":
-			kp = tea.KeyPressMsg{Code: tea.KeyEscape}
-		case "down":
-			kp = tea.KeyPressMsg{Code: tea.KeyDown}
-		default:
-			kp = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+	m = keys(m, "s", "s", "s") // status, model, cost
+	if by, _ := m.Sort(); by != ByCost {
+		t.Fatalf("sort = %v", by)
+	}
+	m = keys(m, "!")
+	costs := func(m Model) []float64 {
+		var out []float64
+		for i := 0; i < m.Len(); i++ {
+			out = append(out, m.all[m.order[i]].c.Cost)
 		}
-		m, _ = m.Update(kp)
+		return out
 	}
-	return m
-}
-
-func titles(m Model) []string {
-	var out []string
-	for _, i := range m.order {
-		out = append(out, backend.ConversationIDHex(m.all[i].ID)[:1])
+	if c := costs(m); !slices.IsSortedFunc(c, func(a, b float64) int { return int((b - a) * 1000) }) {
+		t.Fatalf("cost must sort costliest first: %v", c)
 	}
-	return out
-}
+	m = keys(m, "S")
+	if c := costs(m); !slices.IsSorted(c) {
+		t.Fatalf("reversed cost must sort cheapest first: %v", c)
+	}
 
-func TestGolden(t *testing.T) {
-	for _, sz := range [][2]int{{80, 12}, {120, 20}} {
-		m := newList(sz[0], sz[1])
-		v := m.View()
-		if v != m.View() {
-			t.Fatal("View is not deterministic")
+	// Reversed with pinning: the pinned rows stay on top, in the
+	// reversed order among themselves.
+	m = keys(m, "!")
+	var att []bool
+	var pinned []float64
+	for i := 0; i < m.Len(); i++ {
+		c := m.all[m.order[i]].c
+		att = append(att, c.Status.NeedsAttention())
+		if c.Status.NeedsAttention() {
+			pinned = append(pinned, c.Cost)
 		}
-		golden.Require(t, fmt.Sprintf("convs_%dx%d", sz[0], sz[1]), v)
+	}
+	if !slices.Equal(att, []bool{true, true, true, false, false, false, false, false, false}) {
+		t.Fatalf("pinned rows not on top: %v", att)
+	}
+	if !slices.IsSorted(pinned) {
+		t.Fatalf("pinned rows must follow the reversed order: %v", pinned)
+	}
+
+	for range sortKeys {
+		m = keys(m, "s")
+	}
+	if by, _ := m.Sort(); by != ByCost {
+		t.Fatalf("s must cycle through every column, got back to %v", by)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "sort: cost") {
+		t.Fatal("header names the sort column")
 	}
 }
 
-func TestNeedsAttentionPinnedThenNewestFirst(t *testing.T) {
-	m := newList(120, 20)
-	// waiting (2m), error (20m), stuck (40m), then the rest by update time.
-	if got := strings.Join(titles(m), ""); got != "3571624" {
-		t.Fatalf("order %s, want 3571624", got)
+func TestSelectionSurvivesRefreshAndResort(t *testing.T) {
+	list := many(40)
+	m := newModel(120, 12, list)
+	m = keys(m, "down", "down", "down", "down", "down")
+	want := selectedID(t, m)
+
+	// A refresh with the rows in another order, one row gone and one new.
+	next := slices.Clone(list)
+	slices.Reverse(next)
+	next = append(next[:3], next[4:]...)
+	next = append(next, backend.Conversation{ID: convID(999), SandboxID: "oh-agent-server-00", Source: "docker",
+		Status: backend.ExecRunning, UpdatedAt: now})
+	m = m.SetConversations(next)
+	if got := selectedID(t, m); got != want {
+		t.Fatalf("selection moved from %s to %s", want, got)
 	}
-	m = press(m, "!")
-	if got := strings.Join(titles(m), ""); got != "1365724" {
-		t.Fatalf("unpinned order %s, want 1365724", got)
+	m = keys(m, "s", "S", "!")
+	if got := selectedID(t, m); got != want {
+		t.Fatalf("re-sorting moved the selection from %s to %s", want, got)
 	}
-	m = press(m, "S")
-	if got := strings.Join(titles(m), ""); got != "4275631" {
-		t.Fatalf("reversed order %s, want 4275631", got)
+	if !strings.Contains(ansi.Strip(m.View()), m.all[m.order[m.cursor]].title) {
+		t.Fatal("the selected row must stay on screen")
+	}
+
+	// The selected row disappears: the cursor stays in range.
+	var rest []backend.Conversation
+	for _, c := range next {
+		if c.ID != want {
+			rest = append(rest, c)
+		}
+	}
+	m = m.SetConversations(rest)
+	if _, ok := m.Selected(); !ok {
+		t.Fatal("a row must stay selected")
+	}
+	m = m.SetConversations(nil)
+	if _, ok := m.Selected(); ok || m.Len() != 0 {
+		t.Fatal("empty list selects nothing")
 	}
 }
 
-func TestSelectionSurvivesRefreshAndLiveUpdate(t *testing.T) {
-	m := press(newList(120, 20), "down", "down", "down") // 1: the running one
-	sel, _ := m.Selected()
-	if !strings.HasPrefix(sel.ID, "1111") {
-		t.Fatalf("selected %s", sel.ID)
+func TestSameIDInTwoSandboxesAreTwoRows(t *testing.T) {
+	a := backend.Conversation{ID: convID(1), SandboxID: "sb-a", Source: "docker", Title: "a", UpdatedAt: now}
+	b := a
+	b.SandboxID, b.Title, b.UpdatedAt = "sb-b", "b", now.Add(-time.Minute)
+	m := newModel(120, 10, []backend.Conversation{a, b})
+	m = keys(m, "down")
+	if c, _ := m.Selected(); c.SandboxID != "sb-b" {
+		t.Fatalf("selected %s", c.SandboxID)
 	}
-	list := fixture()
-	list[0], list[6] = list[6], list[0]
-	m = m.SetConversations(list[1:]) // the stuck one is gone
-	if sel, _ := m.Selected(); !strings.HasPrefix(sel.ID, "1111") {
-		t.Fatalf("after refresh selected %s", sel.ID)
-	}
-	up := list[6]
-	up.Status, up.Cost = backend.ExecWaitingForConfirmation, 0.5
-	m = m.UpdateConversation(up)
-	if sel, _ := m.Selected(); sel.Status != backend.ExecWaitingForConfirmation || sel.Cost != 0.5 {
-		t.Fatalf("live update not applied: %+v", sel)
-	}
-	if !strings.Contains(ansi.Strip(m.View()), "3 need attention") {
-		t.Errorf("header does not count the conversations needing attention:\n%s", ansi.Strip(m.View()))
+	m = m.SetConversations([]backend.Conversation{b, a})
+	if c, _ := m.Selected(); c.SandboxID != "sb-b" {
+		t.Fatalf("selection by Key must tell sandboxes apart, got %s", c.SandboxID)
 	}
 }
 
-func TestFilterAndEsc(t *testing.T) {
-	m := press(newList(120, 20), "/", "d", "e", "p")
-	if !m.Capturing() || m.Len() != 2 {
-		t.Fatalf("filtering: capturing %v, %d rows", m.Capturing(), m.Len())
+func TestNavigationKeys(t *testing.T) {
+	m := newModel(120, 12, many(100)) // 10 data rows on screen
+	m = keys(m, "!", "g")
+	step := func(k string, want int) {
+		t.Helper()
+		m = keys(m, k)
+		if m.cursor != want {
+			t.Fatalf("after %s cursor = %d, want %d", k, m.cursor, want)
+		}
+		if m.cursor < m.offset || m.cursor >= m.offset+m.visibleRows() {
+			t.Fatalf("after %s cursor %d off screen (offset %d)", k, m.cursor, m.offset)
+		}
 	}
-	m = press(m, "enter")
-	if m.Capturing() || !m.WantsEsc() || m.Len() != 2 {
-		t.Fatalf("kept filter: capturing %v wantsEsc %v rows %d", m.Capturing(), m.WantsEsc(), m.Len())
+	step("j", 1)
+	step("down", 2)
+	step("k", 1)
+	step("up", 0)
+	step("up", 0)
+	step("pgdown", 9)
+	step("pgdown", 18)
+	step("pgup", 9)
+	step("G", 99)
+	step("down", 99)
+	step("g", 0)
+	step("end", 99)
+	step("home", 0)
+
+	blurred := m.Blur()
+	blurred = keys(blurred, "j")
+	if blurred.cursor != 0 || blurred.Focused() {
+		t.Fatal("a blurred table ignores keys")
 	}
-	m = press(m, "esc")
-	if m.WantsEsc() || m.Len() != 7 {
-		t.Fatalf("esc should clear the filter: %d rows", m.Len())
+}
+
+func TestUpdateConversation(t *testing.T) {
+	m := newModel(120, 20, sample())
+	m = keys(m, "!", "g") // newest first, unpinned
+	if selectedID(t, m) != convID(1) {
+		t.Fatal("precondition")
 	}
-	m = press(m, "/", "z", "z", "z", "enter")
-	if !strings.Contains(ansi.Strip(m.View()), "no conversation matches the filter") {
-		t.Error("an empty filtered list must say why")
+	before := m
+
+	// A live cost tick does not move the row.
+	c, _ := m.Selected()
+	c.Cost, c.Tokens.Prompt = 1.5, 99_000
+	m = m.UpdateConversation(c)
+	if got, _ := m.Selected(); got.Cost != 1.5 || m.cursor != 0 {
+		t.Fatalf("cost not updated or row moved: %+v at %d", got.Cost, m.cursor)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "$1.50") {
+		t.Fatal("new cost not shown")
+	}
+	if got, _ := before.Selected(); got.Cost != 0.042 {
+		t.Fatal("an older Model value must not change")
+	}
+
+	// A status change to needing attention moves the row when pinned, and
+	// the selection follows it.
+	m = keys(m, "!", "G")
+	last, _ := m.Selected()
+	last.Status = backend.ExecWaitingForConfirmation
+	att := m.Attention()
+	m = m.UpdateConversation(last)
+	if m.Attention() != att+1 {
+		t.Fatalf("attention count %d, want %d", m.Attention(), att+1)
+	}
+	if got := selectedID(t, m); got != last.ID || m.cursor >= 4 {
+		t.Fatalf("selection %s at %d; want %s among the pinned rows", got, m.cursor, last.ID)
+	}
+
+	// Unknown keys are ignored.
+	n := m.Total()
+	m = m.UpdateConversation(backend.Conversation{ID: convID(12345), SandboxID: "x", Source: "docker"})
+	if m.Total() != n {
+		t.Fatal("UpdateConversation must not add rows")
+	}
+
+	// An update that makes a row stop matching the filter hides it.
+	m = keys(m, "/")
+	m = typeText(m, "fix the flaky")
+	m = keys(m, "enter")
+	c, _ = m.Selected()
+	c.Title = "renamed"
+	m = m.UpdateConversation(c)
+	if m.Len() != 0 {
+		t.Fatal("a row that no longer matches the filter must go")
 	}
 }
 
 func TestEmptyLoadingAndProblems(t *testing.T) {
-	m := New(theme.New(false)).SetSize(80, 8).SetLoading(true)
-	if !strings.Contains(ansi.Strip(m.View()), "loading") {
-		t.Error("loading not shown")
-	}
-	m = m.SetLoading(false).SetProblems([]string{"oh-agent-server-x: 401 wrong session key", "oh-agent-server-y: timeout"})
+	m := New(theme.New(true), WithClock(clock)).SetSize(80, 8).SetScope("conversations of oh-agent-server-abc").SetLoading(true)
 	v := ansi.Strip(m.View())
-	if !strings.Contains(v, "no conversations") || !strings.Contains(v, "2 sandboxes could not be listed: oh-agent-server-x: 401") {
-		t.Errorf("empty list with problems:\n%s", v)
+	checkFrame(t, m.View(), 80, 8)
+	if !strings.Contains(v, "conversations of oh-agent-server-abc") || !strings.Contains(v, "loading…") {
+		t.Fatalf("loading view:\n%s", v)
 	}
-	if n := len(strings.Split(m.View(), "\n")); n != 8 {
-		t.Errorf("%d rows, want 8", n)
+	if strings.Contains(v, "no conversations") {
+		t.Fatal("must not say none while the first listing is in flight")
 	}
-}
+	m = m.SetLoading(false).SetConversations(nil)
+	if v = ansi.Strip(m.View()); !strings.Contains(v, "no conversations") || strings.Contains(v, "loading") {
+		t.Fatalf("empty view:\n%s", v)
+	}
 
-// A title is server text: escape sequences and line breaks must not reach
-// the terminal or break the row.
-func TestHostileTitleAndNarrowWidths(t *testing.T) {
-	c := conv("88888888-0000-4000-8000-000000000008", "evil\x1b]52;c;aGVsbG8=\x07\x1b[2J title\nsecond line", backend.ExecRunning, time.Second, 0.1)
-	for _, w := range []int{40, 60, 80, 200} {
-		m := New(theme.New(true), WithClock(func() time.Time { return now })).SetSize(w, 6).Focus().SetConversations([]backend.Conversation{c})
-		v := m.View()
-		for _, bad := range []string{"\x1b]52", "\x1b[2J", "\x07"} {
-			if strings.Contains(v, bad) {
-				t.Fatalf("width %d: %q reached the view", w, bad)
-			}
-		}
-		for i, line := range strings.Split(v, "\n") {
-			if lw := ansi.StringWidth(line); lw > w {
-				t.Errorf("width %d: line %d is %d cells", w, i, lw)
-			}
-		}
-		if n := len(strings.Split(v, "\n")); n != 6 {
-			t.Errorf("width %d: %d rows, want 6", w, n)
-		}
+	m = m.SetProblems([]string{"oh-agent-server-x: 401 wrong session key", "oh-agent-server-y: \x1b]0;pwned\x07timeout"})
+	checkFrame(t, m.View(), 80, 8)
+	m = m.SetSize(120, 8)
+	lines := strings.Split(ansi.Strip(m.View()), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "⚠ 2 sandboxes could not be listed: oh-agent-server-x: 401 wrong session key; oh-agent-server-y: timeout") {
+		t.Fatalf("problems line %q", last)
 	}
-}
-
-func BenchmarkConvsFrame1000(b *testing.B) {
-	list := make([]backend.Conversation, 1000)
-	for i := range list {
-		list[i] = conv(fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i), fmt.Sprintf("conversation number %d", i),
-			[]backend.ExecutionStatus{backend.ExecRunning, backend.ExecFinished, backend.ExecError}[i%3], time.Duration(i)*time.Minute, float64(i)/100)
+	if strings.Contains(m.View(), "\x1b]") || strings.Contains(m.View(), "\x07") {
+		t.Fatal("escape sequences in a problem must be dropped")
 	}
-	for _, n := range []int{30, 1000} { // 30 fills the screen: the baseline
-		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
-			m := New(theme.New(true), WithClock(func() time.Time { return now })).SetSize(120, 30).Focus().SetConversations(list[:n])
-			for b.Loop() {
-				_ = m.View()
-			}
-		})
+	m = m.SetProblems([]string{"oh-agent-server-x: 401 wrong session key"})
+	if !strings.Contains(ansi.Strip(m.View()), "⚠ 1 sandbox could not be listed") {
+		t.Fatal("singular problems line")
+	}
+	m = m.SetProblems(nil)
+	if strings.Contains(ansi.Strip(m.View()), "could not be listed") {
+		t.Fatal("no problems, no line")
 	}
 }

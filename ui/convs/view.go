@@ -1,169 +1,188 @@
 package convs
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/ui/format"
 	"github.com/ohdash/ohdash/ui/table"
 )
 
-// columns of the list. The title flexes; sandbox and model go first when
-// the terminal is narrow, then age and tokens.
-var columns = []table.Column{
-	{Title: "", Min: 1, Max: 1},
-	{Title: "TITLE", Min: 20, Flex: 3},
-	{Title: "STATUS", Min: 10, Max: 26, Flex: 1},
-	{Title: "MODEL", Min: 14, Max: 30, Flex: 1, Drop: 5},
-	{Title: "COST", Min: 7, Max: 9, AlignRight: true, Drop: 2},
-	{Title: "TOKENS", Min: 6, Max: 8, AlignRight: true, Drop: 3},
-	{Title: "UPDATED", Min: 7, Max: 8, AlignRight: true, Drop: 4},
-	{Title: "SANDBOX", Min: 16, Max: 36, Flex: 1, Drop: 6},
+// Column indices.
+const (
+	colMark = iota
+	colTitle
+	colStatus
+	colModel
+	colCost
+	colTokens
+	colUpdated
+	colSandbox
+	numCols
+)
+
+// attentionMark flags a row that needs a person, in the status colour, so
+// it reads without colour too.
+const attentionMark = "●"
+
+func (m Model) columns() []table.Column {
+	cols := []table.Column{
+		// The title is what people read and search for, so it takes the
+		// spare room; the sandbox and the model go first on a narrow
+		// screen (the details pane has both).
+		colMark:    {Title: "", Min: 1, Max: 1},
+		colTitle:   {Title: "TITLE", Min: 20, Flex: 4},
+		colStatus:  {Title: "STATUS", Min: 12, Max: 26, Flex: 1},
+		colModel:   {Title: "MODEL", Min: 10, Max: 28, Flex: 1, Drop: 5},
+		colCost:    {Title: "COST", Min: 7, Max: 7, AlignRight: true, Drop: 3},
+		colTokens:  {Title: "TOKENS", Min: 6, Max: 6, AlignRight: true, Drop: 4},
+		colUpdated: {Title: "UPDATED", Min: 7, Max: 7, AlignRight: true, Drop: 2},
+		colSandbox: {Title: "SANDBOX", Min: 14, Max: 40, Flex: 1, Drop: 6},
+	}
+	fitContent(&cols[colStatus], m.content.status)
+	fitContent(&cols[colModel], m.content.model)
+	fitContent(&cols[colSandbox], m.content.sandbox)
+	if !m.multiSandbox {
+		// One sandbox: the column would repeat the scope on every row.
+		cols[colSandbox].Min, cols[colSandbox].Flex = 0, 0
+	}
+	return cols
 }
 
-// View renders exactly the list's height in rows, each at most its width.
+// titleComfort is the title width past which the short columns (status,
+// model, sandbox) get their full content first: a 26-cell
+// "waiting_for_confirmation" reads better than a title's 80th character.
+const titleComfort = 30
+
+// layout lays the columns out, then moves title width above titleComfort
+// to the short columns that are cut, up to their content.
+func layout(cols []table.Column, width int) []int {
+	widths := table.Layout(cols, width)
+	for i := range cols {
+		if cols[i].Min == 0 && cols[i].Flex == 0 {
+			widths[i] = 0
+		}
+	}
+	for _, i := range []int{colStatus, colModel, colSandbox} {
+		spare := widths[colTitle] - titleComfort
+		if spare <= 0 {
+			break
+		}
+		if widths[i] == 0 {
+			continue
+		}
+		give := min(spare, cols[i].Max-widths[i])
+		if give > 0 {
+			widths[i] += give
+			widths[colTitle] -= give
+		}
+	}
+	return widths
+}
+
+// fitContent caps a column at its widest cell (but never under its
+// title), so spare room goes to the title rather than to blank cells.
+func fitContent(c *table.Column, content int) {
+	w := max(content, len(c.Title))
+	if c.Max == 0 || w < c.Max {
+		c.Max = w
+	}
+	c.Min = min(c.Min, c.Max)
+}
+
+func (m Model) styles() table.Styles {
+	st := table.Styles{Header: m.th.Styles.Header, Cell: m.th.Styles.Cell, Selected: m.th.Styles.Selected}
+	if !m.focused {
+		st.Selected = m.th.Styles.Cell.Reverse(true)
+	}
+	return st
+}
+
+// View renders the header, the column titles, the visible rows, the filter
+// input while it is open and the problems line when there are problems. It
+// is exactly the set height, every line exactly the set width.
 func (m Model) View() string {
-	if m.height <= 0 || m.width <= 0 {
+	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	st := m.th.Styles
-	rows := make([]string, 0, m.height)
-	rows = append(rows, m.title())
-	widths := table.Layout(columns, m.width)
-	tst := table.Styles{Header: st.Header, Cell: st.Cell, Selected: st.Selected}
-	rows = append(rows, table.Header(columns, widths, tst))
+	cols := m.columns()
+	widths := layout(cols, m.width)
+	st := m.styles()
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.headerView(), table.Header(cols, widths, st))
+	now := m.now()
+	cells := make([]string, numCols)
+	for i := m.offset; i < len(m.order) && i < m.offset+m.visibleRows(); i++ {
+		m.cells(cells, m.all[m.order[i]], now)
+		lines = append(lines, table.Row(cols, widths, cells, i == m.cursor, st))
+	}
+	if len(m.order) == 0 && m.visibleRows() > 0 {
+		lines = append(lines, m.th.Styles.Muted.Render(m.emptyText()))
+	}
+	bottom := boolInt(m.filtering) + boolInt(len(m.problems) > 0)
+	for len(lines) < m.height-bottom {
+		lines = append(lines, "")
+	}
+	lines = lines[:max(0, m.height-bottom)]
 	if m.filtering {
-		rows = append(rows, m.filter.View())
+		lines = append(lines, m.filter.View())
 	}
-	n := m.visibleRows()
-	switch {
-	case len(m.order) == 0 && n > 0:
-		rows = append(rows, "  "+st.Muted.Render(m.emptyText()))
-	default:
-		now := m.now()
-		for i := m.offset; i < len(m.order) && i < m.offset+n; i++ {
-			c := m.all[m.order[i]]
-			rows = append(rows, table.Row(columns, widths, m.cells(c, now), i == m.cursor && m.focused, tst))
-		}
+	if len(m.problems) > 0 {
+		lines = append(lines, m.problemsView())
 	}
-	for len(rows) < m.height-len(m.problemLine()) {
-		rows = append(rows, "")
+	lines = lines[:m.height]
+	for i := range lines {
+		lines[i] = table.Fit(lines[i], m.width, false)
 	}
-	rows = append(rows, m.problemLine()...)
-	for i := range rows {
-		rows[i] = table.Fit(rows[i], m.width, false)
-	}
-	return strings.Join(rows[:min(len(rows), m.height)], "\n")
-}
-
-func (m Model) title() string {
-	st := m.th.Styles
-	scope := m.scope
-	if scope == "" {
-		scope = "conversations"
-	}
-	parts := []string{st.Accent.Bold(true).Render(clean(scope))}
-	count := fmt.Sprintf("%d", len(m.all))
-	if len(m.order) != len(m.all) {
-		count = fmt.Sprintf("%d/%d", len(m.order), len(m.all))
-	}
-	parts = append(parts, st.Muted.Render(count))
-	if m.loading {
-		parts = append(parts, st.Info.Render("loading…"))
-	}
-	if f := m.filter.Value(); f != "" && !m.filtering {
-		parts = append(parts, st.Accent.Render("filter: "+f))
-	}
-	dir := "↓"
-	if m.asc {
-		dir = "↑"
-	}
-	parts = append(parts, st.Muted.Render("sort: "+m.sortBy.String()+" "+dir))
-	if m.pin {
-		if need := m.needing(); need > 0 {
-			parts = append(parts, st.Warning.Render(fmt.Sprintf("⚑ %d need attention (pinned)", need)))
-		} else {
-			parts = append(parts, st.Muted.Render("pinned: needs attention"))
-		}
-	}
-	return strings.Join(parts, st.Subtle.Render("  │  "))
-}
-
-func (m Model) needing() int {
-	n := 0
-	for _, c := range m.all {
-		if c.Status.NeedsAttention() {
-			n++
-		}
-	}
-	return n
+	return strings.Join(lines, "\n")
 }
 
 func (m Model) emptyText() string {
 	switch {
-	case m.loading:
-		return "loading conversations…"
 	case len(m.all) > 0:
-		return "no conversation matches the filter (esc clears it)"
+		return "  no conversation matches the filter (esc clears it)"
+	case m.loading:
+		return "  loading…"
 	default:
-		return "no conversations"
+		return "  no conversations"
 	}
 }
 
-// problemLine is one row saying which sandboxes could not be listed.
-func (m Model) problemLine() []string {
-	if len(m.problems) == 0 {
-		return nil
+// cells fills c with one row's cells.
+func (m Model) cells(c []string, r *row, now time.Time) {
+	conv := &r.c
+	c[colMark] = ""
+	if conv.Status.NeedsAttention() {
+		c[colMark] = m.th.ExecStyle(conv.Status).Render(attentionMark)
 	}
-	text := clean(m.problems[0])
-	if len(m.problems) > 1 {
-		text = fmt.Sprintf("%d sandboxes could not be listed: %s; …", len(m.problems), text)
+	c[colTitle] = r.title
+	if r.title == "" {
+		c[colTitle] = m.th.Styles.Muted.Render(r.shortID)
 	}
-	return []string{m.th.Styles.Warning.Render("! " + text)}
+	c[colStatus] = m.th.Exec(conv.Status)
+	c[colModel] = r.model
+	if r.model == "" {
+		c[colModel] = m.th.Styles.Muted.Render("—")
+	}
+	c[colCost] = costCell(conv)
+	c[colTokens] = tokensCell(conv.Tokens)
+	c[colUpdated] = format.Age(now, conv.UpdatedAt)
+	c[colSandbox] = r.sandbox
 }
 
-func (m Model) cells(c backend.Conversation, now time.Time) []string {
-	st := m.th.Styles
-	mark := ""
-	if c.Status.NeedsAttention() {
-		mark = st.Warning.Bold(true).Render("⚑")
+// costCell shows the LLM cost; a conversation that has used no tokens and
+// cost nothing shows "—" rather than a misleading "$0.00".
+func costCell(c *backend.Conversation) string {
+	if c.Cost == 0 && c.Tokens.Total() == 0 {
+		return "—"
 	}
-	title := clean(c.Title)
-	if title == "" {
-		title = st.Muted.Render(shortID(c.ID))
-	}
-	cost, tokens := "—", "—"
-	if c.Cost > 0 || c.Tokens.Total() > 0 {
-		cost = format.Cost(c.Cost)
-		tokens = format.Count(c.Tokens.Total())
-	}
-	updated := "—"
-	if !c.UpdatedAt.IsZero() {
-		updated = format.Age(now, c.UpdatedAt)
-	}
-	return []string{mark, title, m.th.Exec(c.Status), clean(c.Model), cost, tokens, updated, clean(c.SandboxID)}
+	return format.Cost(c.Cost)
 }
 
-// shortID is the first 8 hex digits of an id, as people quote them.
-func shortID(id string) string {
-	h := backend.ConversationIDHex(id)
-	if len(h) > 8 {
-		return h[:8]
+func tokensCell(t backend.TokenUsage) string {
+	if t.Total() == 0 {
+		return "—"
 	}
-	return h
-}
-
-// clean makes server text safe for one cell: no escape sequences, no
-// control characters, no line breaks. Titles arrive sanitised from the
-// clients already; this keeps the list safe whatever the source.
-func clean(s string) string {
-	if s == "" {
-		return s
-	}
-	s = strings.NewReplacer("\n", " ", "\r", " ", "\t", " ").Replace(s)
-	out, _ := logbuf.SanitizeString(s, logbuf.SanitizeOptions{StripColor: true})
-	return out
+	return format.Count(t.Total())
 }

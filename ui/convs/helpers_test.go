@@ -1,0 +1,143 @@
+package convs
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/theme"
+)
+
+var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return now }
+
+// allStatuses is every execution status plus the unknown one.
+var allStatuses = []backend.ExecutionStatus{
+	backend.ExecRunning, backend.ExecWaitingForConfirmation, backend.ExecIdle, backend.ExecError,
+	backend.ExecPaused, backend.ExecFinished, backend.ExecStuck, backend.ExecDeleting, "",
+}
+
+func convID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i) }
+
+// sample is one conversation per execution status, updated a minute apart
+// (the first most recently), across two sandboxes, with a long title, an
+// untitled one, one with no usage and one with a provider-prefixed model.
+func sample() []backend.Conversation {
+	titles := []string{
+		"Fix the flaky websocket reconnect test",
+		"Add pagination to the conversations endpoint and make sure the old cursor format keeps working for existing clients",
+		"",
+		"Upgrade Go to 1.26",
+		"Refactor the sandbox status mapping",
+		"Write the README quick start",
+		"Investigate OOM in the log ring",
+		"Delete stale branches",
+		"Untriaged",
+	}
+	out := make([]backend.Conversation, len(allStatuses))
+	for i, st := range allStatuses {
+		out[i] = backend.Conversation{
+			ID: convID(i + 1), SandboxID: fmt.Sprintf("oh-agent-server-%c%c", 'a'+i%2, 'x'+i%2), Source: "docker",
+			Title: titles[i], Status: st, Model: []string{"claude-sonnet-4-5", "litellm_proxy/openai/gpt-5", "devstral"}[i%3],
+			Cost: float64(i) * 0.37, Tokens: backend.TokenUsage{Prompt: int64(i) * 123_456, Completion: int64(i) * 4_321},
+			UpdatedAt: now.Add(-time.Duration(i*i) * time.Minute), CreatedAt: now.Add(-48 * time.Hour),
+		}
+	}
+	out[0].Tokens = backend.TokenUsage{Prompt: 900, Completion: 50}
+	out[0].Cost = 0.042
+	return out
+}
+
+// many makes n conversations in one of two sandboxes, statuses cycling.
+func many(n int) []backend.Conversation {
+	out := make([]backend.Conversation, n)
+	for i := range out {
+		out[i] = backend.Conversation{
+			ID: convID(i), SandboxID: fmt.Sprintf("oh-agent-server-%02d", i%7), Source: "docker",
+			Title: fmt.Sprintf("task %04d: make the thing work", i), Status: allStatuses[i%len(allStatuses)],
+			Model: "claude-sonnet-4-5", Cost: float64(i%50) / 10, Tokens: backend.TokenUsage{Prompt: int64(i) * 997},
+			UpdatedAt: now.Add(-time.Duration(i) * time.Minute),
+		}
+	}
+	return out
+}
+
+func newModel(w, h int, list []backend.Conversation) Model {
+	return New(theme.New(true), WithClock(clock)).SetSize(w, h).Focus().SetConversations(list)
+}
+
+func press(k string) tea.KeyPressMsg {
+	switch k {
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	}
+	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+}
+
+func keys(m Model, ks ...string) Model {
+	for _, k := range ks {
+		m, _ = m.Update(press(k))
+	}
+	return m
+}
+
+func typeText(m Model, s string) Model {
+	for _, r := range s {
+		m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return m
+}
+
+// ids lists the shown rows' conversation ids in display order.
+func ids(m Model) []string {
+	out := make([]string, m.Len())
+	for i := range out {
+		out[i] = m.all[m.order[i]].c.ID
+	}
+	return out
+}
+
+func selectedID(t *testing.T, m Model) string {
+	t.Helper()
+	c, ok := m.Selected()
+	if !ok {
+		t.Fatal("nothing selected")
+	}
+	return c.ID
+}
+
+// checkFrame requires exactly h lines of exactly w cells.
+func checkFrame(t *testing.T, v string, w, h int) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Fatalf("%dx%d: %d lines:\n%s", w, h, len(lines), ansi.Strip(v))
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got != w {
+			t.Fatalf("%dx%d: line %d is %d cells: %q", w, h, i, got, ansi.Strip(l))
+		}
+	}
+}
+
+func themeDark() theme.Theme { return theme.New(true) }
