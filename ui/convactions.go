@@ -111,6 +111,12 @@ func (m Model) conversationAction(kp tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	}
 	title, body, yes := explainConv(req)
+	if a == convAccept || a == convReject {
+		// Name the action at stake when its events are open.
+		if ev, ok := m.conv.events.Pending(); ok && m.conv.events.Key() == c.Key() {
+			body += " Pending: " + ev.Summary
+		}
+	}
 	dlg := confirm.New(m.th, m.cfg.Keys.Confirm, title, body, yes, req)
 	m.confirm = &dlg
 	return m, nil, true

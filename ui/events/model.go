@@ -203,3 +203,14 @@ func (m Model) clampView() Model {
 	m.offset = max(0, min(m.offset, len(m.vis)-rows))
 	return m
 }
+
+// Pending is the newest action event held, which is the one waiting for
+// confirmation when the conversation waits; ok is false when none is held.
+func (m Model) Pending() (backend.Event, bool) {
+	for i := len(m.items) - 1; i >= 0; i-- {
+		if e := m.items[i].ev; m.items[i].marker == 0 && family(e) == kindActions {
+			return e, true
+		}
+	}
+	return backend.Event{}, false
+}

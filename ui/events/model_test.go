@@ -252,3 +252,15 @@ func TestGoldenLive(t *testing.T) {
 		golden.Require(t, fmt.Sprintf("live_%dx%d", sz[0], sz[1]), m.View())
 	}
 }
+
+func TestPendingIsTheNewestAction(t *testing.T) {
+	f := &fakeSource{}
+	m, _ := opened(t, 80, 12, f, mixed(2))
+	e, ok := m.Pending()
+	if !ok || e.ID != "ev-000007" {
+		t.Fatalf("pending %v %s, want the second turn's action ev-000007", ok, e.ID)
+	}
+	if _, ok := New(m.th).Pending(); ok {
+		t.Fatal("an empty pane has no pending action")
+	}
+}
