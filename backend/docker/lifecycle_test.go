@@ -77,10 +77,13 @@ func TestLifecycleAgainstDocker(t *testing.T) {
 	if err := b.Stop(ctx, old.ID); err != nil {
 		t.Fatal(err)
 	}
-	s = waitFor(t, w, waitLong, "exited reads PAUSED", hasStatus(old.ID, backend.StatusPaused, backend.HealthNone))
-	if sb, _ := find(s, old.ID); sb.RawState != "exited" || !strings.HasPrefix(sb.StatusDetail, "exited (code ") {
-		t.Errorf("exited sandbox: raw %q detail %q", sb.RawState, sb.StatusDetail)
-	}
+	// The list reads the new state at once; the exit code follows from an
+	// inspect, so wait for both.
+	waitFor(t, w, waitLong, "exited reads PAUSED with its exit code", func(s backend.Snapshot) bool {
+		sb, _ := find(s, old.ID)
+		return hasStatus(old.ID, backend.StatusPaused, backend.HealthNone)(s) &&
+			sb.RawState == "exited" && strings.HasPrefix(sb.StatusDetail, "exited (code ")
+	})
 	if err := b.Stop(ctx, old.ID); err != nil {
 		t.Errorf("stopping a stopped sandbox should do nothing: %v", err)
 	}
