@@ -26,7 +26,7 @@ name = "eval"
 url = "https://runtime.example"
 api_key_file = "` + keyFile + `"
 [keys]
-"sandbox.pause" = "P"
+"sandbox.pause" = "Z"
 `)
 	h.env["OHDASH_LOG_LEVEL"] = "error"
 	h.env["OHDASH_LOGS_MAX_LINES"] = "700"
@@ -51,7 +51,7 @@ api_key_file = "` + keyFile + `"
 			t.Errorf("%s = %v from %q; want %s from %q", c.key, v, got.Sources[c.key], c.value, c.source)
 		}
 	}
-	if got.Keys["sandbox.pause"][0] != "P" {
+	if got.Keys["sandbox.pause"][0] != "Z" {
 		t.Errorf("keys: %v", got.Keys["sandbox.pause"])
 	}
 	text := h.must(exitOK, "config").stdout
@@ -60,7 +60,7 @@ api_key_file = "` + keyFile + `"
 			t.Fatalf("secret in config output:\n%s", out)
 		}
 	}
-	for _, want := range []string{"••••1234", `log_level = "error"`, "# env OHDASH_LOG_LEVEL", `"sandbox.pause" = ["P"]`} {
+	for _, want := range []string{"••••1234", `log_level = "error"`, "# env OHDASH_LOG_LEVEL", `"sandbox.pause" = ["Z"]`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("config text lacks %q:\n%s", want, text)
 		}
@@ -87,9 +87,9 @@ func toString(v any) string {
 // a message naming both actions, before it touches the terminal.
 func TestKeyRemapAndClash(t *testing.T) {
 	h := newHarness(t)
-	h.writeConfig("docker = []\n[keys]\n\"sandbox.pause\" = [\"P\", \"ctrl+p\"]\n")
+	h.writeConfig("docker = []\n[keys]\n\"sandbox.pause\" = [\"Z\", \"ctrl+p\"]\n")
 	out := h.must(exitOK, "keys").stdout
-	if !strings.Contains(out, "sandbox.pause") || !strings.Contains(out, "P ctrl+p") {
+	if !strings.Contains(out, "sandbox.pause") || !strings.Contains(out, "Z ctrl+p") {
 		t.Fatalf("keys:\n%s", out)
 	}
 	h.writeConfig("docker = []\n[keys]\n\"sandbox.pause\" = \"q\"\n")
