@@ -183,7 +183,25 @@ func (m Model) convPoll(msg convPollMsg) (Model, tea.Cmd) {
 
 func (m Model) convPollCmd() tea.Cmd {
 	gen := m.conv.pollGen
-	return tea.Tick(m.cfg.ConversationRefresh, func(time.Time) tea.Msg { return convPollMsg{gen: gen} })
+	return tea.Tick(m.convPollEvery(), func(time.Time) tea.Msg { return convPollMsg{gen: gen} })
+}
+
+// convPollEvery is the refresh interval. Across all sandboxes every
+// refresh asks each running agent-server, so with many of them the list
+// refreshes more slowly: a second per 40 sandboxes keeps a fleet of a
+// thousand at about 25 calls a second.
+func (m Model) convPollEvery() time.Duration {
+	every := m.cfg.ConversationRefresh
+	if !m.conv.all {
+		return every
+	}
+	running := 0
+	for _, sb := range m.allSandboxes() {
+		if sb.Status == backend.StatusRunning {
+			running++
+		}
+	}
+	return max(every, time.Duration(running/40)*time.Second)
 }
 
 // enterConversations starts listing and polling when the tab is shown.
