@@ -104,6 +104,7 @@ func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
 func WithClock(now func() time.Time) Option { return func(m *Model) { m.now = now } }
 
 // WithMaxEvents sets the in-memory cap (default DefaultMaxEvents).
+// The pane trims back to n once it holds a quarter more.
 func WithMaxEvents(n int) Option { return func(m *Model) { m.maxEvents = max(100, n) } }
 
 // WithTail sets how much history a stream starts with (default

@@ -170,11 +170,14 @@ func (m Model) apply(u backend.EventUpdate) Model {
 
 // evict drops the oldest events beyond the cap. The slice is copied when
 // it has shrunk a lot, so dropped events are really freed.
+//
+// Trimming waits until a quarter of the cap is over it: trimming at every
+// delivery would copy the whole window for each event of a fast stream.
 func (m Model) evict() Model {
-	over := len(m.items) - m.maxEvents
-	if over <= 0 {
+	if len(m.items) <= m.maxEvents+m.maxEvents/4 {
 		return m
 	}
+	over := len(m.items) - m.maxEvents
 	for _, it := range m.items[:over] {
 		if it.marker == 0 && !it.ev.Transient {
 			m.evicted++
