@@ -245,7 +245,7 @@ func BenchmarkConversationMemory100k(b *testing.B) {
 		for i := 0; i < 10; i++ {
 			simControl(b, url, "/_sim/conversations/"+convID+"/generate", `{"count":10000}`)
 		}
-		p.await(b, "100,000 events delivered", 3*time.Minute, func(f string) bool {
+		p.await(b, "100,000 events delivered", 2*time.Minute, func(f string) bool {
 			return number(f, heldEvents)+number(f, evictedEvents) >= 100_000
 		})
 		b.ReportMetric(float64(statusKB("VmHWM"))/1024, "MiB-peak-RSS")
