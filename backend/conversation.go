@@ -78,7 +78,12 @@ type Conversation struct {
 }
 
 // Key identifies a conversation across sandboxes and sources.
-func (c Conversation) Key() string { return c.Source + "/" + c.SandboxID + "/" + c.ID }
+func (c Conversation) Key() string { return c.SandboxKey() + "/" + c.ID }
+
+// SandboxKey is the Key of the sandbox the conversation lives in.
+func (c Conversation) SandboxKey() string {
+	return Sandbox{Source: c.Source, ID: c.SandboxID}.Key()
+}
 
 // Event is one conversation event, reduced to what a transcript line needs.
 // Every string is safe for the terminal: Summary is sanitised, the others

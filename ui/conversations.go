@@ -49,6 +49,10 @@ type convListMsg struct {
 	gen      int
 	list     []backend.Conversation
 	problems []string
+	// failed holds the keys of sandboxes whose listing failed: their rows
+	// stay as last listed rather than vanish for one bad refresh (which
+	// would also close the conversation being watched).
+	failed map[string]bool
 }
 
 // convPollMsg is the refresh clock of the conversations list.
@@ -119,6 +123,7 @@ func (m Model) refreshConversations() (Model, tea.Cmd) {
 			msg := convListMsg{gen: gen, list: list}
 			if err != nil {
 				msg.problems = []string{sb.ID + ": " + describeConvErr(err)}
+				msg.failed = map[string]bool{sb.Key(): true}
 			}
 			return msg
 		}
@@ -133,6 +138,10 @@ func fleetListing(gen int, res []backend.SandboxConversations) convListMsg {
 		// that is its state, not a problem worth a line.
 		if r.Err != nil && !errors.Is(r.Err, backend.ErrUnavailable) {
 			msg.problems = append(msg.problems, r.Sandbox.ID+": "+describeConvErr(r.Err))
+			if msg.failed == nil {
+				msg.failed = make(map[string]bool)
+			}
+			msg.failed[r.Sandbox.Key()] = true
 		}
 	}
 	return msg
@@ -163,7 +172,15 @@ func (m Model) applyConvList(msg convListMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.conv.listing = false
-	m.conv.list = m.conv.list.SetLoading(false).SetConversations(msg.list).SetProblems(msg.problems)
+	list := msg.list
+	if len(msg.failed) > 0 {
+		for _, c := range m.conv.list.Conversations() {
+			if msg.failed[c.SandboxKey()] {
+				list = append(list, c)
+			}
+		}
+	}
+	m.conv.list = m.conv.list.SetLoading(false).SetConversations(list).SetProblems(msg.problems)
 	if m.conv.open.ID != "" {
 		// The stream knows the open conversation's status better than a
 		// listing that may be a few seconds old.

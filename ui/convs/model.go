@@ -88,6 +88,16 @@ func (m Model) SetConversations(list []backend.Conversation) Model {
 	return m.reorder(sel.Key(), had)
 }
 
+// Conversations returns every row's conversation, filtered out or not, in
+// the order they were given.
+func (m Model) Conversations() []backend.Conversation {
+	out := make([]backend.Conversation, len(m.all))
+	for i, r := range m.all {
+		out[i] = r.c
+	}
+	return out
+}
+
 // UpdateConversation replaces the row with c's Key (a live status, cost or
 // token count from the event stream). It does nothing when the row is not
 // in the list: the next listing brings new conversations.
