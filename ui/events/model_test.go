@@ -205,6 +205,43 @@ func TestEvictionCountsAndStaysBounded(t *testing.T) {
 	}
 }
 
+// With every count present the header gives up its hints and long words
+// before any count would fall off the right edge.
+func TestHeaderKeepsEveryCountWhenNarrow(t *testing.T) {
+	f := &fakeSource{}
+	m, next := opened(t, 120, 20, f, nil)
+	for b := 0; b < 30; b++ {
+		batch := make([]backend.Event, 100)
+		for i := range batch {
+			batch[i] = ev(b*100+i, "ObservationEvent", "environment", fmt.Sprintf("← line %d", b*100+i))
+			batch[i].Quiet = i%5 == 4 // hidden until v
+		}
+		m, next = deliver(m, f, next, backend.EventUpdate{Conn: live(), Events: batch, Skipped: 3,
+			Cost: 21009.4, Tokens: backend.TokenUsage{Prompt: 70_000_000_000}, HaveStats: true})
+	}
+	m, _ = m.Update(press("k"))
+	wide := firstLine(ansi.Strip(m.SetSize(200, 20).View()))
+	for _, want := range []string{"older not in memory (↑ at top loads)", "hidden)", "3 undecodable skipped", "follow off (G)"} {
+		if !strings.Contains(wide, want) {
+			t.Fatalf("wide header lacks %q:\n%s", want, wide)
+		}
+	}
+	for _, w := range []int{120, 105, 80} {
+		h := firstLine(ansi.Strip(m.SetSize(w, 20).View()))
+		wants := []string{fmt.Sprintf("%d events", m.held()), fmt.Sprintf("%d older not loaded", m.evicted), "skipped", "follow off"}
+		if w < 100 {
+			wants = wants[:2] // the counts first; the rest is cut with …
+		}
+		for _, want := range wants {
+			if !strings.Contains(h, want) {
+				t.Fatalf("%d columns: header lacks %q:\n%s", w, want, h)
+			}
+		}
+	}
+}
+
+func firstLine(s string) string { return strings.SplitN(s, "\n", 2)[0] }
+
 func TestExpandShowsSanitisedJSON(t *testing.T) {
 	f := &fakeSource{history: mixed(1), raw: map[string][]byte{}}
 	f.raw[f.history[3].ID] = []byte(`{"kind":"ObservationEvent","observation":{"content":"evil \u001b]52;c;aGk=\u0007 and \u001b[2J gone","exit_code":1}}`)

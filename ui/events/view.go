@@ -2,6 +2,7 @@ package events
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -84,33 +85,87 @@ func (m Model) pagingRow() string {
 	return m.th.Styles.Info.Render("  loading older events…")
 }
 
-// header is the stream's state and the pane's counts and filters.
+// headerPart is one field of the header in a long and a short wording.
+// Fields with a lower shortenFirst give up their long wording first.
+type headerPart struct {
+	style        lipgloss.Style
+	long, short  string
+	shortenFirst int
+}
+
+// header is the stream's state and the pane's counts and filters. When
+// the long wordings do not fit the pane, fields switch to their short
+// ones, the least telling first, so no count falls off the right edge.
 func (m Model) header() string {
 	st := m.th.Styles
-	var parts []string
-	parts = append(parts, m.connStyle().Render(m.connText()))
+	var parts []headerPart
+	add := func(style lipgloss.Style, long, short string) {
+		parts = append(parts, headerPart{style: style, long: long, short: short, shortenFirst: len(parts)})
+	}
+	conn := m.connText()
+	add(m.connStyle(), conn, conn)
 	if m.conv.ID != "" {
-		parts = append(parts, m.th.Exec(m.state.Status))
+		status := m.th.Exec(m.state.Status)
+		parts = append(parts, headerPart{long: status, short: status})
 	}
 	if m.state.HaveStats || m.state.Cost > 0 || m.state.Tokens.Total() > 0 {
-		parts = append(parts, st.Muted.Render(format.Cost(m.state.Cost)+" · "+format.Count(m.state.Tokens.Total())+" tok"))
+		usage := format.Cost(m.state.Cost) + " · " + format.Count(m.state.Tokens.Total()) + " tok"
+		add(st.Muted, usage, usage)
 	}
 	count := fmt.Sprintf("%d events", m.held())
+	long := count
 	if hidden := len(m.items) - len(m.vis); hidden > 0 {
-		count += fmt.Sprintf(" (%d hidden)", hidden)
+		long += fmt.Sprintf(" (%d hidden)", hidden)
 	}
-	parts = append(parts, st.Muted.Render(count))
+	add(st.Muted, long, count)
 	if m.evicted > 0 {
-		parts = append(parts, st.Warning.Render(fmt.Sprintf("%d older not in memory (↑ at top loads)", m.evicted)))
+		add(st.Warning, fmt.Sprintf("%d older not in memory (↑ at top loads)", m.evicted), fmt.Sprintf("%d older not loaded", m.evicted))
+		parts[len(parts)-1].shortenFirst = -2 // the hint goes first
 	} else if m.olderMore && len(m.items) >= m.tail && m.conv.ID != "" {
-		parts = append(parts, st.Muted.Render("older: ↑ at top"))
+		add(st.Muted, "older: ↑ at top", "older ↑")
 	}
 	if m.newestDropped {
-		parts = append(parts, st.Warning.Render("newest not in memory (G reloads)"))
+		add(st.Warning, "newest not in memory (G reloads)", "newest not in memory")
 	}
 	if m.skipped > 0 {
-		parts = append(parts, st.Warning.Render(fmt.Sprintf("%d undecodable skipped", m.skipped)))
+		add(st.Warning, fmt.Sprintf("%d undecodable skipped", m.skipped), fmt.Sprintf("%d skipped", m.skipped))
 	}
+	if f := m.filterText(); f != "" {
+		add(st.Accent, "filter: "+f, f)
+	}
+	if m.follow {
+		add(st.Success, "follow", "follow")
+	} else {
+		add(st.Muted, "follow off (G)", "follow off")
+	}
+	parts[len(parts)-1].shortenFirst = -1
+	texts := make([]string, len(parts))
+	width := 3 * (len(parts) - 1) // separators
+	for i, p := range parts {
+		texts[i] = p.long
+		width += lipgloss.Width(p.long)
+	}
+	order := make([]int, len(parts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return parts[a].shortenFirst - parts[b].shortenFirst })
+	for _, i := range order {
+		if width <= m.width {
+			break
+		}
+		width += lipgloss.Width(parts[i].short) - lipgloss.Width(parts[i].long)
+		texts[i] = parts[i].short
+	}
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = p.style.Render(texts[i])
+	}
+	return strings.Join(out, st.Subtle.Render(" │ "))
+}
+
+// filterText names the active filters, "" when everything is shown.
+func (m Model) filterText() string {
 	var f []string
 	if m.kind != kindAll {
 		f = append(f, m.kind.String())
@@ -121,15 +176,7 @@ func (m Model) header() string {
 	if m.quiet {
 		f = append(f, "quiet shown")
 	}
-	if len(f) > 0 {
-		parts = append(parts, st.Accent.Render("filter: "+strings.Join(f, ", ")))
-	}
-	if m.follow {
-		parts = append(parts, st.Success.Render("follow"))
-	} else {
-		parts = append(parts, st.Muted.Render("follow off (G)"))
-	}
-	return strings.Join(parts, st.Subtle.Render(" │ "))
+	return strings.Join(f, ", ")
 }
 
 // held counts stored events in memory (not markers, not transient ones).
