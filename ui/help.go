@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/ohdash/ohdash/ui/table"
@@ -76,9 +77,9 @@ func (m Model) paneFullHelp() [][]key.Binding {
 	return nil
 }
 
-// helpView is the full help screen: global keys, sandbox actions, the
-// table's keys and the current pane's keys, in columns.
-func (m Model) helpView(height int) string {
+// helpLines is the full help: global keys, sandbox actions, the table's
+// keys and the current pane's keys, in columns.
+func (m Model) helpLines() []string {
 	k := m.keys
 	groups := [][]key.Binding{k.global(), k.more()}
 	if !m.cfg.ReadOnly {
@@ -86,15 +87,76 @@ func (m Model) helpView(height int) string {
 	}
 	groups = append(groups, m.table.KeyMap().FullHelp()...)
 	groups = append(groups, m.paneFullHelp()...)
-	title := m.th.Styles.Title.Render("Keys") + m.th.Styles.Muted.Render("  (? or esc closes)")
-	lines := append([]string{title, ""}, m.packHelp(groups)...)
-	if len(lines) > height {
-		lines = lines[:height]
+	lines := m.packHelp(groups)
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
 	}
-	for len(lines) < height {
-		lines = append(lines, "")
+	return lines
+}
+
+// helpScreenKeys are the keys the help screen answers to (scrolling only
+// when it has to). The close entry
+// names the same bindings the help screen matches.
+func (m Model) helpScreenKeys() []key.Binding {
+	km := m.table.KeyMap()
+	keys := func(b key.Binding) string { return b.Help().Key }
+	closeKeys := key.NewBinding(key.WithKeys(append(m.keys.Help.Keys(), m.keys.Back.Keys()...)...),
+		key.WithHelp(keys(m.keys.Help)+"/"+keys(m.keys.Back), "close help"))
+	if len(m.helpLines()) <= helpRows(m.bodyHeight()) {
+		return []key.Binding{closeKeys, m.keys.Quit}
 	}
-	return strings.Join(lines, "\n")
+	return []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, closeKeys, m.keys.Quit}
+}
+
+// helpRows is how many help lines fit under the title in height rows.
+func helpRows(height int) int { return max(1, height-2) }
+
+// scrollHelp moves the help screen with the table's movement keys.
+func (m Model) scrollHelp(kp tea.KeyPressMsg) Model {
+	km := m.table.KeyMap()
+	rows := helpRows(m.bodyHeight())
+	switch {
+	case key.Matches(kp, km.Up):
+		m.helpTop--
+	case key.Matches(kp, km.Down):
+		m.helpTop++
+	case key.Matches(kp, km.PageUp):
+		m.helpTop -= rows - 1
+	case key.Matches(kp, km.PageDown):
+		m.helpTop += rows - 1
+	case key.Matches(kp, km.Home):
+		m.helpTop = 0
+	case key.Matches(kp, km.End):
+		m.helpTop = len(m.helpLines())
+	}
+	m.helpTop = clampHelpTop(m.helpTop, len(m.helpLines()), rows)
+	return m
+}
+
+func clampHelpTop(top, lines, rows int) int {
+	return max(0, min(top, lines-rows))
+}
+
+// helpView is the help screen in height rows. When the keys do not fit,
+// it scrolls and the title says where the reader is.
+func (m Model) helpView(height int) string {
+	st := m.th.Styles
+	lines := m.helpLines()
+	rows := helpRows(height)
+	hint := "  (? or esc closes)"
+	if len(lines) > rows {
+		top := clampHelpTop(m.helpTop, len(lines), rows)
+		hint = fmt.Sprintf("  (? or esc closes · ↑/↓ pgup/pgdn scroll · lines %d–%d of %d)", top+1, top+rows, len(lines))
+		lines = lines[top : top+rows]
+	}
+	out := append([]string{st.Title.Render("Keys") + st.Muted.Render(hint), ""}, lines...)
+	for len(out) < height {
+		out = append(out, "")
+	}
+	for i := range out {
+		out[i] = table.Fit(out[i], m.width, false)
+	}
+	return strings.Join(out[:height], "\n")
 }
 
 // packHelp lays the groups out as columns, starting a new band of columns

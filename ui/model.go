@@ -153,7 +153,10 @@ type Model struct {
 	confirm  *confirm.Model
 	composer *composer.Model
 	showHelp bool
-	help     help.Model
+	// helpTop is the first line of the help screen shown: on a short
+	// terminal the screen scrolls instead of cutting keys off.
+	helpTop int
+	help    help.Model
 
 	msg   statusMsg
 	ops   map[int]operation

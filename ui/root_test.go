@@ -203,3 +203,36 @@ func TestRevealShowsSecretsOnlyOnRequest(t *testing.T) {
 		t.Fatal("secret still visible after masking again")
 	}
 }
+
+// On a terminal too short for every key the help screen scrolls, so no
+// key is cut off, and says where the reader is.
+func TestHelpScrollsOnShortTerminal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 80, 24, Config{}, fixtureSandboxes()...)
+	h.key("?")
+	top := ansi.Strip(h.view())
+	checkShape(t, h.view(), 80, 24)
+	total := len(h.m.helpLines())
+	if !strings.Contains(top, fmt.Sprintf("lines 1–18 of %d", total)) || strings.Contains(top, "½ page down") {
+		t.Fatalf("top of a scrolling help screen:\n%s", top)
+	}
+	h.key("G")
+	bottom := ansi.Strip(h.view())
+	if !strings.Contains(bottom, fmt.Sprintf("of %d)", total)) || !strings.Contains(bottom, "½ page down") {
+		t.Fatalf("end of the help screen:\n%s", bottom)
+	}
+	h.key("k")
+	if got := ansi.Strip(h.view()); !strings.Contains(got, fmt.Sprintf("lines %d–%d of %d", total-18, total-1, total)) {
+		t.Fatalf("k scrolls up one line:\n%s", got)
+	}
+	h.key("esc")
+	if strings.Contains(ansi.Strip(h.view()), "Keys  (") {
+		t.Fatal("esc closes the help")
+	}
+	// A tall terminal shows everything at once, without a scroll hint.
+	tall := newHarness(t, 120, 60, Config{}, fixtureSandboxes()...)
+	tall.key("?")
+	if v := ansi.Strip(tall.view()); strings.Contains(v, "scroll") || !strings.Contains(v, "½ page down") {
+		t.Fatalf("tall help:\n%s", v)
+	}
+}

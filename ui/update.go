@@ -232,6 +232,8 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, tea.Quit
 		case key.Matches(kp, m.keys.Help), key.Matches(kp, m.keys.Back):
 			m.showHelp = false
+		default:
+			m = m.scrollHelp(kp)
 		}
 		return m, nil
 	}
@@ -245,7 +247,7 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(kp, m.keys.Quit):
 		return m, tea.Quit
 	case key.Matches(kp, m.keys.Help):
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 		return m, nil
 	case key.Matches(kp, m.keys.Redraw):
 		return m, tea.ClearScreen

@@ -52,6 +52,12 @@ func (m Model) bodyHeights() (tableH, paneH int) {
 	return tableH, body - tableH
 }
 
+// bodyHeight is the rows between the title bar and the message line.
+func (m Model) bodyHeight() int {
+	t, p := m.bodyHeights()
+	return t + p
+}
+
 // convHeights splits the conversations tab between the list and the
 // events of the open conversation. When there is little room, the part
 // with the keyboard takes it all.
@@ -95,7 +101,7 @@ func (m Model) render() string {
 	}
 	bodyStr := strings.Join(body, "\n")
 	if m.showHelp {
-		bodyStr = m.helpView(tableH + paneH)
+		bodyStr = m.helpView(m.bodyHeight())
 	} else if m.confirm != nil {
 		bodyStr = overlay(bodyStr, m.confirm.View(m.width), m.width, tableH+paneH)
 	} else if m.composer != nil {
@@ -198,6 +204,9 @@ func (m Model) helpLine() string {
 	}
 	if m.composer != nil {
 		return m.help.ShortHelpView(m.composer.KeyMap().ShortHelp())
+	}
+	if m.showHelp {
+		return m.help.ShortHelpView(m.helpScreenKeys())
 	}
 	return m.help.ShortHelpView(m.shortHelp())
 }
