@@ -7,10 +7,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/internal/golden"
 )
 
 // fakeConvs is a conversation source whose listing can be made to fail,
@@ -20,6 +22,8 @@ type fakeConvs struct {
 	list    []backend.Conversation
 	listErr error
 	opened  []string
+	// events are what every stream delivers first (one event if nil).
+	events []backend.Event
 }
 
 func (f *fakeConvs) setListErr(err error) {
@@ -90,8 +94,12 @@ func (f *fakeConvs) StreamEvents(ctx context.Context, _ backend.Sandbox, id stri
 	f.mu.Lock()
 	f.opened = append(f.opened, id)
 	f.mu.Unlock()
+	evs := f.events
+	if evs == nil {
+		evs = []backend.Event{{ID: "e1", Kind: "MessageEvent"}}
+	}
 	ch := make(chan backend.EventUpdate, 1)
-	ch <- backend.EventUpdate{Conn: backend.ConnState{Phase: backend.ConnLive}, Events: []backend.Event{{ID: "e1", Kind: "MessageEvent"}}}
+	ch <- backend.EventUpdate{Conn: backend.ConnState{Phase: backend.ConnLive}, Events: evs, Status: backend.ExecWaitingForConfirmation}
 	go func() {
 		<-ctx.Done()
 		close(ch)
@@ -178,5 +186,59 @@ func TestRefreshDropsDeletedConversation(t *testing.T) {
 	h.run(cmd)
 	if view := ansi.Strip(h.view()); strings.Contains(view, "Delete me") || !strings.Contains(view, "Keep me") {
 		t.Fatalf("listing not refreshed:\n%s", view)
+	}
+}
+
+// fixtureConversations are three conversations of sb: one waits for the
+// user (pinned to the top), one runs, one is done.
+func fixtureConversations(sb backend.Sandbox) []backend.Conversation {
+	conv := func(n int, title string, st backend.ExecutionStatus, cost float64, tok int64, ago time.Duration) backend.Conversation {
+		return backend.Conversation{ID: fmt.Sprintf("4f1c2d3e-0000-4000-8000-00000000000%d", n), SandboxID: sb.ID, Source: sb.Source,
+			Title: title, Status: st, Model: "claude-sonnet-4-5", Cost: cost, Tokens: backend.TokenUsage{Prompt: tok, Completion: tok / 10},
+			UpdatedAt: testNow.Add(-ago)}
+	}
+	return []backend.Conversation{
+		conv(1, "Fix the flaky parser test", backend.ExecRunning, 0.42, 120_000, 10*time.Second),
+		conv(2, "Clean up the build directory", backend.ExecWaitingForConfirmation, 0.08, 30_000, 2*time.Minute),
+		conv(3, "Add a changelog entry", backend.ExecFinished, 0.03, 9_000, time.Hour),
+	}
+}
+
+// fixtureEvents are one turn that ends waiting for the user's approval.
+func fixtureEvents() []backend.Event {
+	ev := func(i int, kind, source, summary string) backend.Event {
+		return backend.Event{ID: fmt.Sprintf("ev-%d", i), Kind: kind, Source: source, Summary: summary,
+			Timestamp: testNow.Add(time.Duration(i-10) * time.Second).Format("2006-01-02T15:04:05"),
+			Time:      testNow.Add(time.Duration(i-10) * time.Second)}
+	}
+	return []backend.Event{
+		ev(1, "MessageEvent", "user", "user> Clean up the build directory"),
+		ev(2, "ConversationStateUpdateEvent", "environment", "state: execution_status = running"),
+		ev(3, "ActionEvent", "agent", "→ terminal: $ rm -rf build/  [risk HIGH]"),
+		ev(4, "ConversationStateUpdateEvent", "environment", "state: execution_status = waiting_for_confirmation"),
+	}
+}
+
+// The whole conversations tab: sandboxes, tabs, the list with the waiting
+// conversation pinned and opened, and its events with the stream state.
+func TestGoldenConversationsTab(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		name := fmt.Sprintf("conversations_%dx%d", size[0], size[1])
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			src := &fakeConvs{events: fixtureEvents()}
+			h := newHarness(t, size[0], size[1], Config{Conversations: src}, fixtureSandboxes()...)
+			h.key("down")
+			sb, _ := h.m.table.Selected()
+			src.list = fixtureConversations(sb)
+			h.run(h.key("3"))
+			h.run(h.key("tab"))
+			if got := src.opens(); len(got) != 1 || got[0] != src.list[1].ID {
+				t.Fatalf("opened %v, want the pinned waiting conversation", got)
+			}
+			v := h.view()
+			checkShape(t, v, size[0], size[1])
+			golden.Require(t, name, v)
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/ui/table"
 )
 
@@ -50,8 +51,10 @@ func (m Model) paneKeys() []key.Binding {
 		}
 		if !m.cfg.ReadOnly {
 			b = append(b, m.keys.ConvMessage)
-			if c, ok := m.focusedConversation(); ok && c.Status.NeedsAttention() {
-				b = append(b, m.keys.ConvAccept, m.keys.ConvReject)
+			if c, ok := m.focusedConversation(); ok && c.Status == backend.ExecWaitingForConfirmation {
+				// What the conversation waits for comes first: a
+				// narrow help line cuts off its end.
+				b = append([]key.Binding{m.keys.ConvAccept, m.keys.ConvReject}, b...)
 			}
 		}
 		return b
