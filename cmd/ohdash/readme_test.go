@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -53,6 +54,8 @@ func TestReadmeDocumentsTheInterfaces(t *testing.T) {
 			need("a JSON field of "+ty.Name(), "`"+name+"`")
 		}
 	}
+	need("the low-bandwidth frame rate", fmt.Sprintf("%d frames a second at most (%d otherwise)", ui.LowBandwidthFPS, ui.DefaultFPS))
+	need("the low-bandwidth frame rate", fmt.Sprintf("caps the frame rate at %d per second (%d otherwise)", ui.LowBandwidthFPS, ui.DefaultFPS))
 	for _, code := range []string{"| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 130 |"} {
 		need("an exit code", code)
 	}
