@@ -10,6 +10,7 @@ import (
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 	"github.com/ohdash/ohdash/ui"
+	"github.com/ohdash/ohdash/ui/events"
 )
 
 // The README documents the command line, the configuration, the key
@@ -56,6 +57,8 @@ func TestReadmeDocumentsTheInterfaces(t *testing.T) {
 	}
 	need("the low-bandwidth frame rate", fmt.Sprintf("%d frames a second at most (%d otherwise)", ui.LowBandwidthFPS, ui.DefaultFPS))
 	need("the low-bandwidth frame rate", fmt.Sprintf("caps the frame rate at %d per second (%d otherwise)", ui.LowBandwidthFPS, ui.DefaultFPS))
+	need("the events pane's tail", fmt.Sprintf("newest %d events", events.DefaultTail))
+	need("the events pane's cap", fmt.Sprintf("at most %d,%03d events", events.DefaultMaxEvents/1000, events.DefaultMaxEvents%1000))
 	for _, code := range []string{"| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 130 |"} {
 		need("an exit code", code)
 	}
