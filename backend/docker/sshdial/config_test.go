@@ -53,6 +53,20 @@ Host jump
 Host bad
     Port ssh
 
+Host multi
+    ProxyJump bastion,admin@inner:2222,ssh://root@[fd00::1]:22
+    ProxyCommand nc %h %p
+
+Host cmd
+    ProxyCommand ssh -W %h:%p bastion
+    ProxyJump bastion
+
+Host bastion
+    ProxyJump none
+
+Host *.behind
+    ProxyJump bastion
+
 Match exec "false"
     User never
 
@@ -95,7 +109,7 @@ func TestResolveFollowsTheSSHConfig(t *testing.T) {
 			return s.HostName == "build.example.com" && s.User == "alice" && s.Port == 2200 &&
 				s.IdentitiesConfigured && slices.Equal(s.IdentityFiles, []string{ssh("build_key"), ssh("alice@build.example.com-2200"), ssh("extra")}) &&
 				s.ConnectTimeout == 7*time.Second && s.ServerAliveInterval == 5*time.Second && s.ServerAliveCountMax == 2 &&
-				s.Proxy == "" && s.Socket == DefaultSocket && s.Addr() == "build.example.com:2200"
+				s.ProxyJump == nil && s.Socket == DefaultSocket && s.Addr() == "build.example.com:2200"
 		}},
 		{"the URL's user and port win over the config", Target{User: "bob", Host: "build", Port: 2222, Socket: "/run/d.sock"}, func(s Settings) bool {
 			return s.User == "bob" && s.Port == 2222 && s.IdentityFiles[1] == ssh("bob@build.example.com-2222") && s.Socket == "/run/d.sock"
@@ -120,7 +134,20 @@ func TestResolveFollowsTheSSHConfig(t *testing.T) {
 		{"a non-default port is bracketed for known_hosts", Target{Host: "web1"}, func(s Settings) bool {
 			return s.KnownHostsName() == "[web1]:2022"
 		}},
-		{"ProxyJump is reported", Target{Host: "jump"}, func(s Settings) bool { return s.Proxy == "proxyjump bastion" }},
+		{"ProxyJump is reported", Target{Host: "jump"}, func(s Settings) bool { return slices.Equal(s.ProxyJump, []string{"bastion"}) }},
+		{"a ProxyJump list keeps its order; the later ProxyCommand loses", Target{Host: "multi"}, func(s Settings) bool {
+			return slices.Equal(s.ProxyJump, []string{"bastion", "admin@inner:2222", "ssh://root@[fd00::1]:22"}) && s.ProxyCommand == ""
+		}},
+		{"a ProxyCommand first wins over a later ProxyJump", Target{Host: "cmd"}, func(s Settings) bool {
+			return s.ProxyCommand == "ssh -W %h:%p bastion" && s.ProxyJump == nil
+		}},
+		{"ProxyJump none first wins over a later Host * ProxyJump", Target{Host: "bastion"}, func(s Settings) bool {
+			return s.ProxyJump == nil && s.ProxyCommand == ""
+		}},
+		{"ProxyJump from a pattern", Target{Host: "db.behind"}, func(s Settings) bool {
+			return slices.Equal(s.ProxyJump, []string{"bastion"})
+		}},
+		{"no ProxyJump", Target{Host: "web1"}, func(s Settings) bool { return s.ProxyJump == nil && s.ProxyCommand == "" }},
 		{"included files apply, their Host blocks too", Target{Host: "inc"}, func(s Settings) bool {
 			return s.HostName == "included.example" && s.User == "included-default"
 		}},
@@ -175,6 +202,12 @@ func TestResolveRejectsBadValuesOnlyWhereTheyApply(t *testing.T) {
 		"ServerAliveInterval soon":       "seconds",
 		"ServerAliveCountMax 0":          "positive count",
 		"Host x\n ConnectTimeout -1\n":   "seconds",
+		"ProxyJump a b":                  "one comma-separated list",
+		"ProxyJump a, b":                 "one comma-separated list",
+		"ProxyJump a,,b":                 "empty",
+		"ProxyJump a:0":                  "invalid port",
+		"ProxyJump ssh://a/sock":         "a path is not allowed",
+		"ProxyJump @a":                   "empty user name",
 		"IdentityFile \"unbalanced\nX y": "", // skipped, not fatal
 	} {
 		p := filepath.Join(home, "c")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,19 +18,23 @@ import (
 // conn is one SSH connection and whether it is still usable.
 type conn struct {
 	client *ssh.Client
-	user   string // the remote login, for messages
-	done   chan struct{}
-	once   sync.Once
+	// jumps are the connections to the jump hosts the client rides on,
+	// first hop first; they live and die with it.
+	jumps []*ssh.Client
+	user  string // the remote login, for messages
+	done  chan struct{}
+	once  sync.Once
 }
 
-func newConn(c *ssh.Client, user string) *conn {
-	return &conn{client: c, user: user, done: make(chan struct{})}
+func newConn(c *ssh.Client, jumps []*ssh.Client, user string) *conn {
+	return &conn{client: c, jumps: jumps, user: user, done: make(chan struct{})}
 }
 
-// kill marks the connection dead and closes it; safe to call many times.
+// kill marks the connection dead and closes it and its jump connections;
+// safe to call many times.
 func (c *conn) kill() {
 	c.once.Do(func() { close(c.done) })
-	_ = c.client.Close()
+	closeClients(append(slices.Clip(c.jumps), c.client))
 }
 
 func (c *conn) alive() bool {
@@ -38,6 +43,18 @@ func (c *conn) alive() bool {
 		return false
 	default:
 		return true
+	}
+}
+
+// watchJumps kills the connection when a jump connection ends. A dead
+// jump host ends the target's connection too, as its channel goes, but
+// watching the jumps drops the chain at once, whichever end notices first.
+func (c *conn) watchJumps(wg *sync.WaitGroup) {
+	for _, j := range c.jumps {
+		wg.Go(func() {
+			_ = j.Wait()
+			c.kill()
+		})
 	}
 }
 
@@ -103,92 +120,56 @@ func (h *handshake) state() (verdict error, keyOK, authTried bool) {
 	return h.verdict, h.keyOK, h.authTried
 }
 
-// connect resolves t, checks that there is a key to offer, then connects
-// and runs the SSH handshake within the timeout and ctx.
+// connect resolves t and its jump hosts, checks that there is a key to
+// offer each, then connects through them and runs the SSH handshakes
+// within the timeout and ctx.
 func (d *Dialer) connect(ctx context.Context, t Target) (*conn, error) {
 	login := t.Login()
 	env := d.localEnv()
-	s, err := resolve(d.config(env), t, env)
+	cfg := d.config(env)
+	s, err := resolve(cfg, t, env)
 	if err != nil {
 		return nil, err
 	}
-	if s.Proxy != "" {
+	if s.ProxyCommand != "" {
 		return nil, newError(login, "config", nil, fmt.Sprintf(
-			"the ssh config sets %q for %s, and proxies are not supported yet; "+
+			"the ssh config sets \"ProxyCommand %s\" for %s, and proxy commands are not supported (ProxyJump is); "+
 				"forward the engine socket yourself (ssh -L /tmp/docker.sock:%s %s) and use unix:///tmp/docker.sock",
-			s.Proxy, s.Alias, s.Socket, s.Alias), backend.ErrUnsupported)
+			s.ProxyCommand, s.Alias, s.Socket, s.Alias), backend.ErrUnsupported)
 	}
-	hk, err := loadHostKeys(s.KnownHostsFiles, systemKnownHosts)
+	jumps, err := jumpChain(cfg, env, s, login)
 	if err != nil {
-		return nil, newError(login, "host key", err, "cannot read known_hosts; fix or remove the line named", backend.ErrUnauthorized)
+		return nil, err
 	}
 	timeout := d.opts.Timeout
 	if s.ConnectTimeout > 0 {
 		timeout = s.ConnectTimeout
 	}
 	// One timeout bounds everything from here: the agent, the TCP
-	// connect and the handshake.
+	// connect and every handshake of the chain.
 	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	keys, note, closeAgent := agentKeys(hctx, d.opts.Getenv("SSH_AUTH_SOCK"))
 	defer closeAgent()
-	plan := planAuth(s, keys, note)
-	if len(plan.signers) == 0 {
-		return nil, plan.noKeysError(login, s)
-	}
-
-	timedOut := func() error {
-		if ctx.Err() != nil {
-			return ctxErr(ctx, login)
+	hops := make([]hop, 0, len(jumps)+1)
+	for _, js := range slices.Concat(jumps, []Settings{s}) {
+		via := ""
+		if len(hops) < len(jumps) {
+			via = hopLabel(js)
 		}
-		return newError(login, "connect", nil, fmt.Sprintf("no SSH session with %s within %s", s.Addr(), timeout), backend.ErrUnavailable)
+		h, err := newHop(js, via, login, keys, note)
+		if err != nil {
+			return nil, err
+		}
+		hops = append(hops, h)
 	}
-	var nd net.Dialer
-	raw, err := nd.DialContext(hctx, "tcp", s.Addr())
+	clients, err := dialChain(ctx, hctx, timeout, login, hops)
 	if err != nil {
-		if hctx.Err() != nil {
-			return nil, timedOut()
-		}
-		return nil, newError(login, "connect", err, "cannot reach "+s.Addr(), backend.ErrUnavailable)
+		return nil, err
 	}
 
-	var hs handshake
-	cfg := &ssh.ClientConfig{
-		User: s.User,
-		Auth: []ssh.AuthMethod{ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
-			hs.tried()
-			return plan.signers, nil
-		})},
-		HostKeyCallback: func(_ string, remote net.Addr, key ssh.PublicKey) error {
-			return hs.hostKey(hk.check(s, login, remote, key))
-		},
-		HostKeyAlgorithms: hk.algorithms(s),
-	}
-	// The handshake takes no context: when hctx ends (deadline, timeout,
-	// cancellation or Close) the connection's deadline moves to the past,
-	// which fails the handshake, and hctx.Err() then says why.
-	stop := context.AfterFunc(hctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
-	sc, chans, reqs, err := ssh.NewClientConn(raw, s.Addr(), cfg)
-	if !stop() && err == nil {
-		_ = sc.Close()
-		return nil, timedOut()
-	}
-	if err != nil {
-		_ = raw.Close()
-		verdict, keyOK, authTried := hs.state()
-		switch {
-		case hctx.Err() != nil:
-			return nil, timedOut()
-		case verdict != nil:
-			return nil, verdict
-		case keyOK && authTried && !lostConnection(err):
-			return nil, plan.refusedError(login, s, err)
-		}
-		return nil, newError(login, "connect", err, "SSH handshake with "+s.Addr()+" failed", backend.ErrUnavailable)
-	}
-	_ = raw.SetDeadline(time.Time{})
-
-	c := newConn(ssh.NewClient(sc, chans, reqs), s.User)
+	last := len(clients) - 1
+	c := newConn(clients[last], clients[:last], s.User)
 	interval, countMax := d.opts.KeepAlive, d.opts.KeepAliveCountMax
 	if s.ServerAliveInterval > 0 {
 		interval = s.ServerAliveInterval

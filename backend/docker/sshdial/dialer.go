@@ -245,6 +245,7 @@ func (d *Dialer) track(c *conn, every time.Duration, countMax int) bool {
 		defer d.wg.Done()
 		c.keepAlive(&d.wg, every, countMax)
 	}()
+	c.watchJumps(&d.wg)
 	return true
 }
 

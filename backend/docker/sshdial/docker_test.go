@@ -238,3 +238,32 @@ func TestDockerContextWithAnSSHEndpoint(t *testing.T) {
 		t.Fatal("no status")
 	}
 }
+
+func TestDockerBackendThroughAJumpHost(t *testing.T) {
+	e, home, srv, name := sandboxOverSSH(t)
+	bastion := startSSHD(t, []ssh.PublicKey{home.NewKey("bastion_key")}, "AllowTcpForwarding yes")
+	home.Trust(bastion.Port, bastion.HostKey)
+	home.Append("config", fmt.Sprintf(`Host bastion
+    HostName 127.0.0.1
+    Port %d
+    IdentityFile ~/.ssh/bastion_key
+Host engine-host
+    HostName 127.0.0.1
+    Port %d
+    ProxyJump bastion
+`, bastion.Port, srv.Port))
+
+	b := sshBackend(t, e, "ssh://engine-host"+engineSocket(t, e), home.Getenv)
+	if st := statusOf(t, b, name); st != backend.StatusRunning && st != backend.StatusStarting {
+		t.Fatalf("%s is %s through the bastion", name, st)
+	}
+	if err := b.Pause(t.Context(), name); err != nil {
+		t.Fatalf("pause through the bastion: %v", err)
+	}
+	if st := statusOf(t, b, name); st != backend.StatusPaused {
+		t.Errorf("after pause: %s", st)
+	}
+	if err := b.Resume(t.Context(), name); err != nil {
+		t.Fatalf("resume through the bastion: %v", err)
+	}
+}

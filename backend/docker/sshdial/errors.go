@@ -24,6 +24,9 @@ type Error struct {
 	// Op is the step that failed: "config", "connect", "host key",
 	// "authenticate" or "open socket".
 	Op string
+	// Via is the jump host the step failed on, as "alias (host:port)";
+	// empty when it failed on the target itself.
+	Via string
 	// Msg says what happened and, when the user can fix it, how.
 	Msg string
 	// Cause is the underlying error, if any. It is in the message but
@@ -41,6 +44,9 @@ func newError(login, op string, cause error, msg string, kinds ...error) *Error 
 
 func (e *Error) Error() string {
 	s := "ssh " + e.Login + ": " + e.Op
+	if e.Via != "" {
+		s += ": via jump host " + e.Via
+	}
 	if e.Msg != "" {
 		s += ": " + e.Msg
 	}

@@ -116,15 +116,21 @@ func (h *hostKeys) unknown(s Settings, login string, key ssh.PublicKey) error {
 }
 
 // addHint says how to record the host's key: ssh-keyscan into the user's
-// known_hosts, or one interactive ssh login.
+// known_hosts, or one interactive ssh login (through the same jump hosts
+// for a host behind them).
 func (h *hostKeys) addHint(s Settings) string {
 	port := ""
 	if s.Port != DefaultPort {
 		port = "-p " + strconv.Itoa(s.Port) + " "
 	}
-	login := "connect once with ssh " + port + shellQuote(s.User+"@"+s.Alias) + " and accept it"
-	if s.HostKeyAlias != "" || h.addTo == "" {
-		// ssh-keyscan would file the key under the host name, not the alias.
+	jump := ""
+	if len(s.ProxyJump) > 0 {
+		jump = "-J " + shellQuote(strings.Join(s.ProxyJump, ",")) + " "
+	}
+	login := "connect once with ssh " + jump + port + shellQuote(s.User+"@"+s.Alias) + " and accept it"
+	if s.HostKeyAlias != "" || h.addTo == "" || jump != "" {
+		// ssh-keyscan would file the key under the host name, not the
+		// alias, and cannot go through jump hosts.
 		return login
 	}
 	return fmt.Sprintf("ssh-keyscan %s%s >> %s (or %s)", port, shellQuote(s.HostName), shellQuote(h.addTo), login)

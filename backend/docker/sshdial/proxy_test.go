@@ -16,6 +16,7 @@ type tcpProxy struct {
 
 	mu       sync.Mutex
 	accepted int
+	live     int
 	open     []*proxied
 	wg       sync.WaitGroup
 }
@@ -23,6 +24,7 @@ type tcpProxy struct {
 type proxied struct {
 	a, b   net.Conn
 	frozen atomic.Bool
+	ended  atomic.Int32 // pipes finished, of two
 }
 
 func newProxy(t testing.TB, target string) *tcpProxy {
@@ -44,6 +46,13 @@ func (p *tcpProxy) Accepted() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.accepted
+}
+
+// Live is the number of proxied connections still open.
+func (p *tcpProxy) Live() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.live
 }
 
 // Freeze silences every connection open now; new ones flow normally.
@@ -69,10 +78,20 @@ func (p *tcpProxy) serve() {
 		c := &proxied{a: a, b: b}
 		p.mu.Lock()
 		p.accepted++
+		p.live++
 		p.open = append(p.open, c)
 		p.mu.Unlock()
-		p.wg.Go(func() { c.pipe(b, a) })
-		p.wg.Go(func() { c.pipe(a, b) })
+		p.wg.Go(func() { c.pipe(b, a); p.ended(c) })
+		p.wg.Go(func() { c.pipe(a, b); p.ended(c) })
+	}
+}
+
+// ended counts a finished pipe; the second one ends the connection.
+func (p *tcpProxy) ended(c *proxied) {
+	if c.ended.Add(1) == 2 {
+		p.mu.Lock()
+		p.live--
+		p.mu.Unlock()
 	}
 }
 

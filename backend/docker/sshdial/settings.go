@@ -43,9 +43,13 @@ type Settings struct {
 	// 0: the dialer's.
 	ServerAliveInterval time.Duration
 	ServerAliveCountMax int
-	// Proxy is a ProxyJump or ProxyCommand the config asks for; the
-	// dialer refuses such hosts rather than bypass the proxy.
-	Proxy string
+	// ProxyJump are the jump hosts the config names, in order, each as
+	// written ([user@]host[:port] or ssh://...); nil: connect directly,
+	// also for "ProxyJump none".
+	ProxyJump []string
+	// ProxyCommand is the config's ProxyCommand. The dialer does not run
+	// commands, so it refuses such hosts rather than bypass the proxy.
+	ProxyCommand string
 	// Socket is the engine socket on the remote host.
 	Socket string
 }
@@ -84,6 +88,7 @@ func resolve(cfg *sshConfig, t Target, env localEnv) (Settings, error) {
 		knownHosts, identities       []string
 		knownHostsSet, onlySet       bool
 		timeoutSet, aliveSet, cntSet bool
+		proxySet                     bool
 	)
 	login := t.Login()
 	bad := func(d directive, why string) error {
@@ -157,8 +162,24 @@ func resolve(cfg *sshConfig, t Target, env localEnv) (Settings, error) {
 				s.ServerAliveCountMax = int(n)
 			}
 		case "proxyjump", "proxycommand":
-			if s.Proxy == "" && !strings.EqualFold(arg, "none") {
-				s.Proxy = d.key + " " + strings.Join(d.args, " ")
+			// Whichever of the two comes first wins, "none" included
+			// (ssh_config(5)), so a "ProxyJump none" above a catch-all
+			// Host * block exempts the bastion itself.
+			if proxySet {
+				break
+			}
+			proxySet = true
+			switch {
+			case strings.EqualFold(arg, "none") && len(d.args) == 1:
+			case d.key == "proxycommand":
+				s.ProxyCommand = strings.Join(d.args, " ")
+			case len(d.args) > 1:
+				return Settings{}, bad(d, "want one comma-separated list of [user@]host[:port]")
+			default:
+				s.ProxyJump, err = splitJumps(arg)
+				if err != nil {
+					return Settings{}, bad(d, err.Error())
+				}
 			}
 		}
 		if err != nil {
