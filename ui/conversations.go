@@ -286,8 +286,8 @@ func (m Model) sandboxOf(c backend.Conversation) (backend.Sandbox, bool) {
 	return backend.Sandbox{}, false
 }
 
-// syncOpenConversation copies the stream's live status and usage into the
-// list row of the open conversation.
+// syncOpenConversation copies the stream's live status, usage and latest
+// event time into the list row of the open conversation.
 func (m Model) syncOpenConversation() Model {
 	st := m.conv.events.State()
 	c := m.conv.open
@@ -300,6 +300,9 @@ func (m Model) syncOpenConversation() Model {
 	}
 	if st.HaveStats && (st.Cost != c.Cost || st.Tokens != c.Tokens) {
 		c.Cost, c.Tokens, changed = st.Cost, st.Tokens, true
+	}
+	if st.LastEvent.After(c.UpdatedAt) {
+		c.UpdatedAt, changed = st.LastEvent, true
 	}
 	if changed {
 		m.conv.open = c

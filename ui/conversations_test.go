@@ -236,6 +236,11 @@ func TestGoldenConversationsTab(t *testing.T) {
 			if got := src.opens(); len(got) != 1 || got[0] != src.list[1].ID {
 				t.Fatalf("opened %v, want the pinned waiting conversation", got)
 			}
+			// The row's age follows the stream, not the last listing.
+			evs := fixtureEvents()
+			if sel, _ := h.m.conv.list.Selected(); !sel.UpdatedAt.Equal(evs[len(evs)-1].Time) {
+				t.Fatalf("updated %v, want the newest event's time %v", sel.UpdatedAt, evs[len(evs)-1].Time)
+			}
 			v := h.view()
 			checkShape(t, v, size[0], size[1])
 			golden.Require(t, name, v)

@@ -40,6 +40,9 @@ type State struct {
 	Cost      float64
 	Tokens    backend.TokenUsage
 	HaveStats bool
+	// LastEvent is the time of the newest event delivered, zero before
+	// any: the conversation was last updated then at the latest.
+	LastEvent time.Time
 }
 
 // Model is the events pane. It is a value: keep what Update returns.

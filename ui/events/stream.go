@@ -146,6 +146,9 @@ func (m Model) apply(u backend.EventUpdate) Model {
 	if len(u.Events) == 0 {
 		return m.clampView()
 	}
+	if t := u.Events[len(u.Events)-1].Time; t.After(m.state.LastEvent) {
+		m.state.LastEvent = t
+	}
 	if m.newestDropped {
 		// The newest events are not in memory: appending would leave a
 		// gap. They are fetched again when the user returns to the bottom.
