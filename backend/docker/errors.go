@@ -20,6 +20,10 @@ func sentinelFor(err error) error {
 	switch {
 	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return nil
+	case errors.Is(err, backend.ErrUnauthorized):
+		// Our own SSH dialer's refusals (login, host key) reach here
+		// as a failed connection; what failed is trust, not the network.
+		return backend.ErrUnauthorized
 	case cerrdefs.IsNotFound(err):
 		return backend.ErrNotFound
 	case cerrdefs.IsConflict(err):

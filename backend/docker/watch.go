@@ -204,7 +204,10 @@ func (w *watcher) lost(err error) {
 	if !w.retryAt.IsZero() {
 		return
 	}
-	if !errors.Is(err, backend.ErrUnavailable) {
+	// A refusal (a login or host key the engine's SSH host turned
+	// down) keeps its own kind: "unreachable" would send the user
+	// looking at the network.
+	if !errors.Is(err, backend.ErrUnavailable) && !errors.Is(err, backend.ErrUnauthorized) {
 		err = fmt.Errorf("%w: %w", backend.ErrUnavailable, err)
 	}
 	now := time.Now()

@@ -12,7 +12,7 @@ import (
 // on them, so they never change meaning.
 const (
 	exitOK          = 0
-	exitFailed      = 1 // the operation failed (refused, conflict, server error)
+	exitFailed      = 1 // the operation failed (refused, conflict, server error, credentials refused)
 	exitUsage       = 2 // bad command line or configuration
 	exitNotFound    = 3 // no such sandbox or conversation
 	exitUnreachable = 4 // a backend could not be reached
@@ -31,8 +31,8 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 var errInterrupted = errors.New("interrupted")
 
 // exitCode maps an error to the exit code, by sentinel (errors.Is), never
-// by message. Not-found outranks unreachable: when a sandbox is missing
-// from a backend that answered, that is the answer.
+// by message. Not-found and refusals outrank unreachable: when a backend
+// answered, its answer is what counts.
 func exitCode(err error) int {
 	var ue usageError
 	switch {
@@ -44,6 +44,10 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.Is(err, backend.ErrNotFound), errors.Is(err, backend.ErrInvalidID):
 		return exitNotFound
+	case errors.Is(err, backend.ErrUnauthorized):
+		// A refused key or an untrusted SSH host key: the backend
+		// answered, and retrying as for an unreachable one cannot help.
+		return exitFailed
 	case errors.Is(err, backend.ErrUnavailable):
 		return exitUnreachable
 	}

@@ -143,7 +143,8 @@ func TestDockerOverSSH(t *testing.T) {
 	h.env["DOCKER_HOST"] = sshd.url()
 	h.writeConfig("[[docker]]\nname = \"ssh\"\n" + prefixes)
 	r := h.run("ls")
-	if r.code == exitOK || !strings.Contains(r.stderr, "known_hosts") {
+	// Refused, not unreachable: retrying cannot help, the user must act.
+	if r.code != exitFailed || !strings.Contains(r.stderr, "known_hosts") || strings.Contains(r.stderr, "unreachable") {
 		t.Fatalf("an unknown host key was not refused: exit %d\n%s", r.code, r.stderr)
 	}
 	t.Logf("unknown host: exit %d: %s", r.code, strings.TrimSpace(r.stderr))
