@@ -1,32 +1,25 @@
 package convs
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/ohdash/ohdash/ui/table"
+)
 
 // KeyMap holds the table's own keys: moving, sorting, filtering and
 // pinning. Conversation actions (pause, run, accept, …) belong to the
 // root, which owns confirmation and the backends.
 type KeyMap struct {
-	Up, Down, PageUp, PageDown, Home, End key.Binding
-	Filter, ClearFilter, AcceptFilter     key.Binding
-	Sort, Reverse, Pin                    key.Binding
+	table.ListKeys
+	Pin key.Binding
 }
 
 // DefaultKeyMap returns the default bindings. None of them is a key the
 // root owns (see the brief): "!" pins, "s"/"S" sort.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:       key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown:     key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
-		Home:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
-		End:          key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
-		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		AcceptFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by next column")),
-		Reverse:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
-		Pin:          key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "pin needs-attention")),
+		ListKeys: table.DefaultListKeys(),
+		Pin:      key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "pin needs-attention")),
 	}
 }
 
@@ -36,7 +29,7 @@ func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Filter, k.Sor
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		k.Movement(),
 		{k.Filter, k.ClearFilter, k.AcceptFilter, k.Sort, k.Reverse, k.Pin},
 	}
 }

@@ -167,20 +167,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if m.filtering {
 		return m.updateFilter(kp)
 	}
-	page := max(1, m.visibleRows()-1)
+	if c, moved := m.keys.Move(kp, m.cursor, len(m.order), m.visibleRows()); moved {
+		m.cursor = max(0, min(c, len(m.order)-1))
+		m.offset = clampOffset(m)
+		return m, nil
+	}
 	switch {
-	case key.Matches(kp, m.keys.Up):
-		m.cursor--
-	case key.Matches(kp, m.keys.Down):
-		m.cursor++
-	case key.Matches(kp, m.keys.PageUp):
-		m.cursor -= page
-	case key.Matches(kp, m.keys.PageDown):
-		m.cursor += page
-	case key.Matches(kp, m.keys.Home):
-		m.cursor = 0
-	case key.Matches(kp, m.keys.End):
-		m.cursor = len(m.order) - 1
 	case key.Matches(kp, m.keys.Filter):
 		m.filtering = true
 		m.offset = clampOffset(m)
@@ -197,11 +189,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case key.Matches(kp, m.keys.Reverse):
 		m.desc = !m.desc
 		return m.keepSelection(), nil
-	default:
-		return m, nil
 	}
-	m.cursor = max(0, min(m.cursor, len(m.order)-1))
-	m.offset = clampOffset(m)
 	return m, nil
 }
 
