@@ -97,42 +97,32 @@ func (m Model) helpLines() []string {
 	return lines
 }
 
-// helpScreenKeys are the keys the help screen answers to (scrolling only
-// when it has to). The close entry
-// names the same bindings the help screen matches.
+// helpCloseKeys is the help screen's close entry: the same bindings the
+// help screen matches to close.
+func (m Model) helpCloseKeys() key.Binding {
+	return key.NewBinding(key.WithKeys(append(m.keys.Help.Keys(), m.keys.Back.Keys()...)...),
+		key.WithHelp(m.keys.Help.Help().Key+"/"+m.keys.Back.Help().Key, "close help"))
+}
+
+// helpScreenKeys are the keys the help screen answers to; the scrolling
+// ones only when it has to scroll.
 func (m Model) helpScreenKeys() []key.Binding {
 	km := m.table.KeyMap()
-	keys := func(b key.Binding) string { return b.Help().Key }
-	closeKeys := key.NewBinding(key.WithKeys(append(m.keys.Help.Keys(), m.keys.Back.Keys()...)...),
-		key.WithHelp(keys(m.keys.Help)+"/"+keys(m.keys.Back), "close help"))
 	if len(m.helpLines()) <= helpRows(m.bodyHeight()) {
-		return []key.Binding{closeKeys, m.keys.Quit}
+		return []key.Binding{m.helpCloseKeys(), m.keys.Quit}
 	}
-	return []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, closeKeys, m.keys.Quit}
+	return []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, m.helpCloseKeys(), m.keys.Quit}
 }
 
 // helpRows is how many help lines fit under the title in height rows.
 func helpRows(height int) int { return max(1, height-2) }
 
-// scrollHelp moves the help screen with the table's movement keys.
+// scrollHelp moves the help screen with the table's moving keys.
 func (m Model) scrollHelp(kp tea.KeyPressMsg) Model {
-	km := m.table.KeyMap()
-	rows := helpRows(m.bodyHeight())
-	switch {
-	case key.Matches(kp, km.Up):
-		m.helpTop--
-	case key.Matches(kp, km.Down):
-		m.helpTop++
-	case key.Matches(kp, km.PageUp):
-		m.helpTop -= rows - 1
-	case key.Matches(kp, km.PageDown):
-		m.helpTop += rows - 1
-	case key.Matches(kp, km.Home):
-		m.helpTop = 0
-	case key.Matches(kp, km.End):
-		m.helpTop = len(m.helpLines())
+	lines, rows := len(m.helpLines()), helpRows(m.bodyHeight())
+	if top, moved := m.table.KeyMap().Move(kp, m.helpTop, lines, rows); moved {
+		m.helpTop = clampHelpTop(top, lines, rows)
 	}
-	m.helpTop = clampHelpTop(m.helpTop, len(m.helpLines()), rows)
 	return m
 }
 
@@ -146,10 +136,12 @@ func (m Model) helpView(height int) string {
 	st := m.th.Styles
 	lines := m.helpLines()
 	rows := helpRows(height)
-	hint := "  (? or esc closes)"
+	hint := fmt.Sprintf("  (%s closes)", m.helpCloseKeys().Help().Key)
 	if len(lines) > rows {
 		top := clampHelpTop(m.helpTop, len(lines), rows)
-		hint = fmt.Sprintf("  (? or esc closes · ↑/↓ pgup/pgdn scroll · lines %d–%d of %d)", top+1, top+rows, len(lines))
+		km := m.table.KeyMap()
+		hint = fmt.Sprintf("  (%s closes · %s %s %s %s scroll · lines %d–%d of %d)", m.helpCloseKeys().Help().Key,
+			km.Up.Help().Key, km.Down.Help().Key, km.PageUp.Help().Key, km.PageDown.Help().Key, top+1, top+rows, len(lines))
 		lines = lines[top : top+rows]
 	}
 	out := append([]string{st.Title.Render("Keys") + st.Muted.Render(hint), ""}, lines...)
