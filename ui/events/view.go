@@ -85,10 +85,10 @@ func (m Model) pagingRow() string {
 	return m.th.Styles.Info.Render("  loading older events…")
 }
 
-// headerPart is one field of the header in a long and a short wording.
-// Fields with a lower shortenFirst give up their long wording first.
+// headerPart is one field of the header in a long and a short wording,
+// both already styled. Fields with a lower shortenFirst give up their
+// long wording first.
 type headerPart struct {
-	style        lipgloss.Style
 	long, short  string
 	shortenFirst int
 }
@@ -100,7 +100,7 @@ func (m Model) header() string {
 	st := m.th.Styles
 	var parts []headerPart
 	add := func(style lipgloss.Style, long, short string) {
-		parts = append(parts, headerPart{style: style, long: long, short: short, shortenFirst: len(parts)})
+		parts = append(parts, headerPart{long: style.Render(long), short: style.Render(short), shortenFirst: len(parts)})
 	}
 	conn := m.connText()
 	add(m.connStyle(), conn, conn)
@@ -139,11 +139,17 @@ func (m Model) header() string {
 		add(st.Muted, "follow off (G)", "follow off")
 	}
 	parts[len(parts)-1].shortenFirst = -1
+	return fitHeader(parts, st.Subtle.Render(" │ "), m.width)
+}
+
+// fitHeader joins the parts with sep in their long wordings, switching
+// parts to their short ones in shortenFirst order until the line fits.
+func fitHeader(parts []headerPart, sep string, width int) string {
 	texts := make([]string, len(parts))
-	width := 3 * (len(parts) - 1) // separators
+	w := lipgloss.Width(sep) * (len(parts) - 1)
 	for i, p := range parts {
 		texts[i] = p.long
-		width += lipgloss.Width(p.long)
+		w += lipgloss.Width(p.long)
 	}
 	order := make([]int, len(parts))
 	for i := range order {
@@ -151,17 +157,13 @@ func (m Model) header() string {
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return parts[a].shortenFirst - parts[b].shortenFirst })
 	for _, i := range order {
-		if width <= m.width {
+		if w <= width {
 			break
 		}
-		width += lipgloss.Width(parts[i].short) - lipgloss.Width(parts[i].long)
+		w += lipgloss.Width(parts[i].short) - lipgloss.Width(parts[i].long)
 		texts[i] = parts[i].short
 	}
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = p.style.Render(texts[i])
-	}
-	return strings.Join(out, st.Subtle.Render(" │ "))
+	return strings.Join(texts, sep)
 }
 
 // filterText names the active filters, "" when everything is shown.
