@@ -221,7 +221,7 @@ func TestHeaderKeepsEveryCountWhenNarrow(t *testing.T) {
 	}
 	m, _ = m.Update(press("k"))
 	wide := firstLine(ansi.Strip(m.SetSize(200, 20).View()))
-	for _, want := range []string{"older not in memory (↑ at top loads)", "hidden)", "3 undecodable skipped", "follow off (G)"} {
+	for _, want := range []string{"older not in memory (↑/k at top loads)", "hidden)", "3 undecodable skipped", "follow off (G/end)"} {
 		if !strings.Contains(wide, want) {
 			t.Fatalf("wide header lacks %q:\n%s", want, wide)
 		}

@@ -119,13 +119,13 @@ func (m Model) header() string {
 	}
 	add(st.Muted, long, count)
 	if m.evicted > 0 {
-		add(st.Warning, fmt.Sprintf("%d older not in memory (↑ at top loads)", m.evicted), fmt.Sprintf("%d older not loaded", m.evicted))
+		add(st.Warning, fmt.Sprintf("%d older not in memory (%s at top loads)", m.evicted, m.keys.Up.Help().Key), fmt.Sprintf("%d older not loaded", m.evicted))
 		parts[len(parts)-1].shortenFirst = -2 // the hint goes first
 	} else if m.olderMore && len(m.items) >= m.tail && m.conv.ID != "" {
-		add(st.Muted, "older: ↑ at top", "older ↑")
+		add(st.Muted, "older: "+m.keys.Up.Help().Key+" at top", "older "+m.keys.Up.Help().Key)
 	}
 	if m.newestDropped {
-		add(st.Warning, "newest not in memory (G reloads)", "newest not in memory")
+		add(st.Warning, "newest not in memory ("+m.keys.Bottom.Help().Key+" reloads)", "newest not in memory")
 	}
 	if m.skipped > 0 {
 		add(st.Warning, fmt.Sprintf("%d undecodable skipped", m.skipped), fmt.Sprintf("%d skipped", m.skipped))
@@ -136,7 +136,7 @@ func (m Model) header() string {
 	if m.follow {
 		add(st.Success, "follow", "follow")
 	} else {
-		add(st.Muted, "follow off (G)", "follow off")
+		add(st.Muted, "follow off ("+m.keys.Bottom.Help().Key+")", "follow off")
 	}
 	parts[len(parts)-1].shortenFirst = -1
 	return fitHeader(parts, st.Subtle.Render(" │ "), m.width)
