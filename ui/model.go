@@ -158,7 +158,7 @@ type Model struct {
 	helpTop int
 	help    help.Model
 
-	msg   statusMsg
+	msg   notice
 	ops   map[int]operation
 	opSeq int
 

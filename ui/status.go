@@ -19,16 +19,17 @@ const (
 	levelError
 )
 
-// statusMsg is the one-line message under the panes: results of actions,
+// notice is the one-line message under the panes (a field of the model,
+// not a tea.Msg): results of actions,
 // refusals and errors. Info fades quickly; errors stay long enough to read.
-type statusMsg struct {
+type notice struct {
 	text  string
 	level level
 	until time.Time
 }
 
 func (m Model) say(l level, text string, ttl time.Duration) Model {
-	m.msg = statusMsg{text: text, level: l, until: m.now().Add(ttl)}
+	m.msg = notice{text: text, level: l, until: m.now().Add(ttl)}
 	return m
 }
 
@@ -49,7 +50,7 @@ func (m Model) fail(err error) Model {
 
 func (m Model) expireMessage() Model {
 	if m.msg.text != "" && m.now().After(m.msg.until) {
-		m.msg = statusMsg{}
+		m.msg = notice{}
 	}
 	return m
 }
