@@ -20,8 +20,8 @@ const (
 )
 
 // notice is the one-line message under the panes (a field of the model,
-// not a tea.Msg): results of actions,
-// refusals and errors. Info fades quickly; errors stay long enough to read.
+// not a tea.Msg): results of actions, refusals and errors. Info fades
+// quickly; errors stay long enough to read.
 type notice struct {
 	text  string
 	level level
