@@ -99,7 +99,7 @@ func (m Model) explain(r actionRequest) (title, body, yes string) {
 	b, _ := m.cfg.Hub.Backend(r.source)
 	// The backend explains its own actions, except a start from an image
 	// the user chose: the backend only knows its default spec.
-	if ex, ok := b.(backend.Explainer); ok && !(r.action == backend.ActionStart && m.cfg.Start.Image != "") {
+	if ex, ok := b.(backend.Explainer); ok && backend.Supports(b, backend.CapExplain) && !(r.action == backend.ActionStart && m.cfg.Start.Image != "") {
 		body = ex.Explain(r.action, r.sb)
 	}
 	switch r.action {

@@ -198,7 +198,7 @@ func (m Model) runConv(req convRequest) (Model, tea.Cmd) {
 	m.ops[id] = operation{desc: words[0] + " " + target, done: words[1] + " " + target, started: m.now()}
 	src, ctx, timeout := m.cfg.Conversations, m.ctx, m.cfg.ActionTimeout
 	var stopper backend.SandboxStopper
-	if b, ok := m.cfg.Hub.Backend(req.sb.Source); ok {
+	if b, ok := m.cfg.Hub.Backend(req.sb.Source); ok && backend.Supports(b, backend.CapStop) {
 		stopper, _ = b.(backend.SandboxStopper)
 	}
 	return m, func() tea.Msg {

@@ -170,7 +170,7 @@ func (m Model) followSelection() (Model, tea.Cmd) {
 		return m, nil
 	}
 	var src backend.LogStreamer
-	if b, found := m.cfg.Hub.Backend(sel.Source); found {
+	if b, found := m.cfg.Hub.Backend(sel.Source); found && backend.Supports(b, backend.CapLogs) {
 		src, _ = b.(backend.LogStreamer)
 	}
 	m.logKey = sel.Key()
