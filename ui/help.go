@@ -71,7 +71,7 @@ func (m Model) paneFullHelp() [][]key.Binding {
 	case tabConversations:
 		g := append(m.conv.list.FullHelp(), m.conv.events.FullHelp()...)
 		if !m.cfg.ReadOnly {
-			g = append(g, m.keys.conversationActions())
+			g = append(g, m.keys.ConversationActions())
 		} else {
 			g = append(g, []key.Binding{m.keys.ConvScope})
 		}
@@ -84,9 +84,9 @@ func (m Model) paneFullHelp() [][]key.Binding {
 // keys and the current pane's keys, in columns.
 func (m Model) helpLines() []string {
 	k := m.keys
-	groups := [][]key.Binding{k.global(), k.more()}
+	groups := [][]key.Binding{k.Global(), k.More()}
 	if !m.cfg.ReadOnly {
-		groups = append(groups, k.sandboxActions())
+		groups = append(groups, k.SandboxActions())
 	}
 	groups = append(groups, m.table.KeyMap().FullHelp()...)
 	groups = append(groups, m.paneFullHelp()...)

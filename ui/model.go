@@ -17,6 +17,7 @@ import (
 	"github.com/ohdash/ohdash/ui/convs"
 	"github.com/ohdash/ohdash/ui/details"
 	"github.com/ohdash/ohdash/ui/events"
+	"github.com/ohdash/ohdash/ui/keymap"
 	"github.com/ohdash/ohdash/ui/logs"
 	"github.com/ohdash/ohdash/ui/sandboxes"
 )
@@ -125,7 +126,7 @@ type Model struct {
 	ctx  context.Context
 	now  func() time.Time
 	th   theme.Theme
-	keys KeyMap
+	keys keymap.Root
 
 	width, height int
 

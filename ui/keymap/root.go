@@ -1,11 +1,14 @@
-package ui
+// Package keymap holds every key binding of the dashboard: the root's
+// own keys (root.go) and the set of every component's keys with the
+// clash check configuration goes through (set.go).
+package keymap
 
 import "charm.land/bubbles/v2/key"
 
-// KeyMap holds the root's keys: the ones that work everywhere, and the
+// Root holds the root's keys: the ones that work everywhere, and the
 // sandbox actions, which apply to the selected sandbox while the sandboxes
 // table or one of its panes has the focus.
-type KeyMap struct {
+type Root struct {
 	Quit, Help, Back, NextFocus, Open, Zoom key.Binding
 	TabLogs, TabDetails, TabConversations   key.Binding
 	Reveal, Copy, CopyURL, Redraw, Mouse    key.Binding
@@ -19,9 +22,9 @@ type KeyMap struct {
 	ConvAccept, ConvReject, ConvMessage, ConvScope          key.Binding
 }
 
-// DefaultKeyMap returns the default bindings.
-func DefaultKeyMap() KeyMap {
-	return KeyMap{
+// DefaultRoot returns the root's default bindings.
+func DefaultRoot() Root {
+	return Root{
 		Quit:             key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Help:             key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Back:             key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
@@ -54,7 +57,7 @@ func DefaultKeyMap() KeyMap {
 
 // Bindings names every binding by a stable action name, so configuration
 // can remap keys.
-func (k *KeyMap) Bindings() map[string]*key.Binding {
+func (k *Root) Bindings() map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"quit": &k.Quit, "help": &k.Help, "back": &k.Back, "next_pane": &k.NextFocus, "open": &k.Open,
 		"zoom": &k.Zoom, "tab.logs": &k.TabLogs, "tab.details": &k.TabDetails,
@@ -71,18 +74,18 @@ func (k *KeyMap) Bindings() map[string]*key.Binding {
 }
 
 // global are the keys shown in every help screen.
-func (k KeyMap) global() []key.Binding {
+func (k Root) Global() []key.Binding {
 	return []key.Binding{k.NextFocus, k.Open, k.Back, k.Zoom, k.TabLogs, k.TabDetails, k.TabConversations, k.Help, k.Quit}
 }
 
-func (k KeyMap) more() []key.Binding {
+func (k Root) More() []key.Binding {
 	return []key.Binding{k.Reveal, k.Copy, k.CopyURL, k.Redraw, k.Mouse}
 }
 
-func (k KeyMap) sandboxActions() []key.Binding {
+func (k Root) SandboxActions() []key.Binding {
 	return []key.Binding{k.Start, k.Pause, k.Resume, k.Delete}
 }
 
-func (k KeyMap) conversationActions() []key.Binding {
+func (k Root) ConversationActions() []key.Binding {
 	return []key.Binding{k.ConvMessage, k.ConvAccept, k.ConvReject, k.ConvPause, k.ConvRun, k.ConvInterrupt, k.ConvDelete, k.ConvStop, k.ConvScope}
 }

@@ -1,20 +1,18 @@
-package ui
+package keymap
 
 import (
 	"strings"
 	"testing"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 func TestDefaultKeysHaveNoClash(t *testing.T) {
-	if c := DefaultKeys().Clashes(); len(c) != 0 {
+	if c := Default().Clashes(); len(c) != 0 {
 		t.Fatalf("default keys clash: %v", c)
 	}
 }
 
 func TestEveryActionIsInAContext(t *testing.T) {
-	k := DefaultKeys()
+	k := Default()
 	seen := map[string]bool{}
 	for _, c := range contexts() {
 		for _, a := range c.actions {
@@ -34,7 +32,7 @@ func TestEveryActionIsInAContext(t *testing.T) {
 }
 
 func TestRemapIsReportedWhenItClashes(t *testing.T) {
-	k := DefaultKeys()
+	k := Default()
 	k.Bindings()["sandbox.delete"].SetKeys("j")
 	clashes := k.Clashes()
 	if len(clashes) == 0 {
@@ -43,28 +41,5 @@ func TestRemapIsReportedWhenItClashes(t *testing.T) {
 	msg := clashes[0].Error()
 	if !strings.Contains(msg, `"j"`) || !strings.Contains(msg, "sandbox.delete") {
 		t.Fatalf("unclear message: %s", msg)
-	}
-}
-
-func TestRemapTakesEffectInUpdateAndHelp(t *testing.T) {
-	keys := DefaultKeys()
-	keys.Bindings()["sandbox.pause"].SetKeys("Z")
-	keys.Bindings()["sandbox.pause"].SetHelp("Z", "pause sandbox")
-	if c := keys.Clashes(); len(c) != 0 {
-		t.Fatal(c)
-	}
-	h := newHarness(t, 120, 40, Config{Keys: keys}, fixtureSandboxes()...)
-	h.key("down")
-	h.key("p")
-	if h.m.confirm != nil {
-		t.Fatal("the old key still pauses")
-	}
-	h.key("Z")
-	if h.m.confirm == nil {
-		t.Fatal("the new key does not pause")
-	}
-	h.run(h.key("n"))
-	if !strings.Contains(ansi.Strip(h.view()), "Z pause sandbox") {
-		t.Fatal("help does not show the remapped key")
 	}
 }

@@ -1,4 +1,4 @@
-package ui
+package keymap
 
 import (
 	"fmt"
@@ -16,11 +16,11 @@ import (
 	"github.com/ohdash/ohdash/ui/sandboxes"
 )
 
-// Keys gathers every key binding of the dashboard under stable action
+// Set gathers every key binding of the dashboard under stable action
 // names ("sandbox.pause", "logs.follow"), so configuration can remap any
 // action and clashes are found before the UI starts.
-type Keys struct {
-	Root      KeyMap
+type Set struct {
+	Root      Root
 	Sandboxes sandboxes.KeyMap
 	Details   details.KeyMap
 	Logs      logs.KeyMap
@@ -30,10 +30,10 @@ type Keys struct {
 	Composer  composer.KeyMap
 }
 
-// DefaultKeys returns every component's default bindings.
-func DefaultKeys() Keys {
-	return Keys{
-		Root:      DefaultKeyMap(),
+// Default returns every component's default bindings.
+func Default() Set {
+	return Set{
+		Root:      DefaultRoot(),
 		Sandboxes: sandboxes.DefaultKeyMap(),
 		Details:   details.DefaultKeyMap(),
 		Logs:      logs.DefaultKeyMap(),
@@ -46,7 +46,7 @@ func DefaultKeys() Keys {
 
 // Bindings maps every action name to its binding; setting keys through
 // the pointers remaps the action everywhere, help included.
-func (k *Keys) Bindings() map[string]*key.Binding {
+func (k *Set) Bindings() map[string]*key.Binding {
 	out := map[string]*key.Binding{}
 	for _, m := range []map[string]*key.Binding{
 		k.Root.Bindings(), k.Sandboxes.Bindings(), k.Details.Bindings(), k.Logs.Bindings(), k.Confirm.Bindings(),
@@ -129,7 +129,7 @@ func (c Clash) Error() string {
 // Clashes returns every key that means two things at once, in a stable
 // order. Remapped keymaps must be checked before the UI starts: a clash is
 // reported, never silently resolved.
-func (k Keys) Clashes() []Clash {
+func (k Set) Clashes() []Clash {
 	all := k.Bindings()
 	var out []Clash
 	for _, ctx := range contexts() {
