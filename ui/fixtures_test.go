@@ -11,6 +11,7 @@ import (
 	"github.com/ohdash/ohdash/backend/fake"
 	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/convtab"
 )
 
 // testNow pins the clock so ages in golden views never change.
@@ -161,4 +162,31 @@ func keyMsg(k string) tea.KeyPressMsg {
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// convTab is the registered conversations tab.
+func (h *harness) convTab() convtab.Model {
+	h.t.Helper()
+	for _, p := range h.m.panes {
+		if c, ok := p.(convtab.Model); ok {
+			return c
+		}
+	}
+	h.t.Fatal("no conversations tab registered")
+	return convtab.Model{}
+}
+
+// refreshConversations re-reads the conversations list now, as its poll
+// does, and returns the listing's Cmd.
+func (h *harness) refreshConversations() tea.Cmd {
+	h.t.Helper()
+	for i, p := range h.m.panes {
+		if c, ok := p.(convtab.Model); ok {
+			c, cmd := c.Refresh()
+			h.m.panes[i] = c
+			return cmd
+		}
+	}
+	h.t.Fatal("no conversations tab registered")
+	return nil
 }

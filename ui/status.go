@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -59,16 +58,10 @@ func (m Model) expireMessage() Model {
 // last), then the last message.
 func (m Model) messageLine() string {
 	st := m.th.Styles
-	if len(m.ops) > 0 {
-		ids := make([]int, 0, len(m.ops))
-		for id := range m.ops {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		parts := make([]string, 0, len(ids))
-		for _, id := range ids {
-			op := m.ops[id]
-			parts = append(parts, fmt.Sprintf("⟳ %s… %s", op.desc, m.now().Sub(op.started).Round(time.Second)))
+	if ops := m.host.Ops(); len(ops) > 0 {
+		parts := make([]string, 0, len(ops))
+		for _, op := range ops {
+			parts = append(parts, fmt.Sprintf("⟳ %s… %s", op.Desc, m.now().Sub(op.Started).Round(time.Second)))
 		}
 		return st.Info.Render(strings.Join(parts, "  "))
 	}

@@ -1,4 +1,4 @@
-package ui
+package convtab
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
+	"github.com/ohdash/ohdash/ui/pane"
 )
 
 // convAction is an action on one conversation. They are kept apart from
@@ -59,17 +60,16 @@ func convLabel(c backend.Conversation) string {
 	return "“" + c.Title + "” (" + short + ")"
 }
 
-// conversationAction handles the conversation keys on the conversations
-// tab: it checks the action makes sense, then opens its confirmation (or
-// the composer).
-func (m Model) conversationAction(kp tea.KeyPressMsg) (Model, tea.Cmd, bool) {
-	if m.tab != tabConversations || m.cfg.Conversations == nil {
+// Act handles the conversation keys while the tab is shown: it checks the
+// action makes sense, then asks for its confirmation (or the composer).
+func (m Model) Act(kp tea.KeyPressMsg) (pane.Pane, tea.Cmd, bool) {
+	if m.cfg.Source == nil {
 		return m, nil, false
 	}
-	k := m.keys
+	k := m.c.Keys.Root
 	if key.Matches(kp, k.ConvScope) {
-		m.conv.all = !m.conv.all
-		m, cmd := m.refreshConversations()
+		m.all = !m.all
+		m, cmd := m.refresh()
 		return m, cmd, true
 	}
 	acts := []struct {
@@ -90,35 +90,38 @@ func (m Model) conversationAction(kp tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	if a == "" {
 		return m, nil, false
 	}
-	if m.cfg.ReadOnly {
-		return m.warn(fmt.Sprintf("read-only mode: %s is disabled (start ohdash without --readonly to change conversations)", a)), nil, true
+	host := m.c.Host
+	if m.c.ReadOnly {
+		host.Warn(fmt.Sprintf("read-only mode: %s is disabled (start ohdash without --readonly to change conversations)", a))
+		return m, nil, true
 	}
 	c, ok := m.focusedConversation()
 	if !ok {
-		return m.warn("no conversation selected"), nil, true
+		host.Warn("no conversation selected")
+		return m, nil, true
 	}
 	sb, ok := m.sandboxOf(c)
 	if !ok {
-		return m.warn("the sandbox of " + convLabel(c) + " is gone"), nil, true
+		host.Warn("the sandbox of " + convLabel(c) + " is gone")
+		return m, nil, true
 	}
 	if why := convRefusal(a, c, sb); why != "" {
-		return m.warn(why), nil, true
+		host.Warn(why)
+		return m, nil, true
 	}
 	req := convRequest{action: a, conv: c, sb: sb}
 	if a == convSend {
-		cm, cmd := composer.New(m.th, m.cfg.Keys.Composer, "message to "+convLabel(c)+" in "+sb.ID, m.conv.drafts[c.Key()], req)
-		m.composer = &cm
-		return m, cmd, true
+		host.Compose("message to "+convLabel(c)+" in "+sb.ID, m.drafts[c.Key()], req)
+		return m, nil, true
 	}
 	title, body, yes := explainConv(req)
 	if a == convAccept || a == convReject {
 		// Name the action at stake when its events are open.
-		if ev, ok := m.conv.events.Pending(); ok && m.conv.events.Key() == c.Key() {
+		if ev, ok := m.events.Pending(); ok && m.events.Key() == c.Key() {
 			body += " Pending: " + ev.Summary
 		}
 	}
-	dlg := confirm.New(m.th, m.cfg.Keys.Confirm, title, body, yes, req)
-	m.confirm = &dlg
+	host.Confirm(title, body, yes, req)
 	return m, nil, true
 }
 
@@ -193,45 +196,43 @@ func explainConv(r convRequest) (title, body, yes string) {
 func (m Model) runConv(req convRequest) (Model, tea.Cmd) {
 	words := convWords[req.action]
 	target := convLabel(req.conv)
-	m.opSeq++
-	id := m.opSeq
-	m.ops[id] = operation{desc: words[0] + " " + target, done: words[1] + " " + target, started: m.now()}
-	src, ctx, timeout := m.cfg.Conversations, m.ctx, m.cfg.ActionTimeout
+	id := m.c.Host.StartOp(words[0]+" "+target, words[1]+" "+target, m.c.Now())
+	src, ctx, timeout := m.cfg.Source, m.c.Ctx, m.c.ActionTimeout
 	var stopper backend.SandboxStopper
-	if b, ok := m.cfg.Hub.Backend(req.sb.Source); ok && backend.Supports(b, backend.CapStop) {
+	if b, ok := m.c.Hub.Backend(req.sb.Source); ok && backend.Supports(b, backend.CapStop) {
 		stopper, _ = b.(backend.SandboxStopper)
 	}
 	return m, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		done := convDoneMsg{opDoneMsg: opDoneMsg{id: id}, req: req}
+		done := convDoneMsg{OpDoneMsg: pane.OpDoneMsg{ID: id}, req: req}
 		sb, cid := req.sb, req.conv.ID
 		switch req.action {
 		case convPause:
-			done.err = src.Pause(ctx, sb, cid)
+			done.Err = src.Pause(ctx, sb, cid)
 		case convRun:
-			done.err = src.Run(ctx, sb, cid)
+			done.Err = src.Run(ctx, sb, cid)
 		case convInterrupt:
 			var out backend.InterruptOutcome
-			out, done.err = src.Interrupt(ctx, sb, cid)
-			if done.err == nil && out == backend.PausedInstead {
+			out, done.Err = src.Interrupt(ctx, sb, cid)
+			if done.Err == nil && out == backend.PausedInstead {
 				done.note = "this agent-server cannot interrupt: the conversation was paused instead and stops after its current step"
 			}
 		case convDelete:
-			done.err = src.Delete(ctx, sb, cid)
+			done.Err = src.Delete(ctx, sb, cid)
 		case convStop:
-			done.err = stopV0(ctx, src, stopper, sb, cid)
+			done.Err = stopV0(ctx, src, stopper, sb, cid)
 		case convAccept, convReject:
-			done.err = src.RespondToConfirmation(ctx, sb, cid, req.action == convAccept, "")
+			done.Err = src.RespondToConfirmation(ctx, sb, cid, req.action == convAccept, "")
 		case convSend:
-			done.err = src.SendMessage(ctx, sb, cid, req.text)
+			done.Err = src.SendMessage(ctx, sb, cid, req.text)
 		}
 		return done
 	}
 }
 
 // stopV0 stops a V0 conversation, then its container.
-func stopV0(ctx context.Context, src ConversationSource, stopper backend.SandboxStopper, sb backend.Sandbox, id string) error {
+func stopV0(ctx context.Context, src Source, stopper backend.SandboxStopper, sb backend.Sandbox, id string) error {
 	st, ok := src.(backend.ConversationStopper)
 	if !ok {
 		return fmt.Errorf("stop: %w", backend.ErrUnsupported)
@@ -247,7 +248,7 @@ func stopV0(ctx context.Context, src ConversationSource, stopper backend.Sandbox
 
 // convDoneMsg reports the end of a conversation action.
 type convDoneMsg struct {
-	opDoneMsg
+	pane.OpDoneMsg
 	req  convRequest
 	note string
 }
@@ -255,27 +256,26 @@ type convDoneMsg struct {
 // finishConv reports the result and refreshes the list: the action most
 // likely changed the conversation's status.
 func (m Model) finishConv(msg convDoneMsg) (Model, tea.Cmd) {
-	if msg.err != nil && msg.req.action == convSend {
+	if msg.Err != nil && msg.req.action == convSend {
 		// Bad input or a lost connection must not lose what was typed.
-		m.conv.drafts[msg.req.conv.Key()] = msg.req.text
+		m.drafts[msg.req.conv.Key()] = msg.req.text
 	}
-	m = m.finishOp(msg.opDoneMsg)
-	if msg.err != nil && errors.Is(msg.err, backend.ErrConflict) && msg.req.action == convRun {
+	m.c.Host.FinishOp(msg.OpDoneMsg)
+	if msg.Err != nil && errors.Is(msg.Err, backend.ErrConflict) && msg.req.action == convRun {
 		// After a pause the agent-server still finishes the step in
 		// flight; until then it answers "already running".
-		m = m.warn(convLabel(msg.req.conv) + ": the agent-server says it is still running (a paused agent finishes its current step first); try R again in a moment")
-	} else if msg.err == nil && msg.note != "" {
-		m = m.warn(msg.note)
+		m.c.Host.Warn(convLabel(msg.req.conv) + ": the agent-server says it is still running (a paused agent finishes its current step first); try R again in a moment")
+	} else if msg.Err == nil && msg.note != "" {
+		m.c.Host.Warn(msg.note)
 	}
-	if msg.err == nil && msg.req.action == convSend {
-		delete(m.conv.drafts, msg.req.conv.Key())
+	if msg.Err == nil && msg.req.action == convSend {
+		delete(m.drafts, msg.req.conv.Key())
 	}
-	return m.refreshConversations()
+	return m.refresh()
 }
 
-// composed handles the composer closing.
+// composed handles the composer closing on one of this tab's messages.
 func (m Model) composed(msg tea.Msg) (Model, tea.Cmd) {
-	m.composer = nil
 	switch msg := msg.(type) {
 	case composer.SubmitMsg:
 		req, ok := msg.Payload.(convRequest)
@@ -285,14 +285,30 @@ func (m Model) composed(msg tea.Msg) (Model, tea.Cmd) {
 		req.text = msg.Text
 		return m.runConv(req)
 	case composer.CancelMsg:
-		if req, ok := msg.Payload.(convRequest); ok {
-			if msg.Draft != "" {
-				m.conv.drafts[req.conv.Key()] = msg.Draft
-				return m.info("message not sent; the draft is kept (m opens it again)"), nil
-			}
-			delete(m.conv.drafts, req.conv.Key())
+		req, ok := msg.Payload.(convRequest)
+		if !ok {
+			return m, nil
 		}
-		return m.info("message not sent"), nil
+		if msg.Draft != "" {
+			m.drafts[req.conv.Key()] = msg.Draft
+			m.c.Host.Info("message not sent; the draft is kept (m opens it again)")
+			return m, nil
+		}
+		delete(m.drafts, req.conv.Key())
+		m.c.Host.Info("message not sent")
 	}
 	return m, nil
+}
+
+// confirmed runs a confirmed conversation action; a cancelled one says so.
+func (m Model) confirmed(res confirm.ResultMsg) (Model, tea.Cmd) {
+	req, ok := res.Payload.(convRequest)
+	if !ok {
+		return m, nil
+	}
+	if !res.Confirmed {
+		m.c.Host.Info("cancelled")
+		return m, nil
+	}
+	return m.runConv(req)
 }

@@ -1,4 +1,8 @@
-package ui
+// Package convtab is the conversations tab: the list of the conversations
+// in the selected sandbox (or in all of them), the events of the open one,
+// and the conversation actions. It keeps both fresh without ever holding
+// more than one websocket, and polls only while it is shown.
+package convtab
 
 import (
 	"context"
@@ -9,17 +13,54 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/convs"
 	"github.com/ohdash/ohdash/ui/events"
+	"github.com/ohdash/ohdash/ui/pane"
 )
 
-// convState is the conversations tab: the list, the events of the open
-// conversation, and the bookkeeping that keeps both fresh without ever
-// holding more than one websocket.
-type convState struct {
+// Source is every conversation role the dashboard uses. The router in
+// backend/conversations implements it for all sandbox flavors.
+type Source interface {
+	backend.ConversationLister
+	backend.FleetConversationLister
+	backend.ConversationController
+	backend.EventStreamer
+	backend.EventPager
+}
+
+// Config is what the tab needs beyond the shared context.
+type Config struct {
+	// Source lists, streams and acts on conversations; nil shows a
+	// placeholder saying conversations are not available.
+	Source Source
+	// Refresh is how often a shown list is re-read (default 5 s).
+	Refresh time.Duration
+}
+
+// area is what has the keyboard inside the tab: the list of
+// conversations, or the events of the open one.
+type area int
+
+const (
+	areaList area = iota
+	areaEvents
+)
+
+// Model is the conversations tab. It is a value, like every pane.
+type Model struct {
+	c       pane.Context
+	cfg     Config
+	th      theme.Theme
+	world   pane.World
+	visible bool
+	focused bool
+	// width and height are the tab's cells.
+	width, height int
+
 	list   convs.Model
 	events events.Model
-	area   convArea
+	area   area
 	// all lists every running sandbox instead of the selected one.
 	all bool
 	// gen identifies the current listing scope; results of an older
@@ -40,9 +81,22 @@ type convState struct {
 	drafts map[string]string
 }
 
-// defaultConvRefresh is how often a shown list is re-read: conversation
+// New builds the tab. It does no I/O: listing starts when it is shown.
+func New(c pane.Context, cfg Config) Model {
+	if cfg.Refresh <= 0 {
+		cfg.Refresh = defaultRefresh
+	}
+	return Model{
+		c: c, cfg: cfg, th: c.Theme,
+		list:   convs.New(c.Theme, convs.WithClock(c.Now), convs.WithKeyMap(c.Keys.Convs)),
+		events: events.New(c.Theme, events.WithClock(c.Now), events.WithKeyMap(c.Keys.Events)),
+		drafts: map[string]string{},
+	}
+}
+
+// defaultRefresh is how often a shown list is re-read: conversation
 // status changes are not pushed for conversations without a websocket.
-const defaultConvRefresh = 5 * time.Second
+const defaultRefresh = 5 * time.Second
 
 // convListMsg carries a listing's result.
 type convListMsg struct {
@@ -61,58 +115,58 @@ type convPollMsg struct{ gen int }
 // convSettledMsg fires when the list cursor has rested.
 type convSettledMsg struct{ n int }
 
-func (m Model) convVisible() bool { return m.tab == tabConversations && m.cfg.Conversations != nil }
+func (m Model) convVisible() bool { return m.visible && m.cfg.Source != nil }
 
 // convScopeKey names what the list should show now: the selected sandbox's
 // key, "*" for all sandboxes, "" for nothing.
 func (m Model) convScopeKey() string {
-	if m.conv.all {
+	if m.all {
 		return "*"
 	}
-	if sel, ok := m.table.Selected(); ok {
-		return sel.Key()
+	if m.world.OK {
+		return m.world.Selected.Key()
 	}
 	return ""
 }
 
 // refreshConversations starts a listing unless one is in flight. A change
 // of scope always starts one, and results of the old scope are ignored.
-func (m Model) refreshConversations() (Model, tea.Cmd) {
+func (m Model) refresh() (Model, tea.Cmd) {
 	if !m.convVisible() {
 		return m, nil
 	}
 	scope := m.convScopeKey()
-	if scope != m.conv.listedFor {
-		m.conv.gen++
-		m.conv.listedFor = scope
-		m.conv.listing = false
-		m.conv.list = m.conv.list.SetConversations(nil).SetProblems(nil)
+	if scope != m.listedFor {
+		m.gen++
+		m.listedFor = scope
+		m.listing = false
+		m.list = m.list.SetConversations(nil).SetProblems(nil)
 	}
-	if m.conv.listing {
+	if m.listing {
 		return m, nil
 	}
-	src, ctx, gen := m.cfg.Conversations, m.ctx, m.conv.gen
-	timeout := m.cfg.ActionTimeout
+	src, ctx, gen := m.cfg.Source, m.c.Ctx, m.gen
+	timeout := m.c.ActionTimeout
 	switch {
 	case scope == "":
-		m.conv.list = m.conv.list.SetScope("conversations: no sandbox selected").SetLoading(false)
+		m.list = m.list.SetScope("conversations: no sandbox selected").SetLoading(false)
 		return m, nil
 	case scope == "*":
-		sbs := m.allSandboxes()
-		m.conv.list = m.conv.list.SetScope(fmt.Sprintf("conversations of all %d sandboxes", len(sbs))).SetLoading(true)
-		m.conv.listing = true
+		sbs := m.world.Sandboxes
+		m.list = m.list.SetScope(fmt.Sprintf("conversations of all %d sandboxes", len(sbs))).SetLoading(true)
+		m.listing = true
 		return m, func() tea.Msg {
 			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			return fleetListing(gen, src.AllConversations(ctx, sbs))
 		}
 	default:
-		sb, _ := m.table.Selected()
-		m.conv.list = m.conv.list.SetScope("conversations of " + sb.ID).SetLoading(true)
-		m.conv.listing = true
+		sb := m.world.Selected
+		m.list = m.list.SetScope("conversations of " + sb.ID).SetLoading(true)
+		m.listing = true
 		if sb.Status != backend.StatusRunning {
-			m.conv.listing = false
-			m.conv.list = m.conv.list.SetLoading(false).SetConversations(nil).
+			m.listing = false
+			m.list = m.list.SetLoading(false).SetConversations(nil).
 				SetProblems([]string{fmt.Sprintf("%s is %s: its agent-server answers once it runs (r resumes it)", sb.ID, sb.Status)})
 			return m, nil
 		}
@@ -158,30 +212,22 @@ func describeConvErr(err error) string {
 	return err.Error()
 }
 
-func (m Model) allSandboxes() []backend.Sandbox {
-	var out []backend.Sandbox
-	for _, src := range m.sources {
-		out = append(out, m.snaps[src].Sandboxes...)
-	}
-	return out
-}
-
 // applyConvList shows a listing and schedules the next refresh.
 func (m Model) applyConvList(msg convListMsg) (Model, tea.Cmd) {
-	if msg.gen != m.conv.gen {
+	if msg.gen != m.gen {
 		return m, nil
 	}
-	m.conv.listing = false
+	m.listing = false
 	list := msg.list
 	if len(msg.failed) > 0 {
-		for _, c := range m.conv.list.Conversations() {
+		for _, c := range m.list.Conversations() {
 			if msg.failed[c.SandboxKey()] {
 				list = append(list, c)
 			}
 		}
 	}
-	m.conv.list = m.conv.list.SetLoading(false).SetConversations(list).SetProblems(msg.problems)
-	if m.conv.open.ID != "" {
+	m.list = m.list.SetLoading(false).SetConversations(list).SetProblems(msg.problems)
+	if m.open.ID != "" {
 		// The stream knows the open conversation's status better than a
 		// listing that may be a few seconds old.
 		m = m.syncOpenConversation()
@@ -191,15 +237,15 @@ func (m Model) applyConvList(msg convListMsg) (Model, tea.Cmd) {
 
 // convPoll keeps a shown list fresh; the chain dies when the tab is left.
 func (m Model) convPoll(msg convPollMsg) (Model, tea.Cmd) {
-	if msg.gen != m.conv.pollGen || !m.convVisible() {
+	if msg.gen != m.pollGen || !m.convVisible() {
 		return m, nil
 	}
-	m, cmd := m.refreshConversations()
+	m, cmd := m.refresh()
 	return m, tea.Batch(cmd, m.convPollCmd())
 }
 
 func (m Model) convPollCmd() tea.Cmd {
-	gen := m.conv.pollGen
+	gen := m.pollGen
 	return tea.Tick(m.convPollEvery(), func(time.Time) tea.Msg { return convPollMsg{gen: gen} })
 }
 
@@ -208,12 +254,12 @@ func (m Model) convPollCmd() tea.Cmd {
 // refreshes more slowly: a second per 40 sandboxes keeps a fleet of a
 // thousand at about 25 calls a second.
 func (m Model) convPollEvery() time.Duration {
-	every := m.cfg.ConversationRefresh
-	if !m.conv.all {
+	every := m.cfg.Refresh
+	if !m.all {
 		return every
 	}
 	running := 0
-	for _, sb := range m.allSandboxes() {
+	for _, sb := range m.world.Sandboxes {
 		if sb.Status == backend.StatusRunning {
 			running++
 		}
@@ -221,76 +267,73 @@ func (m Model) convPollEvery() time.Duration {
 	return max(every, time.Duration(running/40)*time.Second)
 }
 
-// enterConversations starts listing and polling when the tab is shown.
-func (m Model) enterConversations() (Model, tea.Cmd) {
-	if m.cfg.Conversations == nil {
+// Show starts listing and polling when the tab is shown.
+func (m Model) Show() (pane.Pane, tea.Cmd) {
+	m.visible = true
+	if m.cfg.Source == nil {
 		return m, nil
 	}
-	m.conv.pollGen++
-	m, cmd := m.refreshConversations()
+	m.pollGen++
+	m, cmd := m.refresh()
 	return m, tea.Batch(cmd, m.convPollCmd())
 }
 
-// leaveConversations releases the websocket when the tab is hidden: only a
+// Hide releases the websocket when the tab is hidden: only a
 // conversation being looked at holds one.
-func (m Model) leaveConversations() Model {
-	m.conv.pollGen++
-	m.conv.events = m.conv.events.Close()
-	m.conv.open = backend.Conversation{}
+func (m Model) Hide() pane.Pane {
+	m.visible = false
+	m.pollGen++
+	m.events = m.events.Close()
+	m.open = backend.Conversation{}
 	return m
 }
 
 // convSelectionChanged schedules the events pane to follow the list cursor.
 func (m Model) convSelectionChanged() (Model, tea.Cmd) {
-	sel, ok := m.conv.list.Selected()
-	if ok && sel.Key() == m.conv.events.Key() {
+	sel, ok := m.list.Selected()
+	if ok && sel.Key() == m.events.Key() {
 		return m, nil
 	}
-	m.conv.settle++
-	n := m.conv.settle
-	return m, tea.Tick(settleDelay, func(time.Time) tea.Msg { return convSettledMsg{n: n} })
+	m.settle++
+	n := m.settle
+	return m, tea.Tick(pane.SettleDelay, func(time.Time) tea.Msg { return convSettledMsg{n: n} })
 }
 
 // followConversation opens the selected conversation's event stream.
 func (m Model) followConversation(msg convSettledMsg) (Model, tea.Cmd) {
-	if msg.n != m.conv.settle || !m.convVisible() {
+	if msg.n != m.settle || !m.convVisible() {
 		return m, nil
 	}
-	sel, ok := m.conv.list.Selected()
+	sel, ok := m.list.Selected()
 	if !ok {
-		m.conv.events = m.conv.events.Close()
-		m.conv.open = backend.Conversation{}
+		m.events = m.events.Close()
+		m.open = backend.Conversation{}
 		return m, nil
 	}
-	if sel.Key() == m.conv.events.Key() {
+	if sel.Key() == m.events.Key() {
 		return m, nil
 	}
 	sb, found := m.sandboxOf(sel)
 	if !found {
 		return m, nil
 	}
-	m.conv.open = sel
+	m.open = sel
 	var cmd tea.Cmd
-	m.conv.events, cmd = m.conv.events.Open(m.ctx, m.cfg.Conversations, m.cfg.Conversations, sb, sel)
+	m.events, cmd = m.events.Open(m.c.Ctx, m.cfg.Source, m.cfg.Source, sb, sel)
 	return m, cmd
 }
 
 // sandboxOf finds the sandbox a conversation lives in, from the latest
 // snapshots (its key and URL may have changed since the listing).
 func (m Model) sandboxOf(c backend.Conversation) (backend.Sandbox, bool) {
-	for _, sb := range m.snaps[c.Source].Sandboxes {
-		if sb.ID == c.SandboxID {
-			return sb, true
-		}
-	}
-	return backend.Sandbox{}, false
+	return m.world.Find(c.Source, c.SandboxID)
 }
 
 // syncOpenConversation copies the stream's live status, usage and latest
 // event time into the list row of the open conversation.
 func (m Model) syncOpenConversation() Model {
-	st := m.conv.events.State()
-	c := m.conv.open
+	st := m.events.State()
+	c := m.open
 	if c.ID == "" {
 		return m
 	}
@@ -305,8 +348,8 @@ func (m Model) syncOpenConversation() Model {
 		c.UpdatedAt, changed = st.LastEvent, true
 	}
 	if changed {
-		m.conv.open = c
-		m.conv.list = m.conv.list.UpdateConversation(c)
+		m.open = c
+		m.list = m.list.UpdateConversation(c)
 	}
 	return m
 }
@@ -314,8 +357,8 @@ func (m Model) syncOpenConversation() Model {
 // focusedConversation is the conversation an action applies to: the open
 // one while the events pane has the keyboard, else the list's selection.
 func (m Model) focusedConversation() (backend.Conversation, bool) {
-	if m.conv.area == convEvents && m.conv.open.ID != "" {
-		return m.conv.open, true
+	if m.area == areaEvents && m.open.ID != "" {
+		return m.open, true
 	}
-	return m.conv.list.Selected()
+	return m.list.Selected()
 }
