@@ -20,8 +20,8 @@ func TestFilterTypingEnterKeepsEscClears(t *testing.T) {
 	}
 	m = typeText(m, "GPT-5")
 	for i := 0; i < m.Len(); i++ {
-		if !strings.Contains(m.all[m.order[i]].c.Model, "gpt-5") {
-			t.Fatalf("row %s does not match", m.all[m.order[i]].c.Model)
+		if !strings.Contains(m.all[m.list.Order[i]].c.Model, "gpt-5") {
+			t.Fatalf("row %s does not match", m.all[m.list.Order[i]].c.Model)
 		}
 	}
 	if m.Len() != 3 || m.Total() != 9 {

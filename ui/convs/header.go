@@ -28,12 +28,12 @@ func (m Model) headerView() string {
 		scope = "conversations"
 	}
 	titleSt := s.Muted.Bold(true)
-	if m.focused {
+	if m.list.Focused {
 		titleSt = s.Title
 	}
 	count := strconv.Itoa(len(m.all))
-	if len(m.order) != len(m.all) {
-		count = strconv.Itoa(len(m.order)) + "/" + count
+	if m.list.Len() != len(m.all) {
+		count = strconv.Itoa(m.list.Len()) + "/" + count
 	}
 	segs := []segment{{text: scope, st: titleSt}}
 	if m.loading {
@@ -44,7 +44,7 @@ func (m Model) headerView() string {
 	if n := m.attention; n > 0 {
 		segs = append(segs, segment{text: strconv.Itoa(n) + " need attention", st: s.Warning})
 	}
-	if f := m.filter.Value(); f != "" && !m.filtering {
+	if f := m.list.FilterText(); f != "" && !m.list.Filtering {
 		segs = append(segs, segment{text: "/" + clean(f, 60), st: s.Accent, drop: 1})
 	}
 	arrow := "↓"

@@ -112,7 +112,7 @@ func typeText(m Model, s string) Model {
 func ids(m Model) []string {
 	out := make([]string, m.Len())
 	for i := range out {
-		out[i] = m.all[m.order[i]].c.ID
+		out[i] = m.all[m.list.Order[i]].c.ID
 	}
 	return out
 }

@@ -37,11 +37,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // Bindings names every binding by a stable action name, so configuration
 // can remap keys and the root can check for clashes.
 func (k *KeyMap) Bindings() map[string]*key.Binding {
-	return map[string]*key.Binding{
-		"convs.up": &k.Up, "convs.down": &k.Down,
-		"convs.page_up": &k.PageUp, "convs.page_down": &k.PageDown,
-		"convs.first": &k.Home, "convs.last": &k.End,
-		"convs.filter": &k.Filter, "convs.clear_filter": &k.ClearFilter, "convs.accept_filter": &k.AcceptFilter,
-		"convs.sort": &k.Sort, "convs.reverse": &k.Reverse, "convs.pin": &k.Pin,
-	}
+	b := k.ListKeys.Bindings("convs")
+	b["convs.pin"] = &k.Pin
+	return b
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
@@ -24,15 +23,12 @@ type Model struct {
 
 	all   []*row         // rows are never changed in place: Models share them
 	index map[string]int // Key() → index into all
-	order []int          // indices into all: filtered and sorted
-
-	cursor, offset int
-	sortBy         SortKey
-	desc           bool
-	pin            bool
-
-	filter    textinput.Model
-	filtering bool
+	// list holds the order shown (indices into all), the cursor, the
+	// scroll offset, the filter and the focus.
+	list   table.List
+	sortBy SortKey
+	desc   bool
+	pin    bool
 
 	scope    string
 	problems []string
@@ -42,7 +38,6 @@ type Model struct {
 	content       contentWidths
 	multiSandbox  bool
 	width, height int
-	focused       bool
 }
 
 // Option configures a Model.
@@ -57,10 +52,7 @@ func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
 // New returns an empty table, sorted by last update (newest first) with
 // the conversations that need attention pinned to the top.
 func New(th theme.Theme, opts ...Option) Model {
-	ti := textinput.New()
-	ti.Prompt = "/"
-	ti.Placeholder = "filter by title, id, model, sandbox, status…"
-	m := Model{th: th, keys: DefaultKeyMap(), now: time.Now, filter: ti, pin: true}
+	m := Model{th: th, keys: DefaultKeyMap(), now: time.Now, list: table.NewList("filter by title, id, model, sandbox, status…"), pin: true}
 	for _, o := range opts {
 		o(&m)
 	}
@@ -118,7 +110,7 @@ func (m Model) UpdateConversation(c backend.Conversation) Model {
 	m.content = m.content.grow(r)
 	// Most stream updates change nothing the order depends on (the cost
 	// ticks up while sorted by update time); skip the sort for them.
-	terms := splitTerms(m.filter.Value())
+	terms := splitTerms(m.list.FilterText())
 	if matches(old, terms) == matches(r, terms) && less(old, r, m.sortBy, m.desc, m.pin) == 0 {
 		return m
 	}
@@ -129,17 +121,11 @@ func (m Model) UpdateConversation(c backend.Conversation) Model {
 // reorder re-filters and re-sorts, then puts the cursor back on the row
 // with key selKey when there was one and it is still shown.
 func (m Model) reorder(selKey string, had bool) Model {
-	m.order = order(m.all, m.filter.Value(), m.sortBy, m.desc, m.pin)
+	var at func(int) bool
 	if had {
-		for i, idx := range m.order {
-			if m.all[idx].c.Key() == selKey {
-				m.cursor = i
-				break
-			}
-		}
+		at = func(i int) bool { return m.all[i].c.Key() == selKey }
 	}
-	m.cursor = max(0, min(m.cursor, len(m.order)-1))
-	m.offset = m.window()
+	m.list = m.list.Reorder(order(m.all, m.list.FilterText(), m.sortBy, m.desc, m.pin), at)
 	return m
 }
 
@@ -158,7 +144,7 @@ func (m Model) SetProblems(p []string) Model {
 			m.problems = append(m.problems, s)
 		}
 	}
-	m.offset = m.window()
+	m.list = m.list.SetSize(m.width, m.dataRows())
 	return m
 }
 
@@ -172,14 +158,14 @@ func (m Model) SetLoading(on bool) Model { m.loading = on; return m }
 
 // Selected returns the conversation under the cursor.
 func (m Model) Selected() (backend.Conversation, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.order) {
-		return backend.Conversation{}, false
+	if i, ok := m.list.Current(); ok {
+		return m.all[i].c, true
 	}
-	return m.all[m.order[m.cursor]].c, true
+	return backend.Conversation{}, false
 }
 
 // Len is the number of rows shown (after filtering).
-func (m Model) Len() int { return len(m.order) }
+func (m Model) Len() int { return m.list.Len() }
 
 // Total is the number of conversations before filtering.
 func (m Model) Total() int { return len(m.all) }
@@ -194,15 +180,15 @@ func (m Model) Sort() (SortKey, bool) { return m.sortBy, m.desc }
 func (m Model) Pinned() bool { return m.pin }
 
 // FilterText is the active filter ("" when none).
-func (m Model) FilterText() string { return m.filter.Value() }
+func (m Model) FilterText() string { return m.list.FilterText() }
 
 // Capturing reports whether the filter input has the keyboard, so the
 // parent must not treat keys as shortcuts.
-func (m Model) Capturing() bool { return m.filtering }
+func (m Model) Capturing() bool { return m.list.Filtering }
 
 // WantsEsc reports whether esc means something here (a filter is being
 // typed or is applied, and esc clears it), so the root must pass it on.
-func (m Model) WantsEsc() bool { return m.filtering || m.filter.Value() != "" }
+func (m Model) WantsEsc() bool { return m.list.WantsEsc() }
 
 // KeyMap returns the bindings, for help and remapping.
 func (m Model) KeyMap() KeyMap { return m.keys }
@@ -214,13 +200,13 @@ func (m Model) ShortHelp() []key.Binding { return m.keys.ShortHelp() }
 func (m Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }
 
 // Focus gives the table the keyboard.
-func (m Model) Focus() Model { m.focused = true; return m }
+func (m Model) Focus() Model { m.list.Focused = true; return m }
 
 // Blur takes the keyboard away.
-func (m Model) Blur() Model { m.focused = false; return m }
+func (m Model) Blur() Model { m.list.Focused = false; return m }
 
 // Focused reports whether the table has the keyboard.
-func (m Model) Focused() bool { return m.focused }
+func (m Model) Focused() bool { return m.list.Focused }
 
 // SetTheme restyles the table.
 func (m Model) SetTheme(th theme.Theme) Model { m.th = th; return m }
@@ -229,20 +215,14 @@ func (m Model) SetTheme(th theme.Theme) Model { m.th = th; return m }
 // line included.
 func (m Model) SetSize(w, h int) Model {
 	m.width, m.height = max(0, w), max(0, h)
-	m.filter.SetWidth(max(10, w-2))
-	m.offset = m.window()
+	m.list = m.list.SetSize(m.width, m.dataRows())
 	return m
 }
 
-// visibleRows is the number of data rows on screen: the scope header and
-// the column header take two rows, the problems line and the open filter
-// input one each.
-func (m Model) visibleRows() int {
-	return max(0, m.height-2-boolInt(len(m.problems) > 0)-boolInt(m.filtering))
-}
-
-func (m Model) window() int {
-	return table.Window(m.cursor, m.offset, m.visibleRows(), len(m.order))
+// dataRows is the room for data rows and the open filter input: the scope
+// header and the column header take two rows, the problems line one.
+func (m Model) dataRows() int {
+	return max(0, m.height-2-boolInt(len(m.problems) > 0))
 }
 
 func splitTerms(filter string) []string { return strings.Fields(strings.ToLower(filter)) }

@@ -49,7 +49,7 @@ func TestSortCyclesAndReverseKeepsPinnedOnTop(t *testing.T) {
 	}
 	var titles []string
 	for i := 3; i < m.Len(); i++ { // after the three pinned rows
-		titles = append(titles, m.all[m.order[i]].titleKey)
+		titles = append(titles, m.all[m.list.Order[i]].titleKey)
 	}
 	if !slices.IsSorted(titles) {
 		t.Fatalf("unpinned rows not by title: %v", titles)
@@ -63,7 +63,7 @@ func TestSortCyclesAndReverseKeepsPinnedOnTop(t *testing.T) {
 	costs := func(m Model) []float64 {
 		var out []float64
 		for i := 0; i < m.Len(); i++ {
-			out = append(out, m.all[m.order[i]].c.Cost)
+			out = append(out, m.all[m.list.Order[i]].c.Cost)
 		}
 		return out
 	}
@@ -81,7 +81,7 @@ func TestSortCyclesAndReverseKeepsPinnedOnTop(t *testing.T) {
 	var att []bool
 	var pinned []float64
 	for i := 0; i < m.Len(); i++ {
-		c := m.all[m.order[i]].c
+		c := m.all[m.list.Order[i]].c
 		att = append(att, c.Status.NeedsAttention())
 		if c.Status.NeedsAttention() {
 			pinned = append(pinned, c.Cost)
@@ -125,7 +125,7 @@ func TestSelectionSurvivesRefreshAndResort(t *testing.T) {
 	if got := selectedID(t, m); got != want {
 		t.Fatalf("re-sorting moved the selection from %s to %s", want, got)
 	}
-	if !strings.Contains(ansi.Strip(m.View()), m.all[m.order[m.cursor]].title) {
+	if !strings.Contains(ansi.Strip(m.View()), m.all[m.list.Order[m.list.Cursor]].title) {
 		t.Fatal("the selected row must stay on screen")
 	}
 
@@ -167,11 +167,11 @@ func TestNavigationKeys(t *testing.T) {
 	step := func(k string, want int) {
 		t.Helper()
 		m = keys(m, k)
-		if m.cursor != want {
-			t.Fatalf("after %s cursor = %d, want %d", k, m.cursor, want)
+		if m.list.Cursor != want {
+			t.Fatalf("after %s cursor = %d, want %d", k, m.list.Cursor, want)
 		}
-		if m.cursor < m.offset || m.cursor >= m.offset+m.visibleRows() {
-			t.Fatalf("after %s cursor %d off screen (offset %d)", k, m.cursor, m.offset)
+		if m.list.Cursor < m.list.Offset || m.list.Cursor >= m.list.Offset+m.list.Rows() {
+			t.Fatalf("after %s cursor %d off screen (offset %d)", k, m.list.Cursor, m.list.Offset)
 		}
 	}
 	step("j", 1)
@@ -190,7 +190,7 @@ func TestNavigationKeys(t *testing.T) {
 
 	blurred := m.Blur()
 	blurred = keys(blurred, "j")
-	if blurred.cursor != 0 || blurred.Focused() {
+	if blurred.list.Cursor != 0 || blurred.Focused() {
 		t.Fatal("a blurred table ignores keys")
 	}
 }
@@ -207,8 +207,8 @@ func TestUpdateConversation(t *testing.T) {
 	c, _ := m.Selected()
 	c.Cost, c.Tokens.Prompt = 1.5, 99_000
 	m = m.UpdateConversation(c)
-	if got, _ := m.Selected(); got.Cost != 1.5 || m.cursor != 0 {
-		t.Fatalf("cost not updated or row moved: %+v at %d", got.Cost, m.cursor)
+	if got, _ := m.Selected(); got.Cost != 1.5 || m.list.Cursor != 0 {
+		t.Fatalf("cost not updated or row moved: %+v at %d", got.Cost, m.list.Cursor)
 	}
 	if !strings.Contains(ansi.Strip(m.View()), "$1.50") {
 		t.Fatal("new cost not shown")
@@ -227,8 +227,8 @@ func TestUpdateConversation(t *testing.T) {
 	if m.Attention() != att+1 {
 		t.Fatalf("attention count %d, want %d", m.Attention(), att+1)
 	}
-	if got := selectedID(t, m); got != last.ID || m.cursor >= 4 {
-		t.Fatalf("selection %s at %d; want %s among the pinned rows", got, m.cursor, last.ID)
+	if got := selectedID(t, m); got != last.ID || m.list.Cursor >= 4 {
+		t.Fatalf("selection %s at %d; want %s among the pinned rows", got, m.list.Cursor, last.ID)
 	}
 
 	// Unknown keys are ignored.

@@ -91,14 +91,6 @@ func fitContent(c *table.Column, content int) {
 	c.Min = min(c.Min, c.Max)
 }
 
-func (m Model) styles() table.Styles {
-	st := table.Styles{Header: m.th.Styles.Header, Cell: m.th.Styles.Cell, Selected: m.th.Styles.Selected}
-	if !m.focused {
-		st.Selected = m.th.Styles.Cell.Reverse(true)
-	}
-	return st
-}
-
 // View renders the header, the column titles, the visible rows, the filter
 // input while it is open and the problems line when there are problems. It
 // is exactly the set height, every line exactly the set width.
@@ -108,25 +100,26 @@ func (m Model) View() string {
 	}
 	cols := m.columns()
 	widths := layout(cols, m.width)
-	st := m.styles()
+	st := m.list.Styles(m.th)
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.headerView(), table.Header(cols, widths, st))
 	now := m.now()
 	cells := make([]string, numCols)
-	for i := m.offset; i < len(m.order) && i < m.offset+m.visibleRows(); i++ {
-		m.cells(cells, m.all[m.order[i]], now)
-		lines = append(lines, table.Row(cols, widths, cells, i == m.cursor, st))
+	l := m.list
+	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
+		m.cells(cells, m.all[l.Order[i]], now)
+		lines = append(lines, table.Row(cols, widths, cells, i == l.Cursor, st))
 	}
-	if len(m.order) == 0 && m.visibleRows() > 0 {
+	if l.Len() == 0 && l.Rows() > 0 {
 		lines = append(lines, m.th.Styles.Muted.Render(m.emptyText()))
 	}
-	bottom := boolInt(m.filtering) + boolInt(len(m.problems) > 0)
+	bottom := boolInt(l.Filtering) + boolInt(len(m.problems) > 0)
 	for len(lines) < m.height-bottom {
 		lines = append(lines, "")
 	}
 	lines = lines[:max(0, m.height-bottom)]
-	if m.filtering {
-		lines = append(lines, m.filter.View())
+	if l.Filtering {
+		lines = append(lines, l.Filter.View())
 	}
 	if len(m.problems) > 0 {
 		lines = append(lines, m.problemsView())

@@ -47,7 +47,7 @@ func TestSortByStatusThenName(t *testing.T) {
 	m := newModel(8)
 	var got []string
 	for i := 0; i < m.Len(); i++ {
-		got = append(got, string(m.all[m.order[i]].Status))
+		got = append(got, string(m.all[m.list.Order[i]].Status))
 	}
 	want := "ERROR ERROR STARTING STARTING RUNNING RUNNING PAUSED PAUSED"
 	if strings.Join(got, " ") != want {
@@ -78,7 +78,7 @@ func TestFilterMatchesEveryTermAndEscClears(t *testing.T) {
 		m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 	for i := 0; i < m.Len(); i++ {
-		s := m.all[m.order[i]]
+		s := m.all[m.list.Order[i]]
 		if s.Status != backend.StatusPaused || s.Image != "img-1" {
 			t.Fatalf("row %s (%s, %s) does not match", s.ID, s.Status, s.Image)
 		}

@@ -1,0 +1,63 @@
+package table
+
+import (
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+func press(k string) tea.KeyPressMsg {
+	switch k {
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	}
+	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+}
+
+func TestListUpdateReportsWhatTheTableMustDo(t *testing.T) {
+	k := DefaultListKeys()
+	l := NewList("filter")
+	l.Focused = true
+	l = l.SetSize(80, 3).Reorder([]int{4, 3, 2, 1, 0}, nil)
+	steps := []struct {
+		key  string
+		want Change
+	}{
+		{"down", Handled}, {"s", NextSort}, {"S", Reverse}, {"!", Unhandled},
+		{"/", Handled}, {"a", Refilter}, {"enter", Handled}, {"esc", Refilter},
+	}
+	for _, s := range steps {
+		var ch Change
+		l, _, ch = l.Update(press(s.key), k)
+		if ch != s.want {
+			t.Fatalf("%s: change %d, want %d", s.key, ch, s.want)
+		}
+	}
+	if l.FilterText() != "" || l.Filtering {
+		t.Fatalf("esc left filter %q (open %v)", l.FilterText(), l.Filtering)
+	}
+	if i, ok := l.Current(); !ok || i != 3 {
+		t.Fatalf("current row %d %v, want 3 after one step down", i, ok)
+	}
+}
+
+func TestListReorderKeepsTheCursorOnItsRow(t *testing.T) {
+	l := NewList("").SetSize(80, 2).Reorder([]int{0, 1, 2, 3}, nil)
+	l.Cursor = 3
+	l = l.Window()
+	if l.Offset != 2 {
+		t.Fatalf("offset %d, want 2 to show the last row", l.Offset)
+	}
+	l = l.Reorder([]int{3, 2, 1, 0}, func(i int) bool { return i == 3 })
+	if i, _ := l.Current(); i != 3 || l.Offset != 0 {
+		t.Fatalf("cursor on row %d at offset %d, want row 3 at offset 0", i, l.Offset)
+	}
+	l = l.Reorder(nil, nil)
+	if _, ok := l.Current(); ok || l.Cursor != 0 {
+		t.Fatalf("an empty list has a current row (cursor %d)", l.Cursor)
+	}
+}
