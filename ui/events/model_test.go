@@ -61,7 +61,7 @@ func TestSupersededStreamIsIgnored(t *testing.T) {
 	m, cmd = newPane(120, 20, f) // a second Open replaces the first
 	_ = cmd
 	old := m
-	m, _ = m.Update(updateMsg{gen: old.gen - 1, u: backend.EventUpdate{Events: mixed(1)}, ch: make(chan backend.EventUpdate)})
+	m, _ = m.Update(updateMsg{Gen: old.stream.Gen() - 1, Value: backend.EventUpdate{Events: mixed(1)}, Ch: make(chan backend.EventUpdate)})
 	if m.Len() != 0 {
 		t.Fatal("a superseded stream's events were shown")
 	}
@@ -92,7 +92,7 @@ func TestBackFillMarkerTypingAndReconnecting(t *testing.T) {
 		t.Fatalf("typing line missing:\n%s", v)
 	}
 	golden.Require(t, "backfilled_80x12", m.SetSize(80, 12).View())
-	m, _ = m.Update(updateMsg{gen: m.gen, ch: f.ch, u: backend.EventUpdate{Conn: live()}})
+	m, _ = m.Update(updateMsg{Gen: m.stream.Gen(), Ch: f.ch, Value: backend.EventUpdate{Conn: live()}})
 	if strings.Contains(ansi.Strip(m.View()), "typing") {
 		t.Fatal("typing line must go when Typing is empty")
 	}
