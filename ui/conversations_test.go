@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/ui/internal/golden"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
 // fakeConvs is a conversation source whose listing can be made to fail,
@@ -237,7 +237,7 @@ func TestGoldenConversationsTab(t *testing.T) {
 			}
 			v := h.view()
 			checkShape(t, v, size[0], size[1])
-			golden.Require(t, name, v)
+			testkit.Golden(t, name, v)
 		})
 	}
 }

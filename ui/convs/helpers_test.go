@@ -11,11 +11,12 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
-var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+var now = testkit.Now
 
-func clock() time.Time { return now }
+var clock = testkit.Clock
 
 // allStatuses is every execution status plus the unknown one.
 var allStatuses = []backend.ExecutionStatus{
@@ -72,27 +73,8 @@ func newModel(w, h int, list []backend.Conversation) Model {
 	return New(theme.New(true), WithClock(clock)).SetSize(w, h).Focus().SetConversations(list)
 }
 
-func press(k string) tea.KeyPressMsg {
-	switch k {
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "home":
-		return tea.KeyPressMsg{Code: tea.KeyHome}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
-	}
-	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
-}
+// press builds a key press the way Bubble Tea delivers it.
+var press = testkit.Press
 
 func keys(m Model, ks ...string) Model {
 	for _, k := range ks {

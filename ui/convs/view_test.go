@@ -9,7 +9,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
-	"github.com/ohdash/ohdash/ui/internal/golden"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
 func TestHostileTitleRendersSafely(t *testing.T) {
@@ -154,7 +154,7 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("%s: two renders differ", name)
 			}
 			checkFrame(t, v, sz[0], sz[1])
-			golden.Require(t, fmt.Sprintf("%s_%dx%d", name, sz[0], sz[1]), v)
+			testkit.Golden(t, fmt.Sprintf("%s_%dx%d", name, sz[0], sz[1]), v)
 		}
 	}
 }

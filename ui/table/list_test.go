@@ -3,20 +3,11 @@ package table
 import (
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
-func press(k string) tea.KeyPressMsg {
-	switch k {
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	}
-	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
-}
+// press builds a key press the way Bubble Tea delivers it.
+var press = testkit.Press
 
 func TestListUpdateReportsWhatTheTableMustDo(t *testing.T) {
 	k := DefaultListKeys()

@@ -1,7 +1,10 @@
-// Package golden compares rendered views with files under testdata/golden.
-// Run `go test ./ui/... -update` to rewrite them after an intended change,
+// Package testkit is what the ui packages' tests share: golden views under
+// testdata/golden, key presses as Bubble Tea delivers them, and the pinned
+// clock.
+// Run `go test ./ui/... -update` to rewrite the golden files after an
+// intended change,
 // then review the diff like any other code change.
-package golden
+package testkit
 
 import (
 	"flag"
@@ -15,10 +18,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// Require compares got (ANSI stripped, trailing spaces trimmed per line)
+// Golden compares got (ANSI stripped, trailing spaces trimmed per line)
 // with testdata/golden/<name>.golden. On a mismatch it writes
 // <name>.golden.got next to it and reports the first differing line.
-func Require(t testing.TB, name, got string) {
+func Golden(t testing.TB, name, got string) {
 	t.Helper()
 	got = normalise(got)
 	path := filepath.Join("testdata", "golden", name+".golden")
