@@ -22,7 +22,7 @@ const headerSep = " · "
 // headerView renders the component's own header: scope, counts, loading,
 // sort, pinning and the kept filter.
 func (m Model) headerView() string {
-	s := m.th.Styles
+	s := m.list.Theme.Styles
 	scope := m.scope
 	if scope == "" {
 		scope = "conversations"
@@ -48,10 +48,10 @@ func (m Model) headerView() string {
 		segs = append(segs, segment{text: "/" + clean(f, 60), st: s.Accent, drop: 1})
 	}
 	arrow := "↓"
-	if m.desc {
+	if m.list.Desc {
 		arrow = "↑"
 	}
-	segs = append(segs, segment{text: "sort: " + m.sortBy.String() + " " + arrow, st: s.Muted, drop: 4})
+	segs = append(segs, segment{text: "sort: " + SortKey(m.list.SortBy).String() + " " + arrow, st: s.Muted, drop: 4})
 	if m.pin {
 		segs = append(segs, segment{text: "pinned: needs attention", st: s.Muted, drop: 2})
 	}
@@ -100,5 +100,5 @@ func (m Model) problemsView() string {
 	if n > 1 {
 		lead = strconv.Itoa(n) + " sandboxes could not be listed: "
 	}
-	return m.th.Styles.Warning.Render("⚠ " + lead + strings.Join(m.problems, "; "))
+	return m.list.Theme.Styles.Warning.Render("⚠ " + lead + strings.Join(m.problems, "; "))
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
@@ -76,19 +75,11 @@ func newModel(w, h int, list []backend.Conversation) Model {
 // press builds a key press the way Bubble Tea delivers it.
 var press = testkit.Press
 
-func keys(m Model, ks ...string) Model {
-	for _, k := range ks {
-		m, _ = m.Update(press(k))
-	}
-	return m
-}
+// keys presses ks in m, in order.
+var keys = testkit.Keys[Model]
 
-func typeText(m Model, s string) Model {
-	for _, r := range s {
-		m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-	return m
-}
+// typeText types s into m one rune at a time.
+var typeText = testkit.Type[Model]
 
 // ids lists the shown rows' conversation ids in display order.
 func ids(m Model) []string {

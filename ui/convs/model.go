@@ -17,18 +17,13 @@ import (
 
 // Model is the conversations table.
 type Model struct {
-	th   theme.Theme
-	keys KeyMap
-	now  func() time.Time
-
+	keys  KeyMap
 	all   []*row         // rows are never changed in place: Models share them
 	index map[string]int // Key() → index into all
 	// list holds the order shown (indices into all), the cursor, the
 	// scroll offset, the filter and the focus.
-	list   table.List
-	sortBy SortKey
-	desc   bool
-	pin    bool
+	list table.List
+	pin  bool
 
 	scope    string
 	problems []string
@@ -44,7 +39,7 @@ type Model struct {
 type Option func(*Model)
 
 // WithClock sets the clock used for the updated column (tests pin it).
-func WithClock(now func() time.Time) Option { return func(m *Model) { m.now = now } }
+func WithClock(now func() time.Time) Option { return func(m *Model) { m.list.Now = now } }
 
 // WithKeyMap replaces the default key bindings.
 func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
@@ -52,7 +47,7 @@ func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
 // New returns an empty table, sorted by last update (newest first) with
 // the conversations that need attention pinned to the top.
 func New(th theme.Theme, opts ...Option) Model {
-	m := Model{th: th, keys: DefaultKeyMap(), now: time.Now, list: table.NewList("filter by title, id, model, sandbox, status…"), pin: true}
+	m := Model{keys: DefaultKeyMap(), list: table.NewList(th, "filter by title, id, model, sandbox, status…", int(sortKeys)), pin: true}
 	for _, o := range opts {
 		o(&m)
 	}
@@ -111,7 +106,7 @@ func (m Model) UpdateConversation(c backend.Conversation) Model {
 	// Most stream updates change nothing the order depends on (the cost
 	// ticks up while sorted by update time); skip the sort for them.
 	terms := splitTerms(m.list.FilterText())
-	if matches(old, terms) == matches(r, terms) && less(old, r, m.sortBy, m.desc, m.pin) == 0 {
+	if matches(old, terms) == matches(r, terms) && less(old, r, SortKey(m.list.SortBy), m.list.Desc, m.pin) == 0 {
 		return m
 	}
 	sel, had := m.Selected()
@@ -125,7 +120,7 @@ func (m Model) reorder(selKey string, had bool) Model {
 	if had {
 		at = func(i int) bool { return m.all[i].c.Key() == selKey }
 	}
-	m.list = m.list.Reorder(order(m.all, m.list.FilterText(), m.sortBy, m.desc, m.pin), at)
+	m.list = m.list.Reorder(order(m.all, m.list.FilterText(), SortKey(m.list.SortBy), m.list.Desc, m.pin), at)
 	return m
 }
 
@@ -174,7 +169,7 @@ func (m Model) Total() int { return len(m.all) }
 func (m Model) Attention() int { return m.attention }
 
 // Sort reports the sort column and whether it is reversed.
-func (m Model) Sort() (SortKey, bool) { return m.sortBy, m.desc }
+func (m Model) Sort() (SortKey, bool) { return SortKey(m.list.SortBy), m.list.Desc }
 
 // Pinned reports whether conversations needing attention are pinned.
 func (m Model) Pinned() bool { return m.pin }
@@ -209,7 +204,7 @@ func (m Model) Blur() Model { m.list.Focused = false; return m }
 func (m Model) Focused() bool { return m.list.Focused }
 
 // SetTheme restyles the table.
-func (m Model) SetTheme(th theme.Theme) Model { m.th = th; return m }
+func (m Model) SetTheme(th theme.Theme) Model { m.list.Theme = th; return m }
 
 // SetSize sets the size the table renders at, its header row and problems
 // line included.

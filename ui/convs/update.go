@@ -11,24 +11,21 @@ import (
 // focused. While the filter input is open every key goes to it, except
 // esc (clear) and enter (keep).
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
-	var ch table.Change
-	m.list, cmd, ch = m.list.Update(msg, m.keys.ListKeys)
+	l, cmd, ch := m.list.Update(msg, m.keys.ListKeys)
+	m.list = l
 	switch ch {
+	case table.Handled:
+		return m, cmd
 	case table.NextSort:
-		m.sortBy = (m.sortBy + 1) % sortKeys
-		m.desc = false
-	case table.Reverse:
-		m.desc = !m.desc
-	case table.Refilter:
+		// Each column starts in its natural direction (newest, costliest
+		// first; text A to Z).
+		m.list.Desc = false
 	case table.Unhandled:
 		kp, _ := msg.(tea.KeyPressMsg)
 		if !key.Matches(kp, m.keys.Pin) {
 			return m, cmd
 		}
 		m.pin = !m.pin
-	default:
-		return m, cmd
 	}
 	return m.keepSelection(), cmd
 }

@@ -100,10 +100,10 @@ func (m Model) View() string {
 	}
 	cols := m.columns()
 	widths := layout(cols, m.width)
-	st := m.list.Styles(m.th)
+	st := m.list.Styles()
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.headerView(), table.Header(cols, widths, st))
-	now := m.now()
+	now := m.list.Now()
 	cells := make([]string, numCols)
 	l := m.list
 	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
@@ -111,7 +111,7 @@ func (m Model) View() string {
 		lines = append(lines, table.Row(cols, widths, cells, i == l.Cursor, st))
 	}
 	if l.Len() == 0 && l.Rows() > 0 {
-		lines = append(lines, m.th.Styles.Muted.Render(m.emptyText()))
+		lines = append(lines, m.list.Theme.Styles.Muted.Render(m.emptyText()))
 	}
 	bottom := boolInt(l.Filtering) + boolInt(len(m.problems) > 0)
 	for len(lines) < m.height-bottom {
@@ -147,16 +147,16 @@ func (m Model) cells(c []string, r *row, now time.Time) {
 	conv := &r.c
 	c[colMark] = ""
 	if conv.Status.NeedsAttention() {
-		c[colMark] = m.th.ExecStyle(conv.Status).Render(attentionMark)
+		c[colMark] = m.list.Theme.ExecStyle(conv.Status).Render(attentionMark)
 	}
 	c[colTitle] = r.title
 	if r.title == "" {
-		c[colTitle] = m.th.Styles.Muted.Render(r.shortID)
+		c[colTitle] = m.list.Theme.Styles.Muted.Render(r.shortID)
 	}
-	c[colStatus] = m.th.Exec(conv.Status)
+	c[colStatus] = m.list.Theme.Exec(conv.Status)
 	c[colModel] = r.model
 	if r.model == "" {
-		c[colModel] = m.th.Styles.Muted.Render("—")
+		c[colModel] = m.list.Theme.Styles.Muted.Render("—")
 	}
 	c[colCost] = costCell(conv)
 	c[colTokens] = tokensCell(conv.Tokens)

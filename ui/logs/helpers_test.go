@@ -77,21 +77,11 @@ func run(t *testing.T, cmd tea.Cmd) tea.Msg {
 // press builds a key press the way Bubble Tea delivers it.
 var press = testkit.Press
 
-// keys feeds key presses to m and returns the result.
-func keys(m Model, ks ...string) Model {
-	for _, k := range ks {
-		m, _ = m.Update(press(k))
-	}
-	return m
-}
+// keys presses ks in m, in order.
+var keys = testkit.Keys[Model]
 
 // typeText types s into m one rune at a time.
-func typeText(m Model, s string) Model {
-	for _, r := range s {
-		m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-	return m
-}
+var typeText = testkit.Type[Model]
 
 func newPane(w, h int, opts ...Option) Model {
 	opts = append([]Option{WithLocation(time.UTC)}, opts...)

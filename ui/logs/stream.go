@@ -11,13 +11,6 @@ import (
 	"github.com/ohdash/ohdash/ui/stream"
 )
 
-// The stream's messages: its channel opened, one batch, its end.
-type (
-	openedMsg = stream.Opened[logbuf.Batch]
-	batchMsg  = stream.Item[logbuf.Batch]
-	closedMsg = stream.Closed[logbuf.Batch]
-)
-
 // Open starts streaming a sandbox's logs into the pane: it cancels the
 // previous stream, clears the view and returns the Cmd that calls the
 // backend. ctx bounds the stream's lifetime (normally the program's
@@ -53,7 +46,7 @@ func (m Model) Close() Model {
 	return m
 }
 
-func (m Model) handleOpened(msg openedMsg) (Model, tea.Cmd) {
+func (m Model) handleOpened(msg stream.Opened[logbuf.Batch]) (Model, tea.Cmd) {
 	if !m.stream.Current(msg.Gen) {
 		return m, stream.Drain(msg.Ch)
 	}
@@ -66,7 +59,7 @@ func (m Model) handleOpened(msg openedMsg) (Model, tea.Cmd) {
 	return m, stream.Wait(msg.Gen, msg.Ch)
 }
 
-func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
+func (m Model) handleBatch(msg stream.Item[logbuf.Batch]) (Model, tea.Cmd) {
 	if !m.stream.Current(msg.Gen) {
 		return m, stream.Drain(msg.Ch)
 	}
@@ -77,7 +70,7 @@ func (m Model) handleBatch(msg batchMsg) (Model, tea.Cmd) {
 	return m, stream.Wait(msg.Gen, msg.Ch)
 }
 
-func (m Model) handleClosed(msg closedMsg) (Model, tea.Cmd) {
+func (m Model) handleClosed(msg stream.Closed[logbuf.Batch]) (Model, tea.Cmd) {
 	if !m.stream.Current(msg.Gen) {
 		return m, nil
 	}

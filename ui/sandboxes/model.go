@@ -15,16 +15,11 @@ import (
 
 // Model is the sandboxes table.
 type Model struct {
-	th   theme.Theme
 	keys KeyMap
-	now  func() time.Time
-
-	all []backend.Sandbox
+	all  []backend.Sandbox
 	// list holds the order shown (indices into all), the cursor, the
 	// scroll offset, the filter and the focus.
-	list   table.List
-	sortBy SortKey
-	desc   bool
+	list table.List
 
 	width, height int
 	multiSource   bool
@@ -34,14 +29,14 @@ type Model struct {
 type Option func(*Model)
 
 // WithClock sets the clock used for ages (tests pin it).
-func WithClock(now func() time.Time) Option { return func(m *Model) { m.now = now } }
+func WithClock(now func() time.Time) Option { return func(m *Model) { m.list.Now = now } }
 
 // WithKeyMap replaces the default key bindings.
 func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
 
 // New returns an empty table.
 func New(th theme.Theme, opts ...Option) Model {
-	m := Model{th: th, keys: DefaultKeyMap(), now: time.Now, list: table.NewList("filter by name, image, status…")}
+	m := Model{keys: DefaultKeyMap(), list: table.NewList(th, "filter by name, image, status…", int(sortKeys))}
 	for _, o := range opts {
 		o(&m)
 	}
@@ -70,7 +65,7 @@ func (m Model) reorder(selKey string, had bool) Model {
 	if had {
 		at = func(i int) bool { return m.all[i].Key() == selKey }
 	}
-	m.list = m.list.Reorder(order(m.all, m.list.FilterText(), m.sortBy, m.desc), at)
+	m.list = m.list.Reorder(order(m.all, m.list.FilterText(), SortKey(m.list.SortBy), m.list.Desc), at)
 	return m
 }
 
@@ -89,7 +84,7 @@ func (m Model) Len() int { return m.list.Len() }
 func (m Model) Total() int { return len(m.all) }
 
 // Sort reports the sort column and direction.
-func (m Model) Sort() (SortKey, bool) { return m.sortBy, m.desc }
+func (m Model) Sort() (SortKey, bool) { return SortKey(m.list.SortBy), m.list.Desc }
 
 // FilterText is the active filter ("" when none).
 func (m Model) FilterText() string { return m.list.FilterText() }
@@ -119,16 +114,9 @@ func (m Model) SetSize(w, h int) Model {
 
 // Update handles navigation, sorting and filtering keys when focused.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
-	var ch table.Change
-	m.list, cmd, ch = m.list.Update(msg, m.keys.ListKeys)
-	switch ch {
-	case table.NextSort:
-		m.sortBy = (m.sortBy + 1) % sortKeys
-	case table.Reverse:
-		m.desc = !m.desc
-	case table.Refilter:
-	default:
+	l, cmd, ch := m.list.Update(msg, m.keys.ListKeys)
+	m.list = l
+	if ch == table.Handled || ch == table.Unhandled {
 		return m, cmd
 	}
 	sel, had := m.Selected()
@@ -136,4 +124,4 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // SetTheme restyles the table.
-func (m Model) SetTheme(th theme.Theme) Model { m.th = th; return m }
+func (m Model) SetTheme(th theme.Theme) Model { m.list.Theme = th; return m }

@@ -54,17 +54,17 @@ func (m Model) View() string {
 			widths[i] = 0
 		}
 	}
-	st := m.list.Styles(m.th)
+	st := m.list.Styles()
 	rows := make([]string, 0, m.height)
 	rows = append(rows, table.Fit(table.Header(cols, widths, st), m.width, false))
-	now := m.now()
+	now := m.list.Now()
 	l := m.list
 	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
 		s := m.all[l.Order[i]]
 		rows = append(rows, table.Fit(table.Row(cols, widths, m.cells(s, now), i == l.Cursor, st), m.width, false))
 	}
 	if l.Len() == 0 {
-		rows = append(rows, m.th.Styles.Muted.Render(m.emptyText()))
+		rows = append(rows, m.list.Theme.Styles.Muted.Render(m.emptyText()))
 	}
 	for len(rows) < 1+l.Rows() {
 		rows = append(rows, "")
@@ -87,12 +87,12 @@ func (m Model) emptyText() string {
 
 func (m Model) cells(s backend.Sandbox, now time.Time) []string {
 	c := make([]string, colURL+1)
-	c[colStatus] = m.th.Status(s.Status)
+	c[colStatus] = m.list.Theme.Status(s.Status)
 	c[colName] = s.ID
 	c[colSource] = s.Source
 	c[colImage] = imageOf(s)
 	c[colAge] = format.Age(now, s.CreatedAt)
-	c[colHealth] = healthCell(m.th, s)
+	c[colHealth] = healthCell(m.list.Theme, s)
 	c[colURL] = urlCell(s)
 	return c
 }

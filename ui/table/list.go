@@ -1,6 +1,8 @@
 package table
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -14,6 +16,9 @@ import (
 // and embeds a List for the rest, so moving, filtering and scrolling work
 // the same in every table.
 type List struct {
+	// Theme styles the table; Now is its clock (tests pin it).
+	Theme theme.Theme
+	Now   func() time.Time
 	// Order holds indices into the caller's rows: filtered and sorted.
 	Order []int
 	// Cursor is a position in Order; Offset the first position shown.
@@ -23,16 +28,22 @@ type List struct {
 	Filtering bool
 	// Focused is set while the table has the keyboard.
 	Focused bool
+	// SortBy is the sort column, one of the table's sorts; Desc reverses
+	// its natural direction.
+	SortBy int
+	Desc   bool
+	sorts  int
 	// rows is the room for data rows, the open filter input included.
 	rows int
 }
 
-// NewList returns an empty list whose filter input shows placeholder.
-func NewList(placeholder string) List {
+// NewList returns an empty list styled by th, on the wall clock, with
+// sorts sort columns, whose filter input shows placeholder.
+func NewList(th theme.Theme, placeholder string, sorts int) List {
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = placeholder
-	return List{Filter: ti}
+	return List{Theme: th, Now: time.Now, Filter: ti, sorts: max(1, sorts)}
 }
 
 // Change is what a key did that the table must act on.
@@ -45,9 +56,9 @@ const (
 	Handled Change = iota
 	// Refilter: the filter text changed; re-order, keeping the selection.
 	Refilter
-	// NextSort: the sort key asks for the next column.
+	// NextSort: the list sorts by the next column now; re-order.
 	NextSort
-	// Reverse: the sort direction flips.
+	// Reverse: the sort direction flipped; re-order.
 	Reverse
 	// Unhandled: a key the list does not know, for the table's own keys.
 	Unhandled
@@ -137,8 +148,10 @@ func (l List) Update(msg tea.Msg, k ListKeys) (List, tea.Cmd, Change) {
 		l.Filter.SetValue("")
 		return l, nil, Refilter
 	case key.Matches(kp, k.Sort):
+		l.SortBy = (l.SortBy + 1) % l.sorts
 		return l, nil, NextSort
 	case key.Matches(kp, k.Reverse):
+		l.Desc = !l.Desc
 		return l, nil, Reverse
 	}
 	return l, nil, Unhandled
@@ -161,9 +174,10 @@ func (l List) updateFilter(kp tea.KeyPressMsg, k ListKeys) (List, tea.Cmd, Chang
 	return l, cmd, Refilter
 }
 
-// Styles returns the table styles of th; an unfocused table marks its
-// cursor row in reverse video instead of the selection colour.
-func (l List) Styles(th theme.Theme) Styles {
+// Styles returns the table styles of the theme; an unfocused table marks
+// its cursor row in reverse video instead of the selection colour.
+func (l List) Styles() Styles {
+	th := l.Theme
 	st := Styles{Header: th.Styles.Header, Cell: th.Styles.Cell, Selected: th.Styles.Selected}
 	if !l.Focused {
 		st.Selected = th.Styles.Cell.Reverse(true)

@@ -3,6 +3,7 @@ package table
 import (
 	"testing"
 
+	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
@@ -11,7 +12,7 @@ var press = testkit.Press
 
 func TestListUpdateReportsWhatTheTableMustDo(t *testing.T) {
 	k := DefaultListKeys()
-	l := NewList("filter")
+	l := NewList(theme.New(true), "filter", 3)
 	l.Focused = true
 	l = l.SetSize(80, 3).Reorder([]int{4, 3, 2, 1, 0}, nil)
 	steps := []struct {
@@ -28,6 +29,9 @@ func TestListUpdateReportsWhatTheTableMustDo(t *testing.T) {
 			t.Fatalf("%s: change %d, want %d", s.key, ch, s.want)
 		}
 	}
+	if l.SortBy != 1 || !l.Desc {
+		t.Fatalf("sort %d desc %v after s and S, want 1 true", l.SortBy, l.Desc)
+	}
 	if l.FilterText() != "" || l.Filtering {
 		t.Fatalf("esc left filter %q (open %v)", l.FilterText(), l.Filtering)
 	}
@@ -37,7 +41,7 @@ func TestListUpdateReportsWhatTheTableMustDo(t *testing.T) {
 }
 
 func TestListReorderKeepsTheCursorOnItsRow(t *testing.T) {
-	l := NewList("").SetSize(80, 2).Reorder([]int{0, 1, 2, 3}, nil)
+	l := NewList(theme.New(true), "", 1).SetSize(80, 2).Reorder([]int{0, 1, 2, 3}, nil)
 	l.Cursor = 3
 	l = l.Window()
 	if l.Offset != 2 {

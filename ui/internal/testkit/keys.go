@@ -34,3 +34,24 @@ func Press(k string) tea.KeyPressMsg {
 	}
 	panic("testkit.Press: unknown key " + k)
 }
+
+// Model is a component whose Update returns its own type.
+type Model[M any] interface {
+	Update(msg tea.Msg) (M, tea.Cmd)
+}
+
+// Keys presses ks in m, in order, and returns the result.
+func Keys[M Model[M]](m M, ks ...string) M {
+	for _, k := range ks {
+		m, _ = m.Update(Press(k))
+	}
+	return m
+}
+
+// Type types s into m one rune at a time.
+func Type[M Model[M]](m M, s string) M {
+	for _, r := range s {
+		m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return m
+}
