@@ -14,7 +14,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
-	"github.com/ohdash/ohdash/ui/convs"
+	"github.com/ohdash/ohdash/ui/convlist"
 	"github.com/ohdash/ohdash/ui/events"
 	"github.com/ohdash/ohdash/ui/pane"
 )
@@ -58,7 +58,7 @@ type Model struct {
 	// width and height are the tab's cells.
 	width, height int
 
-	list   convs.Model
+	list   convlist.Model
 	events events.Model
 	area   area
 	// all lists every running sandbox instead of the selected one.
@@ -88,7 +88,7 @@ func New(c pane.Context, cfg Config) Model {
 	}
 	return Model{
 		c: c, cfg: cfg, th: c.Theme,
-		list:   convs.New(c.Theme, convs.WithClock(c.Now), convs.WithKeyMap(c.Keys.Convs)),
+		list:   convlist.New(c.Theme, convlist.WithClock(c.Now), convlist.WithKeyMap(c.Keys.Convs)),
 		events: events.New(c.Theme, events.WithClock(c.Now), events.WithKeyMap(c.Keys.Events)),
 		drafts: map[string]string{},
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
-	"github.com/ohdash/ohdash/ui/convs"
+	"github.com/ohdash/ohdash/ui/convlist"
 	"github.com/ohdash/ohdash/ui/details"
 	"github.com/ohdash/ohdash/ui/events"
 	"github.com/ohdash/ohdash/ui/logs"
@@ -25,7 +25,7 @@ type Set struct {
 	Details   details.KeyMap
 	Logs      logs.KeyMap
 	Confirm   confirm.KeyMap
-	Convs     convs.KeyMap
+	Convs     convlist.KeyMap
 	Events    events.KeyMap
 	Composer  composer.KeyMap
 }
@@ -38,7 +38,7 @@ func Default() Set {
 		Details:   details.DefaultKeyMap(),
 		Logs:      logs.DefaultKeyMap(),
 		Confirm:   confirm.DefaultKeyMap(),
-		Convs:     convs.DefaultKeyMap(),
+		Convs:     convlist.DefaultKeyMap(),
 		Events:    events.DefaultKeyMap(),
 		Composer:  composer.DefaultKeyMap(),
 	}

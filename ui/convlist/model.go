@@ -1,8 +1,9 @@
-// Package convs is the conversations table: the agent conversations of one
+// Package convlist is the table that lists conversations (the tab around
+// it is ui/convtab): the agent conversations of one
 // sandbox or of all of them, with live status, cost and tokens, sortable,
 // filterable, with the ones that need a person pinned to the top. It
 // renders only the rows on screen.
-package convs
+package convlist
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package convs
+package convlist
 
 import (
 	"fmt"
