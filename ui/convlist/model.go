@@ -1,8 +1,8 @@
 // Package convlist is the table that lists conversations (the tab around
-// it is ui/convtab): the agent conversations of one
-// sandbox or of all of them, with live status, cost and tokens, sortable,
-// filterable, with the ones that need a person pinned to the top. It
-// renders only the rows on screen.
+// it is ui/convtab): the agent conversations of one sandbox or of all of
+// them, with live status, cost and tokens, sortable, filterable, with the
+// ones that need a person pinned to the top. It renders only the rows on
+// screen.
 package convlist
 
 import (
