@@ -1,0 +1,22 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// safeMessage prepares a diagnostic for stderr. Errors quote what servers,
+// containers and users sent (an id, an error body, a URL): every line is
+// sanitised, so no escape sequence reaches the terminal, and masked, so no
+// credential does. Line breaks of a joined error are kept.
+func safeMessage(s string) string {
+	if !strings.Contains(s, "\n") {
+		return backend.SafeText(s)
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = backend.SafeText(l)
+	}
+	return strings.Join(lines, "\n")
+}
