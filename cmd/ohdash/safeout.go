@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/logbuf"
 )
 
 // safeMessage prepares a diagnostic for stderr. Errors quote what servers,
@@ -20,3 +21,9 @@ func safeMessage(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// terminalSafeJSON escapes, in JSON printed as received from a server
+// (`events --json`), the characters encoding/json would have escaped
+// anyway or that a terminal acts on: C1 controls, bidi overrides, DEL and
+// invalid UTF-8 become \uXXXX escapes. The JSON means exactly the same.
+func terminalSafeJSON(b []byte) []byte { return logbuf.EscapeJSON(nil, b) }
