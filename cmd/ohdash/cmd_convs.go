@@ -48,7 +48,7 @@ type tokensJSON struct {
 
 func toConversationJSON(c backend.Conversation) conversationJSON {
 	return conversationJSON{
-		ID: c.ID, SandboxID: c.SandboxID, Title: backend.MaskText(c.Title), ExecutionStatus: c.Status, Model: c.Model, Cost: c.Cost,
+		ID: c.ID, SandboxID: c.SandboxID, Title: backend.MaskText(c.Title), ExecutionStatus: c.Status, Model: backend.MaskText(c.Model), Cost: c.Cost,
 		Tokens: tokensJSON{
 			Prompt: c.Tokens.Prompt, Completion: c.Tokens.Completion, CacheRead: c.Tokens.CacheRead,
 			CacheWrite: c.Tokens.CacheWrite, Reasoning: c.Tokens.Reasoning, Total: c.Tokens.Total(),
