@@ -132,6 +132,10 @@ func unsafeAt(b []byte, sgr, renderer bool) (int, string) {
 				i += n
 				continue
 			}
+			if n := ownOSCLen(b[i:]); renderer && n > 0 {
+				i += n
+				continue
+			}
 			return i, "an escape sequence that is not SGR"
 		case r == '\n' || r == '\t' || r == '\r' && renderer:
 		case logbuf.UnsafeRune(r):
@@ -177,6 +181,17 @@ func rendererLen(b []byte) int {
 			return j + 1
 		default:
 			return 0
+		}
+	}
+	return 0
+}
+
+// ownOSCLen accepts the two OSCs the dashboard itself writes: the
+// background-colour query and its window title, "ohdash", exactly.
+func ownOSCLen(b []byte) int {
+	for _, q := range []string{"\x1b]11;?\a", "\x1b]2;ohdash\a"} {
+		if strings.HasPrefix(string(b), q) {
+			return len(q)
 		}
 	}
 	return 0
