@@ -95,7 +95,7 @@ func checkNoLeaks(t *testing.T, outs []output, secrets []string) {
 	for _, o := range outs {
 		for _, s := range secrets {
 			if strings.Contains(string(o.data), s) {
-				t.Errorf("%s shows the planted secret %q:\n%s", o.path, s, clip(o.data))
+				t.Errorf("%s shows the planted %q:\n%s", o.path, s, clip(o.data))
 			}
 		}
 	}
