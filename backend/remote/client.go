@@ -255,14 +255,20 @@ func detailOf(body []byte) string {
 	return oneLine(string(body))
 }
 
+// oneLine flattens an error body to one line that is safe to print: the
+// shared sanitiser drops escape sequences, C1 controls and bidi overrides
+// (a body may echo attacker-controlled input), and credentials are masked.
 func oneLine(s string) string {
+	if len(s) > 4096 {
+		s = s[:4096] // only the start is shown: bound the work
+	}
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if r == '\n' || r == '\r' || r == '\t' {
 			return ' '
 		}
 		return r
 	}, s)
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(backend.SafeText(s))
 	if len(s) > 200 {
 		n := 200
 		for n > 0 && !utf8.RuneStart(s[n]) {

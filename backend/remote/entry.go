@@ -60,7 +60,7 @@ func (e *entry) observe(rt runtimeInfo, now time.Time) {
 	}
 	e.rt = &rt
 	e.gone, e.goneDetail = false, ""
-	if id := rt.runtimeID(); id != "" && id != e.rec.RuntimeID {
+	if id := rt.runtimeID(); id != "" && id != e.rec.RuntimeID && plausibleID(id) == nil {
 		e.rec.RuntimeID, e.dirty = id, true
 	}
 	if rt.URL != "" && rt.URL != e.rec.RuntimeURL {

@@ -190,10 +190,16 @@ func checkAPIURL(raw string, insecure bool) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("runtime API URL %q: %w", raw, err)
+		// url.Error quotes the whole URL, password included: keep only
+		// its reason, and show the URL masked, once.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("runtime API URL %q: %w", backend.MaskURL(raw), err)
 	}
 	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("runtime API URL %q: want http(s)://host[:port][/path]", raw)
+		return nil, fmt.Errorf("runtime API URL %q: want http(s)://host[:port][/path]", backend.MaskURL(raw))
 	}
 	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("%w: %s would carry the X-API-Key in clear text across the network; use https, or set the insecure option if the network is trusted", ErrInsecureURL, u.Redacted())

@@ -51,6 +51,9 @@ func (b *Backend) loadStoreLocked(ctx context.Context) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, r := range recs {
+		if plausibleID(r.ID) != nil {
+			continue // written by an older ohdash that stored any id: never shown
+		}
 		stored[r.ID] = true
 		if b.known[r.ID] != nil {
 			continue

@@ -103,6 +103,10 @@ func (b *Backend) applyListLocked(body []byte, now time.Time) (bad, fatal error)
 		if id == "" {
 			continue
 		}
+		if err := rt.checkIDs(); err != nil {
+			bad = cmp.Or(bad, err)
+			continue
+		}
 		e := b.entryLocked(id, now)
 		index[h] = id
 		if e.inList && e.rt != nil && outranks(e.rt, &rt) {
@@ -218,7 +222,7 @@ func (b *Backend) checkBatch(ctx context.Context, ids []string, now time.Time) e
 		}
 		found := make(map[string]runtimeInfo, len(rts))
 		for _, rt := range rts {
-			if rt.SessionID != "" {
+			if rt.SessionID != "" && rt.checkIDs() == nil {
 				found[rt.SessionID] = rt
 			}
 		}

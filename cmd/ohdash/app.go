@@ -138,9 +138,10 @@ func (a *app) One(ctx context.Context) (backend.Backend, error) {
 	return nil, usagef("%d backends are configured (%v): choose one with --backend", len(bs), names)
 }
 
-// warnf writes a diagnostic to stderr, prefixed like every ohdash message.
+// warnf writes a diagnostic to stderr, prefixed like every ohdash message,
+// sanitised and masked (its arguments quote servers and containers).
 func (a *app) warnf(format string, args ...any) {
-	fmt.Fprintf(a.io.err, "ohdash: "+format+"\n", args...)
+	fmt.Fprintf(a.io.err, "ohdash: %s\n", safeMessage(fmt.Sprintf(format, args...)))
 }
 
 // osStdio describes the real process.

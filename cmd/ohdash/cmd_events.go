@@ -129,7 +129,7 @@ func (p eventPrinter) print(ctx context.Context, ev backend.Event) error {
 			return fmt.Errorf("event %s is not JSON: %w", ev.ID, err)
 		}
 		buf.WriteByte('\n')
-		_, err := p.w.Write(buf.Bytes())
+		_, err := p.w.Write(terminalSafeJSON(buf.Bytes()))
 		return err
 	}
 	if ev.Quiet && !p.o.all {

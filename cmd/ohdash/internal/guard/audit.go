@@ -1,7 +1,6 @@
 package guard
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/user"
@@ -120,9 +119,9 @@ func (a *Audit) Record(e Entry) error {
 		e.Time = time.Now()
 	}
 	e.Time = e.Time.UTC()
-	line, err := json.Marshal(e)
+	line, err := marshalEntry(e)
 	if err != nil {
-		return fmt.Errorf("audit log: %w", err)
+		return err
 	}
 	line = append(line, '\n')
 	a.mu.Lock()
