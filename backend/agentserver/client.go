@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
@@ -58,6 +59,10 @@ type Client struct {
 
 	verMu sync.Mutex
 	ver   *ServerVersion
+
+	// descIgnored: the server was caught ignoring sort_order or
+	// timestamp__lt; "the newest N" is read by paging forward since.
+	descIgnored atomic.Bool
 }
 
 // New returns a client for the agent-server at baseURL (http or https; a
