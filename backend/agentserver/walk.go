@@ -133,3 +133,20 @@ func (c *Client) History(ctx context.Context, convID string, raw bool, fn func([
 		return fn(evs)
 	})
 }
+
+// Newest returns the newest n stored events (at most), oldest first.
+func (c *Client) Newest(ctx context.Context, convID string, n int, raw bool) ([]backend.Event, error) {
+	id, err := backend.ParseConversationID(convID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.newest(ctx, id, backend.Event{}, n, raw)
+	if err != nil {
+		return nil, err
+	}
+	evs := make([]backend.Event, len(p.events))
+	for i, d := range p.events {
+		evs[i] = d.ev
+	}
+	return evs, nil
+}
