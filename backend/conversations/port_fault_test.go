@@ -39,7 +39,9 @@ func TestFaultPortChangeAfterRestart(t *testing.T) {
 	current := stale
 	r := New(Options{
 		Timeout: 2 * time.Second,
-		Stream:  agentserver.StreamTuning{NewBackoff: func() *backend.Backoff { return &backend.Backoff{Min: 20 * time.Millisecond, Max: 100 * time.Millisecond} }},
+		Stream: agentserver.StreamTuning{NewBackoff: func() *backend.Backoff {
+			return &backend.Backoff{Min: 20 * time.Millisecond, Max: 100 * time.Millisecond}
+		}},
 		Resolve: func(context.Context, backend.Sandbox) (backend.Sandbox, error) {
 			mu.Lock()
 			defer mu.Unlock()
