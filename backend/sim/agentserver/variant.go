@@ -116,3 +116,7 @@ func (s *Server) stripIgnored(r *http.Request) *http.Request {
 	r2.URL = &u
 	return r2
 }
+
+// EventSearches counts the event searches the server has been asked, so a
+// test can tell how far ahead of its reader a client paged.
+func (s *Server) EventSearches() int64 { return s.searches.Load() }
