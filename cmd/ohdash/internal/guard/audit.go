@@ -143,6 +143,8 @@ func (a *Audit) Record(e Entry) error {
 	if err := a.openLocked(); err != nil {
 		return err
 	}
+	unlock := lockFile(a.f)
+	defer unlock()
 	buf := make([]byte, 0, len(line)+2)
 	if !a.endsWithNewline() {
 		// A line cut short (a full disk, a crash of an older writer, a
@@ -160,9 +162,9 @@ func (a *Audit) Record(e Entry) error {
 	return nil
 }
 
-// endsWithNewline reports whether the file is empty or ends a line. It
-// reads the last byte at the end as it is now; another process appending
-// meanwhile ends its own line, so the answer stays right.
+// endsWithNewline reports whether the file is empty or ends a line. The
+// caller holds the file's lock, so no other ohdash is half-way through a
+// line.
 func (a *Audit) endsWithNewline() bool {
 	st, err := a.f.Stat()
 	if err != nil || st.Size() == 0 {
