@@ -90,10 +90,18 @@ func (m Model) conversationAction(kp tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	if a == "" {
 		return m, nil, false
 	}
-	if m.cfg.ReadOnly {
-		return m.warn(fmt.Sprintf("read-only mode: %s is disabled (start ohdash without --readonly to change conversations)", a)), nil, true
-	}
 	c, ok := m.focusedConversation()
+	if m.cfg.ReadOnly {
+		r := Refusal{Kind: "conversation", Action: string(a)}
+		if ok {
+			r.Target, r.Source = c.ID, c.Source
+			if sb, found := m.sandboxOf(c); found {
+				r.Sandbox, r.Source = sb.ID, sb.Source
+			}
+		}
+		m, cmd := m.refuseReadOnly(r)
+		return m, cmd, true
+	}
 	if !ok {
 		return m.warn("no conversation selected"), nil, true
 	}

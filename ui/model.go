@@ -35,6 +35,13 @@ type Config struct {
 	Now func() time.Time
 	// ReadOnly disables every action that changes a sandbox or a conversation.
 	ReadOnly bool
+	// ReadOnlyWhy says where read-only mode came from ("started with
+	// --readonly", "readonly = true in FILE"), for the refusal message.
+	ReadOnlyWhy string
+	// OnRefused, when set, is told of each action refused in read-only
+	// mode, so the refusal is audited like one on the command line. It
+	// runs in a command, off the update loop (it may write a file).
+	OnRefused func(Refusal)
 	// Start is what "create sandbox" starts.
 	Start backend.StartRequest
 	// ActionTimeout bounds each lifecycle action (default 2 minutes).
@@ -59,6 +66,16 @@ type Config struct {
 	// ConversationRefresh is how often the conversations list is re-read
 	// over REST while its tab is shown (default 5 s).
 	ConversationRefresh time.Duration
+}
+
+// Refusal is an action the dashboard refused in read-only mode.
+type Refusal struct {
+	// Kind is "sandbox" or "conversation"; Action the dashboard's name for
+	// it ("pause", "accept", "message").
+	Kind, Action string
+	// Source is the backend; Target the sandbox or conversation id;
+	// Sandbox a conversation's sandbox.
+	Source, Target, Sandbox string
 }
 
 // ConversationSource is every conversation role the dashboard uses. The

@@ -112,7 +112,7 @@ func (b *Backend) Watch(ctx context.Context) <-chan backend.Snapshot {
 		backend.SendLatest(ch, b.snapshot())
 		bo := &backend.Backoff{Min: min(time.Second, b.opts.PollInterval), Max: b.opts.MaxBackoff, Jitter: 0.2}
 		for {
-			err := b.refresh(ctx)
+			err := b.refreshWatched(ctx, ch)
 			if ctx.Err() != nil {
 				return
 			}

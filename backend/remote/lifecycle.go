@@ -80,7 +80,9 @@ func (b *Backend) Start(ctx context.Context, req backend.StartRequest) (backend.
 	saveErr := b.record(ctx, e)
 	b.poke()
 	if err != nil {
-		return backend.Sandbox{}, fmt.Errorf("starting sandbox %s: %w", id, err)
+		// The id is ours and the runtime may exist (an answer lost, a
+		// Ctrl-C after the request went out): say which one it would be.
+		return backend.Sandbox{ID: id, Source: b.Name()}, fmt.Errorf("starting sandbox %s: %w", id, err)
 	}
 	sb, _ := b.sandbox(id)
 	if saveErr != nil {

@@ -296,7 +296,7 @@ func (b *Backend) settleAll(now time.Time) []store.Record {
 func (b *Backend) failed(err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.conn.Phase != backend.ConnReconnecting {
+	if b.conn.Phase != backend.ConnReconnecting && b.conn.Phase != backend.ConnUnresponsive {
 		b.conn.Since = time.Now() // stale from now on
 	}
 	b.conn.Phase = backend.ConnReconnecting
@@ -318,7 +318,7 @@ func (b *Backend) succeeded(began time.Time) {
 	// said: sandboxes started now might be forgotten later.
 	b.conn.Err = b.storeErr
 	b.conn.Latency = now.Sub(began)
-	b.conn.LastRefresh = now
+	b.conn.LastRefresh, b.conn.LastAnswer = now, now
 	b.conn.NextRetry = time.Time{}
 	b.listed = true
 }
