@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -66,9 +67,9 @@ func runHelper(mode string) int {
 			fmt.Fprintln(os.Stderr, "open:", err)
 			return 2
 		}
-		n, _ := strconv.ParseInt(os.Getenv("OHDASH_TRUNCATE"), 10, 64)
-		if err := os.Truncate(path, n); err != nil {
-			fmt.Fprintln(os.Stderr, err)
+		// The parent damages the file now, and says when it is done.
+		fmt.Println("opened")
+		if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
 			return 2
 		}
 		for range 2 { // the second round must find the new file fine

@@ -37,3 +37,10 @@ func lockFile(f *os.File, exclusive bool, timeout time.Duration) error {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// unlockFile drops the lock explicitly. Closing the descriptor is not
+// enough while bbolt's mapping of the file lives on: the mapping keeps the
+// open file, and with it the lock, alive.
+func unlockFile(f *os.File) {
+	_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+}

@@ -97,10 +97,12 @@ func (s *Store) withOnce(ctx context.Context, readOnly bool, fn func(*bolt.DB) e
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			// bbolt's state is unknown after a panic: close the descriptor
-			// (which releases the lock) and leave its mapping alone.
+			// bbolt's state is unknown after a panic (its locks may be
+			// held), so it is not closed: the lock is dropped and the
+			// descriptor closed by hand, and its mapping is left behind.
 			err = damaged(info, fmt.Errorf("%w: the store library failed on it: %s", ErrDamaged, printable(fmt.Sprint(r))))
 			if file != nil {
+				unlockFile(file)
 				_ = file.Close()
 			}
 		}
