@@ -32,6 +32,10 @@ type Backend struct {
 	loadedAt time.Time
 	// storeErr is the last failure to load or save the store.
 	storeErr error
+	// storeEpoch is the store's Epoch when last loaded; storeNote says
+	// that the store was found damaged and replaced, until shown once.
+	storeEpoch uint64
+	storeNote  error
 
 	mu    sync.Mutex
 	known map[string]*entry
