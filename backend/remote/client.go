@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -66,8 +68,13 @@ func (e *APIError) Unwrap() error {
 }
 
 // client sends runtime API calls with the key, a per-attempt timeout and
-// retries: network errors and 502-504 for idempotent calls, 429 (after its
-// Retry-After) for all, since a rate-limited request was not processed.
+// a short, bounded retry. Reads (idempotent calls) are tried again after
+// a 5xx, a reset or closed connection, or a truncated answer: one failed
+// request must not empty a whole backend. Lifecycle posts are not, since
+// the first may have been carried out: only when it certainly never
+// reached the API (the dial failed) or was refused unprocessed (429). A
+// call that got no answer within its deadline is not tried again either:
+// a hung API would otherwise hold a command for several deadlines.
 type client struct {
 	base     string
 	key      backend.Secret
@@ -97,20 +104,27 @@ func (cl *client) do(ctx context.Context, c call, out any) error {
 			return fmt.Errorf("runtime API %s %s: %w", c.method, c.path, err)
 		}
 	}
-	delay := cl.retry
 	var last error
 	for attempt := 1; ; attempt++ {
 		body, wait, err := cl.once(ctx, c, payload)
 		if err == nil {
-			return decodeAnswer(c, body, out)
+			err = decodeAnswer(c, body, out)
+			if err == nil || !c.idempotent || errors.Is(err, errNotJSON) {
+				return err
+			}
+			// A 200 whose JSON is cut short is a transfer that failed
+			// half-way (a proxy or the API gave up), worth another read.
+			wait = 0
 		}
 		last = err
 		if ctx.Err() != nil || attempt >= cl.attempts || wait < 0 {
+			if attempt > 1 {
+				return fmt.Errorf("%w (after %d attempts)", last, attempt)
+			}
 			return last
 		}
 		if wait == 0 {
-			wait = delay
-			delay *= 2
+			wait = jittered(cl.retry, attempt)
 		}
 		if wait > cl.maxWait {
 			return fmt.Errorf("%w; asked to retry after %s, longer than the %s allowed", last, wait, cl.maxWait)
@@ -123,6 +137,14 @@ func (cl *client) do(ctx context.Context, c call, out any) error {
 		case <-t.C:
 		}
 	}
+}
+
+// jittered is the wait before attempt+1: base doubled per attempt, plus up
+// to as much again at random, so that many clients failed by one outage
+// do not come back in step (base 100 ms: 100-200 ms, then 200-400 ms).
+func jittered(base time.Duration, attempt int) time.Duration {
+	d := base << min(attempt-1, 10)
+	return d + rand.N(d+1)
 }
 
 // once makes one attempt. wait tells do what to do on error: -1 means
@@ -154,26 +176,35 @@ func (cl *client) once(ctx context.Context, c call, payload []byte) (body []byte
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {
-		return nil, retryNetwork(c, err), networkError(ctx, actx, c, timeout, err)
+		return nil, retryNetwork(c, actx, err), networkError(ctx, actx, c, timeout, err)
 	}
 	defer resp.Body.Close()
 	body, err = readBody(resp)
 	if err != nil {
-		return nil, retryNetwork(c, err), networkError(ctx, actx, c, timeout, err)
+		return nil, retryNetwork(c, actx, err), networkError(ctx, actx, c, timeout, err)
 	}
 	if resp.StatusCode < 300 {
 		return body, 0, nil
 	}
 	apiErr := &APIError{Method: c.method, Path: c.path, Status: resp.StatusCode, Detail: detailOf(body)}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
 		return nil, retryAfter(resp.Header.Get("Retry-After"), time.Now()), apiErr
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		if c.idempotent {
-			return nil, 0, apiErr
-		}
+	case transientStatus(resp.StatusCode) && c.idempotent:
+		return nil, 0, apiErr
 	}
 	return nil, -1, apiErr
+}
+
+// transientStatus reports the 5xx answers worth a second read: a server
+// error, or a gateway or API that is (for now) unavailable. 501 and the
+// like say something permanent.
+func transientStatus(code int) bool {
+	switch code {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // readBody reads an answer of up to maxBody bytes, in one allocation when
@@ -188,8 +219,12 @@ func readBody(resp *http.Response) ([]byte, error) {
 }
 
 // retryNetwork allows a retry after a network error when the call is
-// idempotent or the request never left (the dial failed).
-func retryNetwork(c call, err error) time.Duration {
+// idempotent or the request never left (the dial failed), but not after
+// the attempt's deadline passed: see client.
+func retryNetwork(c call, actx context.Context, err error) time.Duration {
+	if errors.Is(actx.Err(), context.DeadlineExceeded) {
+		return -1
+	}
 	var op *net.OpError
 	if c.idempotent || (errors.As(err, &op) && op.Op == "dial") {
 		return 0
@@ -197,12 +232,20 @@ func retryNetwork(c call, err error) time.Duration {
 	return -1
 }
 
+// ErrReset marks a connection the runtime API (or a proxy in front of
+// it) reset or closed before its answer was complete.
+var ErrReset = errors.New("connection reset by the runtime API")
+
 func networkError(ctx, actx context.Context, c call, timeout time.Duration, err error) error {
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		return fmt.Errorf("runtime API %s %s: %w", c.method, c.path, ctx.Err())
-	}
-	if errors.Is(actx.Err(), context.DeadlineExceeded) {
+	case errors.Is(actx.Err(), context.DeadlineExceeded):
 		return fmt.Errorf("runtime API %s %s: no answer within %s: %w", c.method, c.path, timeout, backend.ErrUnavailable)
+	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
+		return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, ErrReset, backend.ErrUnavailable)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return fmt.Errorf("runtime API %s %s: %w (closed before the answer was complete): %w", c.method, c.path, ErrReset, backend.ErrUnavailable)
 	}
 	return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, backend.ErrUnavailable, err)
 }
@@ -218,9 +261,40 @@ func decodeAnswer(c call, body []byte, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, ErrMalformedResponse, err)
+		why := errNotJSON
+		if truncatedJSON(body) {
+			why = errTruncated
+		}
+		return fmt.Errorf("runtime API %s %s: %w: %w: %w", c.method, c.path, ErrMalformedResponse, why, err)
 	}
 	return nil
+}
+
+var (
+	// errTruncated: the answer is JSON cut short (worth another read).
+	errTruncated = errors.New("answer cut short")
+	// errNotJSON: the answer is something else entirely (not worth one).
+	errNotJSON = errors.New("not the JSON expected")
+)
+
+// truncatedJSON reports whether body is JSON cut short: not valid, but
+// the start of some JSON text (it decodes token by token up to its end
+// without a syntax error).
+func truncatedJSON(body []byte) bool {
+	if json.Valid(body) {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		_, err := dec.Token()
+		switch {
+		case err == nil:
+			continue
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return len(bytes.TrimSpace(body)) > 0
+		}
+		return false
+	}
 }
 
 // retryAfter reads a Retry-After header (seconds or an HTTP date); a

@@ -25,18 +25,11 @@ func (b *Backend) refresh(ctx context.Context) error {
 	began := time.Now()
 	b.loadStoreLocked(ctx)
 
-	body, err := b.api.list(ctx)
-	if err != nil {
-		b.failed(err)
-		return err
-	}
 	now := b.opts.Now()
-	b.mu.Lock()
-	listErr, err := b.applyListLocked(body, now)
+	listErr, err := b.listApplied(ctx, now)
 	if err != nil {
 		// Nothing usable: asking about every sandbox instead would turn one
 		// bad answer into a storm of batch calls.
-		b.mu.Unlock()
 		b.failed(err)
 		return err
 	}
@@ -50,7 +43,7 @@ func (b *Backend) refresh(ctx context.Context) error {
 	b.save(ctx, b.settleAll(now))
 	if checkErr != nil {
 		b.failed(checkErr)
-		return checkErr
+		return fmt.Errorf("%w: /list answered, but %w", ErrPartial, checkErr)
 	}
 	b.succeeded(began)
 	return nil
