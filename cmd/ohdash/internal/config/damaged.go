@@ -34,7 +34,7 @@ func decodeTOML(data []byte, c *Config) (md toml.MetaData, err error) {
 func fileError(path string, data []byte, err error) error {
 	hint := ""
 	if looksBinary(data) {
-		hint = " (the file looks damaged, or is not a configuration file: it is not UTF-8 text)"
+		hint = " (the file looks damaged, or is not a configuration file: it holds binary content)"
 	}
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
