@@ -12,35 +12,52 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 // fullStore writes a store with enough records to span a few hundred KB
-// and returns its path and size.
+// (built once, copied for each test) and returns its path and size.
 func fullStore(t *testing.T) (string, int64) {
 	t.Helper()
+	fullOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ohdash-store-")
+		if err != nil {
+			fullErr = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "remote.db")
+		s, err := Open(context.Background(), path, Options{})
+		if err != nil {
+			fullErr = err
+			return
+		}
+		var recs []Record
+		for i := range 120 {
+			recs = append(recs, testRecord(fmt.Sprintf("sb-%03d", i)))
+		}
+		if fullErr = s.Put(context.Background(), recs...); fullErr == nil {
+			fullBytes, fullErr = os.ReadFile(path)
+		}
+	})
+	if fullErr != nil {
+		t.Fatal(fullErr)
+	}
+	if len(fullBytes) < 3*65536 {
+		t.Fatalf("store is only %d bytes; the truncation cases need more", len(fullBytes))
+	}
 	path := filepath.Join(t.TempDir(), "remote.db")
-	s, err := Open(context.Background(), path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []Record
-	for i := range 120 {
-		recs = append(recs, testRecord(fmt.Sprintf("sb-%03d", i)))
-	}
-	if err := s.Put(context.Background(), recs...); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Size() < 3*65536 {
-		t.Fatalf("store is only %d bytes; the truncation cases need more", fi.Size())
-	}
-	return path, fi.Size()
+	writeFile(t, path, fullBytes)
+	return path, int64(len(fullBytes))
 }
+
+var (
+	fullOnce  sync.Once
+	fullBytes []byte
+	fullErr   error
+)
 
 // damageCases damage a store file in the ways a full disk, a bad copy or
 // a stray command do.
@@ -131,6 +148,7 @@ func writeFile(t *testing.T, path string, data []byte) {
 func TestFaultStoreDamagedFile(t *testing.T) {
 	for _, c := range damageCases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each in its own directory; the time is the children's start-up
 			path, size := fullStore(t)
 			c.damage(t, path, size)
 			damagedBytes, err := os.ReadFile(path)
@@ -182,6 +200,7 @@ func TestFaultStoreDamagedFile(t *testing.T) {
 func TestFaultStoreDamagedWhileOpen(t *testing.T) {
 	for _, c := range damageCases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each in its own directory; the time is the children's start-up
 			path, size := fullStore(t)
 			var stderr bytes.Buffer
 			cmd := child(t, "damage-while-open", path)
