@@ -39,8 +39,10 @@ type APIError struct {
 func (e *APIError) Error() string {
 	msg := fmt.Sprintf("runtime API %s %s: HTTP %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
 	switch e.Status {
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		msg += " (temporarily unavailable: restart or network issue)"
+	case http.StatusServiceUnavailable:
+		msg += " (unavailable: the API, or the runtime behind it, is restarting, overloaded or dormant)"
 	case http.StatusUnauthorized, http.StatusForbidden:
 		msg += " (the API key was refused)"
 	case http.StatusTooManyRequests:

@@ -211,3 +211,44 @@ func mostlyWhole(t *testing.T, r *rig, what string) {
 		t.Errorf("%s: only %d of 20 listings whole (last error: %v)", what, whole, last)
 	}
 }
+
+// TestFaultDormantRuntimeRecognisedByWaitReady: a sandbox the API calls
+// running whose URL answers 503 long after any start or resume is dormant.
+// WaitReady says so at once (as the health probe does) instead of waiting
+// for an agent-server that will not answer until it is resumed.
+func TestFaultDormantRuntimeRecognisedByWaitReady(t *testing.T) {
+	r := newRig(t, runtimeapi.Config{}, nil)
+	sb := r.startReady()
+	r.clock.Advance(DefaultStartTimeout + time.Minute)
+	if err := r.sim.SetURLStatus(sb.ID, http.StatusServiceUnavailable); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	got, err := r.b.WaitReady(ctx, sb.ID, nil)
+	if !errors.Is(err, backend.ErrConflict) || !strings.Contains(err.Error(), "dormant") {
+		t.Fatalf("WaitReady on a dormant runtime: %v, want a conflict saying it is dormant", err)
+	}
+	if got.Status != backend.StatusPaused {
+		t.Errorf("dormant sandbox shown %s, want PAUSED", got.Status)
+	}
+	// Right after a resume, the same 503 is the ingress catching up.
+	if err := r.sim.SetURLStatus(sb.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.b.Resume(ctx, sb.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.sim.SetURLStatus(sb.ID, http.StatusServiceUnavailable); err != nil {
+		t.Fatal(err)
+	}
+	polls := 0
+	_, err = r.b.WaitReady(ctx, sb.ID, func(backend.Sandbox) {
+		if polls++; polls == 5 {
+			_ = r.sim.SetURLStatus(sb.ID, 0)
+		}
+	})
+	if err != nil {
+		t.Errorf("WaitReady right after a resume gave up on a 503: %v", err)
+	}
+}
