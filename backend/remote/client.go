@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -26,48 +25,6 @@ var ErrMalformedResponse = errors.New("malformed response from the runtime API")
 // maxBody bounds what is read from one answer (a /list of thousands of
 // runtimes is a few MB).
 const maxBody = 64 << 20
-
-// APIError is an HTTP error answer of the runtime API. It unwraps to the
-// backend sentinel that fits its status, so callers use errors.Is.
-type APIError struct {
-	Method, Path string
-	Status       int
-	// Detail is the server's "detail" message or the start of its body.
-	Detail string
-}
-
-func (e *APIError) Error() string {
-	msg := fmt.Sprintf("runtime API %s %s: HTTP %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
-	switch e.Status {
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		msg += " (temporarily unavailable: restart or network issue)"
-	case http.StatusServiceUnavailable:
-		msg += " (unavailable: the API, or the runtime behind it, is restarting, overloaded or dormant)"
-	case http.StatusUnauthorized, http.StatusForbidden:
-		msg += " (the API key was refused)"
-	case http.StatusTooManyRequests:
-		msg += " (rate limited)"
-	}
-	if e.Detail != "" {
-		msg += ": " + e.Detail
-	}
-	return msg
-}
-
-// Unwrap maps the status to a backend sentinel.
-func (e *APIError) Unwrap() error {
-	switch e.Status {
-	case http.StatusNotFound:
-		return backend.ErrNotFound
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return backend.ErrUnauthorized
-	case http.StatusConflict:
-		return backend.ErrConflict
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return backend.ErrUnavailable
-	}
-	return nil
-}
 
 // client sends runtime API calls with the key, a per-attempt timeout and
 // a short, bounded retry. Reads (idempotent calls) are tried again after
@@ -198,17 +155,6 @@ func (cl *client) once(ctx context.Context, c call, payload []byte) (body []byte
 	return nil, -1, apiErr
 }
 
-// transientStatus reports the 5xx answers worth a second read: a server
-// error, or a gateway or API that is (for now) unavailable. 501 and the
-// like say something permanent.
-func transientStatus(code int) bool {
-	switch code {
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
-}
-
 // readBody reads an answer of up to maxBody bytes, in one allocation when
 // the length is announced.
 func readBody(resp *http.Response) ([]byte, error) {
@@ -234,24 +180,6 @@ func retryNetwork(c call, actx context.Context, err error) time.Duration {
 	return -1
 }
 
-// ErrReset marks a connection the runtime API (or a proxy in front of
-// it) reset or closed before its answer was complete.
-var ErrReset = errors.New("connection reset by the runtime API")
-
-func networkError(ctx, actx context.Context, c call, timeout time.Duration, err error) error {
-	switch {
-	case ctx.Err() != nil:
-		return fmt.Errorf("runtime API %s %s: %w", c.method, c.path, ctx.Err())
-	case errors.Is(actx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("runtime API %s %s: no answer within %s: %w", c.method, c.path, timeout, backend.ErrUnavailable)
-	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
-		return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, ErrReset, backend.ErrUnavailable)
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return fmt.Errorf("runtime API %s %s: %w (closed before the answer was complete): %w", c.method, c.path, ErrReset, backend.ErrUnavailable)
-	}
-	return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, backend.ErrUnavailable, err)
-}
-
 // decodeAnswer decodes body into out; a *[]byte takes the body as it is,
 // for callers that decide themselves whether to decode.
 func decodeAnswer(c call, body []byte, out any) error {
@@ -270,33 +198,6 @@ func decodeAnswer(c call, body []byte, out any) error {
 		return fmt.Errorf("runtime API %s %s: %w: %w: %w", c.method, c.path, ErrMalformedResponse, why, err)
 	}
 	return nil
-}
-
-var (
-	// errTruncated: the answer is JSON cut short (worth another read).
-	errTruncated = errors.New("answer cut short")
-	// errNotJSON: the answer is something else entirely (not worth one).
-	errNotJSON = errors.New("not the JSON expected")
-)
-
-// truncatedJSON reports whether body is JSON cut short: not valid, but
-// the start of some JSON text (it decodes token by token up to its end
-// without a syntax error).
-func truncatedJSON(body []byte) bool {
-	if json.Valid(body) {
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	for {
-		_, err := dec.Token()
-		switch {
-		case err == nil:
-			continue
-		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			return len(bytes.TrimSpace(body)) > 0
-		}
-		return false
-	}
 }
 
 // retryAfter reads a Retry-After header (seconds or an HTTP date); a
