@@ -96,7 +96,8 @@ func setupLs(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
-		all, failed := collect(listAll(ctx, bs), func(sb backend.Sandbox) bool {
+		listings := listAll(ctx, bs)
+		all, failed := collect(listings, func(sb backend.Sandbox) bool {
 			return len(want) == 0 || slices.Contains(want, sb.Status)
 		})
 		err = out.print(a, len(all), func(i int) any { return toSandboxJSON(all[i], *reveal) },
@@ -104,8 +105,23 @@ func setupLs(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
-		return failed
+		return partial(listings, failed)
 	}
+}
+
+// partial marks a listing's failure as partial when something was listed
+// all the same: a backend answered, or a failed one still returned rows.
+// Scripts tell "nothing could be listed" (1, 4) from "this is not all" (5).
+func partial(ls []listing, failed error) error {
+	if failed == nil {
+		return nil
+	}
+	for _, l := range ls {
+		if l.err == nil || len(l.sandboxes) > 0 {
+			return fmt.Errorf("%w; what was printed is not all: %w", errPartial, failed)
+		}
+	}
+	return failed
 }
 
 func parseStatuses(s string) ([]backend.Status, error) {

@@ -90,6 +90,8 @@ func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys ui.Keys) error 
 	if a.io.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(ui.MemoryLimit)
 	}
+	a.inTUI.Store(true)
+	defer a.inTUI.Store(false)
 	prev := slog.Default()
 	slog.SetDefault(a.log)
 	defer slog.SetDefault(prev)
