@@ -19,7 +19,18 @@ const (
 	ConnReconnecting
 	// ConnClosed: given up for good (Err says why); no retry will follow.
 	ConnClosed
+	// ConnUnresponsive: the connection is open but nothing has answered
+	// since LastAnswer (a frozen engine, a hung API): the data shown may be
+	// stale, and the backend keeps asking. Listed last so the values of the
+	// other phases do not change.
+	ConnUnresponsive
 )
+
+// AnswerDeadline is how long a request (a ping, a list) may go unanswered
+// before its connection is reported as not answering. Long enough for a
+// busy engine or API to answer a cheap request, short enough that a frozen
+// connection shows within a few seconds.
+const AnswerDeadline = 2 * time.Second
 
 // String names the phase.
 func (p ConnPhase) String() string {
@@ -30,6 +41,8 @@ func (p ConnPhase) String() string {
 		return "reconnecting"
 	case ConnClosed:
 		return "closed"
+	case ConnUnresponsive:
+		return "unresponsive"
 	default:
 		return "connecting"
 	}
@@ -52,10 +65,28 @@ type ConnState struct {
 	Latency time.Duration
 	// LastRefresh is when data last arrived successfully.
 	LastRefresh time.Time
+	// LastAnswer is when the other side last proved it answers (a ping, an
+	// event, a list); zero before the first answer. ConnUnresponsive counts
+	// from it.
+	LastAnswer time.Time
+}
+
+// Silence is how long the other side has not answered, for
+// ConnUnresponsive: measured from LastAnswer, or from Since before any
+// answer.
+func (c ConnState) Silence(now time.Time) time.Duration {
+	from := c.LastAnswer
+	if from.IsZero() {
+		from = c.Since
+	}
+	if from.IsZero() || now.Before(from) {
+		return 0
+	}
+	return now.Sub(from).Truncate(time.Second)
 }
 
 // Describe renders the state for a status bar, relative to now:
-// "live", "reconnecting in 4s", "stale since 12:03:04", "closed: reason".
+// "live", "reconnecting in 4s", "not answering for 6s", "closed: reason".
 func (c ConnState) Describe(now time.Time) string {
 	switch c.Phase {
 	case ConnLive:
@@ -69,6 +100,8 @@ func (c ConnState) Describe(now time.Time) string {
 			return "reconnecting…"
 		}
 		return fmt.Sprintf("reconnecting in %s", wait)
+	case ConnUnresponsive:
+		return fmt.Sprintf("not answering for %s", c.Silence(now))
 	case ConnClosed:
 		if c.Err != nil {
 			return "closed: " + c.Err.Error()

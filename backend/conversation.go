@@ -231,6 +231,24 @@ type EventStreamer interface {
 	StreamEvents(ctx context.Context, sb Sandbox, id string, opts StreamOptions) <-chan EventUpdate
 }
 
+// HistoryQuery asks for a conversation's stored history.
+type HistoryQuery struct {
+	// Tail keeps only the newest Tail events (0: all of them).
+	Tail int
+	// Raw keeps each event's JSON (capped per event).
+	Raw bool
+}
+
+// EventHistory reads a conversation's stored history from the start, for
+// a command that prints it.
+type EventHistory interface {
+	// History calls fn with the stored events in log order, a page at a
+	// time as they arrive, so a caller that prints them holds no more
+	// than a page (or Tail events) however long the conversation is. It
+	// stops at fn's first error and returns it.
+	History(ctx context.Context, sb Sandbox, id string, q HistoryQuery, fn func([]Event) error) error
+}
+
 // EventPager reads history on demand.
 type EventPager interface {
 	// EventsBefore returns the page of events just older than q.Before.

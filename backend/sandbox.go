@@ -58,12 +58,14 @@ type EnvVar struct {
 	Sensitive bool
 }
 
-// Display returns the value, masked when sensitive and not revealed.
+// Display returns the value, masked unless revealed: all of it when
+// sensitive, otherwise the credentials MaskText finds in it (a URL with a
+// password, a token, a known session key).
 func (e EnvVar) Display(reveal bool) string {
-	if e.Sensitive && !reveal {
-		return Mask(e.Value)
+	if reveal {
+		return e.Value
 	}
-	return e.Value
+	return MaskEnv(e.Value, e.Sensitive)
 }
 
 // LogValue masks sensitive values in logs.

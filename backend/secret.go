@@ -13,8 +13,13 @@ import (
 // an explicit decision at the call site.
 type Secret struct{ v string }
 
-// NewSecret wraps a credential.
-func NewSecret(v string) Secret { return Secret{v: v} }
+// NewSecret wraps a credential and remembers its value, so that it is
+// masked wherever else it appears (a label, a command line, a URL inside
+// an env value), not only where ohdash shows it under its own name.
+func NewSecret(v string) Secret {
+	known.Add(v)
+	return Secret{v: v}
+}
 
 // Reveal returns the credential itself.
 func (s Secret) Reveal() string { return s.v }
@@ -53,15 +58,13 @@ func Mask(v string) string {
 	}
 }
 
-// secretParams are URL query parameters that carry credentials.
-var secretParams = []string{"tkn", "session_api_key", "api_key", "token"}
-
 // MaskURL masks credential-carrying query parameters (tkn=, session_api_key=)
 // and any userinfo password in a URL. A string that does not parse is
 // returned with every query value masked, erring on the side of hiding.
 func MaskURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
+		raw = userinfoPassword.ReplaceAllString(raw, "${1}••••@")
 		if i := strings.IndexByte(raw, '?'); i >= 0 {
 			return raw[:i] + "?••••"
 		}
@@ -77,8 +80,8 @@ func MaskURL(raw string) string {
 	}
 	q := u.Query()
 	changed := false
-	for _, p := range secretParams {
-		if vals, ok := q[p]; ok {
+	for p, vals := range q {
+		if isSecretParam(p) {
 			for i := range vals {
 				vals[i] = Mask(vals[i])
 			}
@@ -89,15 +92,6 @@ func MaskURL(raw string) string {
 		u.RawQuery = encodeQueryKeepOrder(u.RawQuery, q)
 	}
 	return u.String()
-}
-
-func isSecretParam(k string) bool {
-	for _, p := range secretParams {
-		if p == k {
-			return true
-		}
-	}
-	return false
 }
 
 // encodeQueryKeepOrder re-encodes only the credential parameters of a query

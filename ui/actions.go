@@ -42,10 +42,18 @@ func (m Model) sandboxAction(kp tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	default:
 		return m, nil, false
 	}
-	if m.cfg.ReadOnly {
-		return m.warn(fmt.Sprintf("read-only mode: %s is disabled (start ohdash without --readonly to change sandboxes)", a)), nil, true
-	}
 	sel, ok := m.table.Selected()
+	if m.cfg.ReadOnly {
+		r := Refusal{Kind: "sandbox", Action: string(a), Source: sel.Source, Target: sel.ID}
+		if a == backend.ActionStart {
+			r.Target = ""
+			if r.Source == "" && len(m.sources) > 0 {
+				r.Source = m.sources[0]
+			}
+		}
+		m, cmd := m.refuseReadOnly(r)
+		return m, cmd, true
+	}
 	req := actionRequest{action: a, sb: sel, source: sel.Source}
 	if a == backend.ActionStart {
 		if !ok && len(m.sources) > 0 {

@@ -36,6 +36,13 @@ type Config struct {
 	Now func() time.Time
 	// ReadOnly disables every action that changes a sandbox or a conversation.
 	ReadOnly bool
+	// ReadOnlyWhy says where read-only mode came from ("started with
+	// --readonly", "readonly = true in FILE"), for the refusal message.
+	ReadOnlyWhy string
+	// OnRefused, when set, is told of each action refused in read-only
+	// mode, so the refusal is audited like one on the command line. It
+	// runs in a command, off the update loop (it may write a file).
+	OnRefused func(Refusal)
 	// Start is what "create sandbox" starts.
 	Start backend.StartRequest
 	// ActionTimeout bounds each lifecycle action (default 2 minutes).
@@ -63,6 +70,9 @@ type Config struct {
 	// ExtraPanes are registered after the built-in panes (see panes.go).
 	ExtraPanes []func(pane.Context) pane.Pane
 }
+
+// Refusal is an action the dashboard refused in read-only mode.
+type Refusal = pane.Refusal
 
 // ConversationSource is every conversation role the dashboard uses.
 type ConversationSource = convtab.Source

@@ -95,6 +95,10 @@ func (m Model) drain(cmd tea.Cmd) (Model, tea.Cmd) {
 			m = m.warn(a.Text)
 		case pane.AskFail:
 			m = m.fail(a.Err)
+		case pane.AskRefuse:
+			var cmd tea.Cmd
+			m, cmd = m.refuseReadOnly(a.Refusal)
+			cmds = append(cmds, cmd)
 		case pane.AskConfirm:
 			c := confirm.New(m.th, m.cfg.Keys.Confirm, a.Text, a.Body, a.Yes, a.Payload)
 			m.confirm = &c

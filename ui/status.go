@@ -128,6 +128,14 @@ func (m Model) sourceStatus(src string, c backend.ConnState, now time.Time) stri
 			txt += ": " + c.Err.Error()
 		}
 		return st.Error.Render(txt)
+	case backend.ConnUnresponsive:
+		// Open but silent (a frozen engine, a hung API): the rows are the
+		// last answer's, and how long ago that was is what matters.
+		txt := src + " ⚠ " + c.Describe(now)
+		if !c.LastAnswer.IsZero() {
+			txt += ", last answer " + c.LastAnswer.Local().Format("15:04:05")
+		}
+		return st.Error.Render(txt)
 	case backend.ConnClosed:
 		return st.Error.Render(src + " ✗ " + c.Describe(now))
 	default:

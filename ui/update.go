@@ -87,8 +87,8 @@ func (m Model) clockRate() time.Duration {
 	}
 	now := m.now()
 	for _, s := range m.snaps {
-		if s.Conn.Phase == backend.ConnReconnecting {
-			return fast
+		if s.Conn.Phase == backend.ConnReconnecting || s.Conn.Phase == backend.ConnUnresponsive {
+			return fast // a countdown, or "not answering for Ns"
 		}
 		for _, sb := range s.Sandboxes {
 			if !sb.CreatedAt.IsZero() && now.Sub(sb.CreatedAt) < time.Minute {

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
@@ -46,6 +47,10 @@ type Options struct {
 	Timeout time.Duration
 	// Stream tunes the live event stream; zero fields take defaults.
 	Stream StreamTuning
+	// Locate, when set, returns the server's current base URL. It is
+	// asked after a request gets no answer and before every reconnect of
+	// a stream: a restarted sandbox publishes its port anew.
+	Locate func(ctx context.Context) (string, error)
 }
 
 // Client talks to one agent-server. It is safe for concurrent use and
@@ -58,6 +63,10 @@ type Client struct {
 
 	verMu sync.Mutex
 	ver   *ServerVersion
+
+	// descIgnored: the server was caught ignoring sort_order or
+	// timestamp__lt; "the newest N" is read by paging forward since.
+	descIgnored atomic.Bool
 }
 
 // New returns a client for the agent-server at baseURL (http or https; a
@@ -69,6 +78,9 @@ func New(baseURL string, key backend.Secret, opts Options) (*Client, error) {
 	}
 	c := &Client{base: u, key: key, tuning: opts.Stream.withDefaults()}
 	c.api = clientkit.Caller{Base: u, Key: key, HTTP: opts.HTTPClient, Timeout: opts.Timeout}
+	if opts.Locate != nil {
+		c.api.Loc = clientkit.NewLocator(u, opts.Locate)
+	}
 	if c.api.HTTP == nil {
 		c.api.HTTP = clientkit.DefaultHTTPClient()
 	}
@@ -89,7 +101,26 @@ func ForSandbox(sb backend.Sandbox, opts Options) (*Client, error) {
 }
 
 // BaseURL is the agent-server's base URL (it carries no credential).
-func (c *Client) BaseURL() string { return c.base.String() }
+func (c *Client) BaseURL() string { return c.api.CurrentBase().String() }
+
+// Knows reports whether raw is this client's server: its current base URL
+// or one it moved away from (see Options.Locate).
+func (c *Client) Knows(raw string) bool {
+	if c.api.Loc != nil {
+		return c.api.Loc.Knows(raw)
+	}
+	u, err := clientkit.ParseBase(raw)
+	return err == nil && u.String() == c.base.String()
+}
+
+// relocate asks where the server is now, when the client can; it is
+// called before every reconnect, since a restarted sandbox may have
+// published its port anew.
+func (c *Client) relocate(ctx context.Context) {
+	if c.api.Loc != nil {
+		_, _ = c.api.Loc.Refresh(ctx)
+	}
+}
 
 // call is one REST request; do performs it and decodes the answer.
 type call = clientkit.Call

@@ -212,13 +212,15 @@ func (c *Client) Event(ctx context.Context, convID, eventID string) (backend.Eve
 // EventsBefore returns the events just older than q.Before, oldest first.
 // Events that share Before's timestamp but precede it in the log are
 // included, so paging back never skips an event whatever the caller's
-// boundary (timestamps are only microsecond-precise).
+// boundary (timestamps are only microsecond-precise). Against a server
+// that ignores the descending query it still answers the right page (see
+// newest), so a caller paging back always ends.
 func (c *Client) EventsBefore(ctx context.Context, convID string, q backend.PageQuery) (backend.EventPage, error) {
 	id, err := backend.ParseConversationID(convID)
 	if err != nil {
 		return backend.EventPage{}, err
 	}
-	page, err := c.eventsBefore(ctx, id, q)
+	page, err := c.newest(ctx, id, q.Before, clampLimit(q.Limit), q.Raw)
 	if err != nil {
 		return backend.EventPage{}, err
 	}
@@ -234,7 +236,9 @@ type decodedPage struct {
 	more   bool
 }
 
-func (c *Client) eventsBefore(ctx context.Context, id string, q backend.PageQuery) (decodedPage, error) {
+// descPage asks for one page just older than q.Before with a descending
+// search; newest checks what it answers.
+func (c *Client) descPage(ctx context.Context, id string, q backend.PageQuery) (decodedPage, error) {
 	limit := clampLimit(q.Limit)
 	var head []decoded // same timestamp as Before, earlier in the log
 	if b := q.Before; b.ID != "" {

@@ -1,10 +1,12 @@
 package agentserver
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -143,12 +145,20 @@ func (c *Client) Version(ctx context.Context) (ServerVersion, error) {
 }
 
 // Health checks GET /health. Servers before 1.21 answer the JSON string
-// "OK", newer ones {"status":"ok"}; both are healthy.
+// "OK", newer ones {"status":"ok"}; both are healthy, and so is an
+// unquoted OK (a proxy or a stand-in in front of the server).
 func (c *Client) Health(ctx context.Context) error {
-	var raw json.RawMessage
-	if err := c.do(ctx, call{Op: "health", Method: http.MethodGet, Path: "/health"}, &raw); err != nil {
+	resp, cancel, err := c.api.Send(ctx, call{Op: "health", Method: http.MethodGet, Path: "/health"})
+	if err != nil {
 		return err
 	}
+	defer cancel()
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	if err != nil {
+		return c.api.BodyError(ctx, "health", err)
+	}
+	raw = bytes.TrimSpace(raw)
 	var s string
 	if json.Unmarshal(raw, &s) == nil && strings.EqualFold(s, "ok") {
 		return nil
@@ -157,6 +167,9 @@ func (c *Client) Health(ctx context.Context) error {
 		Status string `json:"status"`
 	}
 	if json.Unmarshal(raw, &obj) == nil && strings.EqualFold(obj.Status, "ok") {
+		return nil
+	}
+	if strings.EqualFold(string(raw), "ok") {
 		return nil
 	}
 	return fmt.Errorf("health: unexpected answer %s: %w", sanitizeLine(string(raw), 80), backend.ErrUnavailable)

@@ -136,6 +136,7 @@ func (s *stream) run(ctx context.Context) {
 		if !clientkit.Sleep(ctx, s.link.Down(err)) {
 			return
 		}
+		s.c.relocate(ctx)
 	}
 }
 

@@ -72,15 +72,10 @@ func (s *stream) catchUp(ctx context.Context) error {
 	if !s.loaded && s.opts.Tail > 0 {
 		return s.loadTail(ctx)
 	}
+	// Take nothing into the window before a whole page has arrived: a
+	// page cut short would otherwise mark events as delivered.
 	q := EventQuery{Since: s.win.last, Raw: s.opts.Raw}
-	for range maxPages {
-		// Take nothing into the window before the whole page has arrived:
-		// a page cut short would otherwise mark events as delivered.
-		var page []decoded
-		next, skipped, err := s.c.searchPage(ctx, s.id, q, func(d decoded) { page = append(page, d) })
-		if err != nil {
-			return historyError(err)
-		}
+	err := s.c.forward(ctx, s.id, q, func(page []decoded, skipped int) error {
 		s.loaded = true
 		if skipped > 0 {
 			s.skipped += skipped
@@ -94,59 +89,44 @@ func (s *stream) catchUp(ctx context.Context) error {
 				batch = append(batch, d.ev)
 			}
 		}
-		if len(batch) > 0 {
-			back := 0
-			if s.everLive {
-				back = len(batch)
-			}
-			if err := s.box.Push(ctx, batch, back); err != nil {
-				return err
-			}
-		}
-		if next == "" {
+		if len(batch) == 0 {
 			return nil
 		}
-		q.PageID = next
+		back := 0
+		if s.everLive {
+			back = len(batch)
+		}
+		return s.box.Push(ctx, batch, back)
+	})
+	if err != nil {
+		return historyError(err)
 	}
-	return errors.New("search events: too many pages")
+	s.loaded = true
+	return nil
 }
 
 // loadTail delivers the newest opts.Tail events and declares everything
 // older the pager's business.
 func (s *stream) loadTail(ctx context.Context) error {
-	var chunks [][]decoded // newest chunk first
-	var before backend.Event
-	for remaining := s.opts.Tail; remaining > 0; {
-		p, err := s.c.eventsBefore(ctx, s.id, backend.PageQuery{Before: before, Limit: min(remaining, maxLimit), Raw: s.opts.Raw})
-		if err != nil {
-			return historyError(err)
-		}
-		if len(p.events) == 0 {
-			break
-		}
-		chunks = append(chunks, p.events)
-		remaining -= len(p.events)
-		before = p.events[0].ev
-		if !p.more {
-			break
-		}
+	p, err := s.c.newest(ctx, s.id, backend.Event{}, s.opts.Tail, s.opts.Raw)
+	if err != nil {
+		return historyError(err)
 	}
 	s.loaded = true
-	for i := len(chunks) - 1; i >= 0; i-- {
-		var batch []backend.Event
-		for _, d := range chunks[i] {
-			if s.win.accept(d.ev.ID, d.ev.Timestamp) {
-				s.applyState(d)
-				batch = append(batch, d.ev)
-			}
+	var batch []backend.Event
+	for _, d := range p.events {
+		if s.win.accept(d.ev.ID, d.ev.Timestamp) {
+			s.applyState(d)
+			batch = append(batch, d.ev)
 		}
+	}
+	if len(batch) > 0 {
 		if err := s.box.Push(ctx, batch, 0); err != nil {
 			return err
 		}
 	}
-	if len(chunks) > 0 {
-		oldest := chunks[len(chunks)-1]
-		s.win.startAt(oldest[0].ev.Timestamp)
+	if len(p.events) > 0 {
+		s.win.startAt(p.events[0].ev.Timestamp)
 	}
 	return nil
 }

@@ -47,7 +47,7 @@ type wsConn struct {
 // socketURL builds the events-socket URL. It carries the session key, so
 // it must never be logged or put into an error.
 func (c *Client) socketURL(convID, resumeFrom string, v ServerVersion, known bool) string {
-	u := *c.base
+	u := *c.api.CurrentBase()
 	switch u.Scheme {
 	case "https":
 		u.Scheme = "wss"
@@ -126,7 +126,7 @@ func (c *Client) dialError(ctx context.Context, err error, resp *http.Response) 
 	if k := c.key.Reveal(); k != "" {
 		msg = strings.ReplaceAll(msg, k, "••••")
 	}
-	return fmt.Errorf("events socket at %s unreachable (%s): %w", c.base.Host, msg, backend.ErrUnavailable)
+	return fmt.Errorf("events socket at %s unreachable (%s): %w", c.api.CurrentBase().Host, msg, backend.ErrUnavailable)
 }
 
 // read delivers frames until the connection fails or is closed.

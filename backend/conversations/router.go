@@ -7,6 +7,7 @@
 package conversations
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sync"
@@ -34,6 +35,11 @@ type Options struct {
 	// MaxClients bounds the clients kept for reuse (default 256); the
 	// least recently used go first.
 	MaxClients int
+	// Resolve, when set, returns the sandbox as its backend sees it now
+	// (inspected again). Agent-server clients ask it for the current URL
+	// after a request gets no answer and before every stream reconnect,
+	// so a sandbox restarted on a new host port is found again.
+	Resolve func(ctx context.Context, sb backend.Sandbox) (backend.Sandbox, error)
 }
 
 // Router implements the backend conversation roles for every sandbox
@@ -89,7 +95,7 @@ func (r *Router) client(sb backend.Sandbox) (*entry, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k := sb.Key()
-	if e, ok := r.clients[k]; ok && e.url == sb.AgentURL() && e.convID == sb.ConversationID &&
+	if e, ok := r.clients[k]; ok && (e.url == sb.AgentURL() || (e.v1 != nil && e.v1.Knows(sb.AgentURL()))) && e.convID == sb.ConversationID &&
 		e.key.Reveal() == sb.SessionAPIKey.Reveal() && (e.v0 != nil) == isV0(sb) {
 		e.used = time.Now()
 		return e, nil
@@ -99,7 +105,7 @@ func (r *Router) client(sb backend.Sandbox) (*entry, error) {
 	if isV0(sb) {
 		e.v0, err = nestedv0.ForSandbox(sb, r.opts.V0)
 	} else {
-		e.v1, err = agentserver.ForSandbox(sb, agentserver.Options{HTTPClient: r.opts.HTTPClient, Timeout: r.opts.Timeout, Stream: r.opts.Stream})
+		e.v1, err = agentserver.ForSandbox(sb, agentserver.Options{HTTPClient: r.opts.HTTPClient, Timeout: r.opts.Timeout, Stream: r.opts.Stream, Locate: r.locate(sb)})
 	}
 	if err != nil {
 		delete(r.clients, k)
@@ -108,6 +114,20 @@ func (r *Router) client(sb backend.Sandbox) (*entry, error) {
 	r.clients[k] = e
 	r.evictLocked()
 	return e, nil
+}
+
+// locate returns the function that finds sb's agent-server now, or nil.
+func (r *Router) locate(sb backend.Sandbox) func(context.Context) (string, error) {
+	if r.opts.Resolve == nil {
+		return nil
+	}
+	return func(ctx context.Context) (string, error) {
+		fresh, err := r.opts.Resolve(ctx, sb)
+		if err != nil {
+			return "", err
+		}
+		return fresh.AgentURL(), nil
+	}
 }
 
 // evictLocked drops the least recently used clients beyond MaxClients.

@@ -23,7 +23,8 @@ const healthPath = "/health"
 const maxHealthBody = 4 << 10
 
 // parseHealth judges a /health answer. Agent-servers since v1.21.0 answer
-// {"status":"ok"}; older ones the bare JSON string "OK". Anything else,
+// {"status":"ok"}; older ones the bare JSON string "OK"; a proxy or a
+// stand-in in front of one may answer an unquoted OK. Anything else,
 // including a non-2xx status, is a failure with a short reason.
 func parseHealth(status int, body []byte) (bool, string) {
 	if status < 200 || status > 299 {
@@ -45,6 +46,9 @@ func parseHealth(status int, body []byte) (bool, string) {
 			return true, ""
 		}
 		return false, fmt.Sprintf("status %q", truncate(*obj.Status, 40))
+	}
+	if strings.EqualFold(string(body), "ok") {
+		return true, ""
 	}
 	if len(body) == 0 {
 		return false, "empty answer"

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/docker/sshdial"
 )
 
@@ -62,7 +63,7 @@ func ParseHost(raw string) (Endpoint, error) { return parseHost(raw, false) }
 func parseHost(raw string, tls bool) (Endpoint, error) {
 	s := strings.TrimSpace(raw)
 	bad := func(why string) (Endpoint, error) {
-		return Endpoint{}, fmt.Errorf("%w %q: %s (use unix:///path, /path, tcp://host:port, host:port or ssh://[user@]host[:port][/socket])", errBadHost, raw, why)
+		return Endpoint{}, fmt.Errorf("%w %q: %s (use unix:///path, /path, tcp://host:port, host:port or ssh://[user@]host[:port][/socket])", errBadHost, backend.MaskURL(raw), why)
 	}
 	if s == "" {
 		return bad("empty")
@@ -108,6 +109,11 @@ func parseTCP(rest string, tls bool, bad func(string) (Endpoint, error)) (Endpoi
 		return bad("no address after tcp://")
 	}
 	hostport, path, _ := strings.Cut(rest, "/")
+	if strings.Contains(hostport, "@") {
+		// The engine's tcp transport has no login; quoting the host part
+		// would print a password.
+		return bad("a tcp:// address takes no user or password")
+	}
 	host, port, err := net.SplitHostPort(hostport)
 	if err != nil {
 		// No port given (or an unbracketed IPv6 address, which SplitHostPort

@@ -62,8 +62,11 @@ func (s *logStream) run(ctx context.Context) {
 		if !since.IsZero() {
 			lo.Since = since.UTC().Format(time.RFC3339Nano)
 		}
+		// Watched from the attach on: a frozen engine hangs it as well.
+		stopWatch := s.watchEngine(ctx)
 		rc, err := s.b.cli.ContainerLogs(ctx, s.id, lo)
 		if err != nil {
+			stopWatch()
 			if !s.failed(ctx, "attach", err) {
 				return
 			}
@@ -71,6 +74,7 @@ func (s *logStream) run(ctx context.Context) {
 		}
 		s.p.SetState(logbuf.Streaming, nil)
 		err = s.p.Feed(ctx, newReplayFilter(rc, !s.tty), !s.tty)
+		stopWatch()
 		_ = rc.Close()
 		if ctx.Err() != nil || errors.Is(err, logbuf.ErrClosed) {
 			return

@@ -50,7 +50,7 @@ type details struct {
 func recordFromSummary(prefixes []Prefix, s container.Summary) (record, bool) {
 	name := containerName(s.Names)
 	p, ok := match(prefixes, name)
-	if !ok {
+	if !ok || !validName(name) { // an engine that answers any name is not trusted with the terminal
 		return record{}, false
 	}
 	r := record{
@@ -72,7 +72,7 @@ func recordFromSummary(prefixes []Prefix, s container.Summary) (record, bool) {
 func recordFromInspect(prefixes []Prefix, c container.InspectResponse) (record, bool) {
 	name := strings.TrimPrefix(c.Name, "/")
 	p, ok := match(prefixes, name)
-	if !ok {
+	if !ok || !validName(name) {
 		return record{}, false
 	}
 	det := detailsFromInspect(c)

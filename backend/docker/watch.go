@@ -18,7 +18,10 @@ import (
 // list; details (environment, key, working directory) and health fill in
 // with later snapshots. After that the list follows the engine's event
 // stream (debounced into one re-list), with a slow safety re-list. A lost
-// engine shows as ConnReconnecting and is retried with backoff, forever.
+// engine shows as ConnReconnecting and is retried with backoff, forever;
+// one that stops answering without closing anything (frozen) shows as
+// ConnUnresponsive within a few seconds, found by a cheap ping while the
+// event stream is idle (see watch_alive.go).
 func (b *Backend) Watch(ctx context.Context) <-chan backend.Snapshot {
 	out := make(chan backend.Snapshot, 1)
 	w := &watcher{
@@ -49,6 +52,24 @@ type watcher struct {
 	deb      debounce
 	retryAt  time.Time
 	safetyAt time.Time
+
+	// gen counts connections: a list or ping answer from an older one is
+	// not news about this one.
+	gen uint64
+	// listing is set while a list is out (since listSince); relistAgain
+	// asks for another as soon as it is back.
+	listing     bool
+	listSince   time.Time
+	relistAgain bool
+	// subscribing is set while the event subscription is out.
+	subscribing bool
+	subSince    time.Time
+	// lastAnswer is when the engine last answered anything; pingAt when
+	// the next ping is due, pinging while one is out (since pingSince).
+	lastAnswer time.Time
+	pingAt     time.Time
+	pinging    bool
+	pingSince  time.Time
 
 	events     <-chan events.Message
 	eventErr   <-chan error
@@ -86,7 +107,9 @@ func (w *watcher) run(ctx context.Context) {
 			return
 		case m, ok := <-w.events:
 			if ok {
-				w.onEvent(m, time.Now())
+				now := time.Now()
+				w.onEvent(m, now)
+				w.answered(ctx, now)
 			} else {
 				w.events = nil
 			}
@@ -122,6 +145,7 @@ func (w *watcher) drainResults() {
 // onWake runs whatever is due: a reconnect, or a debounced or safety
 // re-list. Due probes are started by dispatch.
 func (w *watcher) onWake(ctx context.Context, now time.Time) {
+	w.checkAnswering(now)
 	if !w.retryAt.IsZero() {
 		if !now.Before(w.retryAt) {
 			w.retryAt = time.Time{}
@@ -129,8 +153,14 @@ func (w *watcher) onWake(ctx context.Context, now time.Time) {
 		}
 		return
 	}
-	if d := w.deb.due(); !d.IsZero() && !now.Before(d) || !w.safetyAt.IsZero() && !now.Before(w.safetyAt) {
+	if w.listing || w.subscribing {
+		// One list at a time, after the subscription; what is due now
+		// runs when they are back.
+	} else if d := w.deb.due(); !d.IsZero() && !now.Before(d) || !w.safetyAt.IsZero() && !now.Before(w.safetyAt) {
 		w.relist(ctx)
+	}
+	if w.pingDue(now) {
+		w.ping(ctx, now)
 	}
 }
 
@@ -143,8 +173,14 @@ func (w *watcher) nextWake() time.Time {
 		}
 	}
 	consider(w.retryAt)
-	consider(w.deb.due())
-	consider(w.safetyAt)
+	if !w.listing && !w.subscribing {
+		consider(w.deb.due())
+		consider(w.safetyAt)
+	}
+	consider(w.answerDeadline())
+	if w.canPing() && !w.pinging {
+		consider(w.pingAt)
+	}
 	for _, t := range w.recs {
 		if t.probeDue() {
 			consider(t.probeAt)
@@ -154,14 +190,32 @@ func (w *watcher) nextWake() time.Time {
 }
 
 // connect subscribes to container events, then lists. Subscribing first
-// means no change between the list and the subscription is missed.
+// means no change between the list and the subscription is missed. The
+// subscription waits for the engine's answer, so it is made in a goroutine
+// (subscribed takes it): a frozen engine must not stall the run loop.
 func (w *watcher) connect(ctx context.Context) {
 	w.closeEvents()
+	w.newGen()
+	gen := w.gen
 	evctx, cancel := context.WithCancel(ctx)
-	res := w.b.cli.Events(evctx, client.EventsListOptions{
-		Filters: make(client.Filters).Add("type", string(events.ContainerEventType)),
+	w.stopEvents = cancel
+	w.subscribing, w.subSince = true, time.Now()
+	w.wg.Go(func() {
+		res := w.b.cli.Events(evctx, client.EventsListOptions{
+			Filters: make(client.Filters).Add("type", string(events.ContainerEventType)),
+		})
+		w.deliver(ctx, func(now time.Time) { w.subscribed(ctx, gen, res, now) })
 	})
-	w.stopEvents, w.events, w.eventErr = cancel, res.Messages, res.Err
+}
+
+// subscribed takes the event stream connect asked for and lists. A failed
+// subscription shows on its error channel, which run turns into lost.
+func (w *watcher) subscribed(ctx context.Context, gen uint64, res client.EventsResult, now time.Time) {
+	if gen != w.gen {
+		return // given up since: closeEvents cancelled it
+	}
+	w.subscribing, w.subSince = false, time.Time{}
+	w.events, w.eventErr = res.Messages, res.Err
 	w.relist(ctx)
 }
 
@@ -170,31 +224,60 @@ func (w *watcher) closeEvents() {
 		w.stopEvents()
 	}
 	w.stopEvents, w.events, w.eventErr = nil, nil, nil
+	w.subscribing, w.subSince = false, time.Time{}
 }
 
-// relist lists the containers and merges the result. After a reconnect
-// every container is inspected again: events were missed meanwhile.
+// relist asks for the container list; the answer is merged by listed,
+// in the run loop. The list runs in a goroutine so a frozen engine cannot
+// stall the loop (and with it the report that the engine is not
+// answering).
 func (w *watcher) relist(ctx context.Context) {
-	start := time.Now()
-	recs, err := w.b.listRecords(ctx)
-	if err != nil {
+	// Events from now on ask for a later list: this one may not see them.
+	w.deb.reset()
+	w.safetyAt = time.Time{}
+	if w.listing {
+		w.relistAgain = true
+		return
+	}
+	start, gen := time.Now(), w.gen
+	w.listing, w.listSince = true, start
+	w.wg.Go(func() {
+		recs, err := w.b.listRecords(ctx)
+		w.deliver(ctx, func(now time.Time) { w.onList(ctx, gen, start, recs, err, now) })
+	})
+}
+
+// onList merges a list answer. After a reconnect every container is
+// inspected again: events were missed meanwhile.
+func (w *watcher) onList(ctx context.Context, gen uint64, start time.Time, recs []record, err error, now time.Time) {
+	w.listing, w.listSince = false, time.Time{}
+	again := w.relistAgain
+	w.relistAgain = false
+	switch {
+	case gen != w.gen:
+		// An answer for a connection given up since.
+	case err != nil:
 		if ctx.Err() == nil {
 			w.lost(err)
 		}
 		return
+	default:
+		reinspect := false
+		if w.conn.Phase != backend.ConnLive {
+			reinspect = w.everLive
+			w.conn = backend.ConnState{Phase: backend.ConnLive, Since: now}
+		}
+		w.everLive, w.listed, w.dirty = true, true, true
+		w.lastAnswer = now
+		w.conn.LastRefresh, w.conn.LastAnswer, w.conn.Latency = now, now, now.Sub(start)
+		w.backoff.Reset()
+		w.safetyAt = now.Add(w.b.opts.SafetyRelist)
+		w.pingAt = now.Add(pingInterval)
+		w.merge(recs, now, reinspect)
 	}
-	now := time.Now()
-	reinspect := false
-	if w.conn.Phase != backend.ConnLive {
-		reinspect = w.everLive
-		w.conn = backend.ConnState{Phase: backend.ConnLive, Since: now}
+	if again {
+		w.relist(ctx)
 	}
-	w.everLive, w.listed, w.dirty = true, true, true
-	w.conn.LastRefresh, w.conn.Latency = now, now.Sub(start)
-	w.backoff.Reset()
-	w.deb.reset()
-	w.safetyAt = now.Add(w.b.opts.SafetyRelist)
-	w.merge(recs, now, reinspect)
 }
 
 // lost marks the connection as lost and schedules a reconnect with
@@ -204,6 +287,8 @@ func (w *watcher) lost(err error) {
 	if !w.retryAt.IsZero() {
 		return
 	}
+	w.newGen()
+	w.pingAt = time.Time{}
 	// A refusal (a login or host key the engine's SSH host turned
 	// down) keeps its own kind: "unreachable" would send the user
 	// looking at the network.
@@ -212,14 +297,14 @@ func (w *watcher) lost(err error) {
 	}
 	now := time.Now()
 	since := now
-	if w.conn.Phase == backend.ConnReconnecting {
+	if w.conn.Phase == backend.ConnReconnecting || w.conn.Phase == backend.ConnUnresponsive {
 		since = w.conn.Since
 	}
 	delay := w.backoff.Next()
 	w.retryAt = now.Add(delay)
 	w.conn = backend.ConnState{
 		Phase: backend.ConnReconnecting, Since: since, NextRetry: w.retryAt,
-		Attempt: w.backoff.Attempt(), Err: err, LastRefresh: w.conn.LastRefresh,
+		Attempt: w.backoff.Attempt(), Err: err, LastRefresh: w.conn.LastRefresh, LastAnswer: w.lastAnswer,
 	}
 	w.deb.reset()
 	w.safetyAt = time.Time{}

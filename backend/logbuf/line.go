@@ -45,6 +45,10 @@ const (
 	Reconnecting
 	// Ended: the stream is over (not following, or the container is gone).
 	Ended
+	// Stalled: attached, but the engine has stopped answering (a frozen
+	// engine or connection: nothing closed, nothing arrives); Err says for
+	// how long. Streaming follows when it answers again.
+	Stalled
 )
 
 // String names the state.
@@ -56,6 +60,8 @@ func (s State) String() string {
 		return "reconnecting"
 	case Ended:
 		return "ended"
+	case Stalled:
+		return "engine not answering"
 	default:
 		return "streaming"
 	}

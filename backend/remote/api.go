@@ -129,7 +129,9 @@ func (cl *client) start(ctx context.Context, body startBody) (runtimeInfo, error
 // body that does not decode is not an error.
 func (cl *client) lifecycle(ctx context.Context, path, runtimeID string) (runtimeInfo, error) {
 	var out runtimeInfo
-	c := call{method: http.MethodPost, path: path, body: map[string]string{"runtime_id": runtimeID}, idempotent: true}
+	// Not idempotent for retrying: a pause that timed out may have been
+	// carried out, and a second one then answers an error that hides it.
+	c := call{method: http.MethodPost, path: path, body: map[string]string{"runtime_id": runtimeID}}
 	err := cl.do(ctx, c, &out)
 	if errors.Is(err, ErrMalformedResponse) {
 		err = nil

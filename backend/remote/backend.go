@@ -3,6 +3,7 @@ package remote
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"os"
@@ -32,6 +33,10 @@ type Backend struct {
 	loadedAt time.Time
 	// storeErr is the last failure to load or save the store.
 	storeErr error
+	// storeEpoch is the store's Epoch when last loaded; storeNote says
+	// that the store was found damaged and replaced, until shown once.
+	storeEpoch uint64
+	storeNote  error
 
 	mu    sync.Mutex
 	known map[string]*entry
@@ -93,13 +98,22 @@ func (b *Backend) Name() string { return b.opts.Name }
 func (b *Backend) APIURL() string { return b.apiURL }
 
 // List refreshes once and returns every known sandbox, including those the
-// API has forgotten (from the store, with their last known status).
+// API has forgotten (from the store, with their last known status). When
+// /list answered but checking some sandboxes missing from it failed, it
+// returns every sandbox (those unchecked with their last known status)
+// and an error wrapping ErrPartial: the rows are real, the list is not
+// complete.
 func (b *Backend) List(ctx context.Context) ([]backend.Sandbox, error) {
-	if err := b.refresh(ctx); err != nil {
+	err := b.refresh(ctx)
+	if err != nil && !errors.Is(err, ErrPartial) {
 		return nil, err
 	}
-	return b.snapshot().Sandboxes, nil
+	return b.snapshot().Sandboxes, err
 }
+
+// ErrPartial marks a refresh in which /list answered but something after
+// it failed: what was listed is current, the rest is as last known.
+var ErrPartial = errors.New("partial answer")
 
 // Watch refreshes every PollInterval (sooner after an action), sends a
 // snapshot after every refresh, and backs off while the API fails. It
@@ -112,7 +126,7 @@ func (b *Backend) Watch(ctx context.Context) <-chan backend.Snapshot {
 		backend.SendLatest(ch, b.snapshot())
 		bo := &backend.Backoff{Min: min(time.Second, b.opts.PollInterval), Max: b.opts.MaxBackoff, Jitter: 0.2}
 		for {
-			err := b.refresh(ctx)
+			err := b.refreshWatched(ctx, ch)
 			if ctx.Err() != nil {
 				return
 			}

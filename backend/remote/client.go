@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -25,49 +26,14 @@ var ErrMalformedResponse = errors.New("malformed response from the runtime API")
 // runtimes is a few MB).
 const maxBody = 64 << 20
 
-// APIError is an HTTP error answer of the runtime API. It unwraps to the
-// backend sentinel that fits its status, so callers use errors.Is.
-type APIError struct {
-	Method, Path string
-	Status       int
-	// Detail is the server's "detail" message or the start of its body.
-	Detail string
-}
-
-func (e *APIError) Error() string {
-	msg := fmt.Sprintf("runtime API %s %s: HTTP %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
-	switch e.Status {
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		msg += " (temporarily unavailable: restart or network issue)"
-	case http.StatusUnauthorized, http.StatusForbidden:
-		msg += " (the API key was refused)"
-	case http.StatusTooManyRequests:
-		msg += " (rate limited)"
-	}
-	if e.Detail != "" {
-		msg += ": " + e.Detail
-	}
-	return msg
-}
-
-// Unwrap maps the status to a backend sentinel.
-func (e *APIError) Unwrap() error {
-	switch e.Status {
-	case http.StatusNotFound:
-		return backend.ErrNotFound
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return backend.ErrUnauthorized
-	case http.StatusConflict:
-		return backend.ErrConflict
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return backend.ErrUnavailable
-	}
-	return nil
-}
-
 // client sends runtime API calls with the key, a per-attempt timeout and
-// retries: network errors and 502-504 for idempotent calls, 429 (after its
-// Retry-After) for all, since a rate-limited request was not processed.
+// a short, bounded retry. Reads (idempotent calls) are tried again after
+// a 5xx, a reset or closed connection, or a truncated answer: one failed
+// request must not empty a whole backend. Lifecycle posts are not, since
+// the first may have been carried out: only when it certainly never
+// reached the API (the dial failed) or was refused unprocessed (429). A
+// call that got no answer within its deadline is not tried again either:
+// a hung API would otherwise hold a command for several deadlines.
 type client struct {
 	base     string
 	key      backend.Secret
@@ -97,20 +63,27 @@ func (cl *client) do(ctx context.Context, c call, out any) error {
 			return fmt.Errorf("runtime API %s %s: %w", c.method, c.path, err)
 		}
 	}
-	delay := cl.retry
 	var last error
 	for attempt := 1; ; attempt++ {
 		body, wait, err := cl.once(ctx, c, payload)
 		if err == nil {
-			return decodeAnswer(c, body, out)
+			err = decodeAnswer(c, body, out)
+			if err == nil || !c.idempotent || errors.Is(err, errNotJSON) {
+				return err
+			}
+			// A 200 whose JSON is cut short is a transfer that failed
+			// half-way (a proxy or the API gave up), worth another read.
+			wait = 0
 		}
 		last = err
 		if ctx.Err() != nil || attempt >= cl.attempts || wait < 0 {
+			if attempt > 1 {
+				return fmt.Errorf("%w (after %d attempts)", last, attempt)
+			}
 			return last
 		}
 		if wait == 0 {
-			wait = delay
-			delay *= 2
+			wait = jittered(cl.retry, attempt)
 		}
 		if wait > cl.maxWait {
 			return fmt.Errorf("%w; asked to retry after %s, longer than the %s allowed", last, wait, cl.maxWait)
@@ -123,6 +96,14 @@ func (cl *client) do(ctx context.Context, c call, out any) error {
 		case <-t.C:
 		}
 	}
+}
+
+// jittered is the wait before attempt+1: base doubled per attempt, plus up
+// to as much again at random, so that many clients failed by one outage
+// do not come back in step (base 100 ms: 100-200 ms, then 200-400 ms).
+func jittered(base time.Duration, attempt int) time.Duration {
+	d := base << min(attempt-1, 10)
+	return d + rand.N(d+1)
 }
 
 // once makes one attempt. wait tells do what to do on error: -1 means
@@ -154,24 +135,22 @@ func (cl *client) once(ctx context.Context, c call, payload []byte) (body []byte
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {
-		return nil, retryNetwork(c, err), networkError(ctx, actx, c, timeout, err)
+		return nil, retryNetwork(c, actx, err), networkError(ctx, actx, c, timeout, err)
 	}
 	defer resp.Body.Close()
 	body, err = readBody(resp)
 	if err != nil {
-		return nil, retryNetwork(c, err), networkError(ctx, actx, c, timeout, err)
+		return nil, retryNetwork(c, actx, err), networkError(ctx, actx, c, timeout, err)
 	}
 	if resp.StatusCode < 300 {
 		return body, 0, nil
 	}
 	apiErr := &APIError{Method: c.method, Path: c.path, Status: resp.StatusCode, Detail: detailOf(body)}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
 		return nil, retryAfter(resp.Header.Get("Retry-After"), time.Now()), apiErr
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		if c.idempotent {
-			return nil, 0, apiErr
-		}
+	case transientStatus(resp.StatusCode) && c.idempotent:
+		return nil, 0, apiErr
 	}
 	return nil, -1, apiErr
 }
@@ -188,23 +167,17 @@ func readBody(resp *http.Response) ([]byte, error) {
 }
 
 // retryNetwork allows a retry after a network error when the call is
-// idempotent or the request never left (the dial failed).
-func retryNetwork(c call, err error) time.Duration {
+// idempotent or the request never left (the dial failed), but not after
+// the attempt's deadline passed: see client.
+func retryNetwork(c call, actx context.Context, err error) time.Duration {
+	if errors.Is(actx.Err(), context.DeadlineExceeded) {
+		return -1
+	}
 	var op *net.OpError
 	if c.idempotent || (errors.As(err, &op) && op.Op == "dial") {
 		return 0
 	}
 	return -1
-}
-
-func networkError(ctx, actx context.Context, c call, timeout time.Duration, err error) error {
-	if ctx.Err() != nil {
-		return fmt.Errorf("runtime API %s %s: %w", c.method, c.path, ctx.Err())
-	}
-	if errors.Is(actx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("runtime API %s %s: no answer within %s: %w", c.method, c.path, timeout, backend.ErrUnavailable)
-	}
-	return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, backend.ErrUnavailable, err)
 }
 
 // decodeAnswer decodes body into out; a *[]byte takes the body as it is,
@@ -218,7 +191,11 @@ func decodeAnswer(c call, body []byte, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("runtime API %s %s: %w: %w", c.method, c.path, ErrMalformedResponse, err)
+		why := errNotJSON
+		if truncatedJSON(body) {
+			why = errTruncated
+		}
+		return fmt.Errorf("runtime API %s %s: %w: %w: %w", c.method, c.path, ErrMalformedResponse, why, err)
 	}
 	return nil
 }
@@ -255,14 +232,20 @@ func detailOf(body []byte) string {
 	return oneLine(string(body))
 }
 
+// oneLine flattens an error body to one line that is safe to print: the
+// shared sanitiser drops escape sequences, C1 controls and bidi overrides
+// (a body may echo attacker-controlled input), and credentials are masked.
 func oneLine(s string) string {
+	if len(s) > 4096 {
+		s = s[:4096] // only the start is shown: bound the work
+	}
 	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if r == '\n' || r == '\r' || r == '\t' {
 			return ' '
 		}
 		return r
 	}, s)
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(backend.SafeText(s))
 	if len(s) > 200 {
 		n := 200
 		for n > 0 && !utf8.RuneStart(s[n]) {

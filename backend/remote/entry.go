@@ -35,7 +35,10 @@ type entry struct {
 	// startingSince is when the sandbox was first seen STARTING (or was
 	// started or resumed here), for the start timeout.
 	startingSince time.Time
-	health        backend.Health
+	// wokenAt is when this process last started or resumed it: a 503 from
+	// its URL soon after is the ingress catching up, not a dormant runtime.
+	wokenAt time.Time
+	health  backend.Health
 	// paused503 is the raw state at which the sandbox's URL answered 503;
 	// while the API still says the same, the sandbox is shown PAUSED.
 	paused503 string
@@ -60,7 +63,7 @@ func (e *entry) observe(rt runtimeInfo, now time.Time) {
 	}
 	e.rt = &rt
 	e.gone, e.goneDetail = false, ""
-	if id := rt.runtimeID(); id != "" && id != e.rec.RuntimeID {
+	if id := rt.runtimeID(); id != "" && id != e.rec.RuntimeID && plausibleID(id) == nil {
 		e.rec.RuntimeID, e.dirty = id, true
 	}
 	if rt.URL != "" && rt.URL != e.rec.RuntimeURL {

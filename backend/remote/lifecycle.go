@@ -53,7 +53,7 @@ func (b *Backend) Start(ctx context.Context, req backend.StartRequest) (backend.
 	e.rec.ResourceFactor, e.rec.RuntimeClass = body.ResourceFactor, cmp.Or(req.RuntimeClass, b.opts.RuntimeClass)
 	e.rec.CreatedBy, e.rec.StartedHere = b.opts.User, true
 	e.rec.Status, e.rec.RawState, e.rec.StatusDetail = string(backend.StatusStarting), "requested", "start requested"
-	e.startingSince = now
+	e.startingSince, e.wokenAt = now, now
 	b.mu.Unlock()
 	if err := b.record(ctx, e); err != nil {
 		b.forget(id)
@@ -80,7 +80,9 @@ func (b *Backend) Start(ctx context.Context, req backend.StartRequest) (backend.
 	saveErr := b.record(ctx, e)
 	b.poke()
 	if err != nil {
-		return backend.Sandbox{}, fmt.Errorf("starting sandbox %s: %w", id, err)
+		// The id is ours and the runtime may exist (an answer lost, a
+		// Ctrl-C after the request went out): say which one it would be.
+		return backend.Sandbox{ID: id, Source: b.Name()}, fmt.Errorf("starting sandbox %s: %w", id, err)
 	}
 	sb, _ := b.sandbox(id)
 	if saveErr != nil {
@@ -146,6 +148,7 @@ func (b *Backend) Resume(ctx context.Context, id string) error {
 			e.key, e.urls = backend.NewSecret(rt.SessionAPIKey), nil
 		}
 		e.startingSince, e.paused503 = b.opts.Now(), ""
+		e.wokenAt = e.startingSince
 	}
 	return nil
 }

@@ -62,9 +62,12 @@ type Options struct {
 	// StartTimeout is how long a sandbox may take to become ready before
 	// it is shown as ERROR (120 s).
 	StartTimeout time.Duration
-	// Attempts per API call for network errors, 429 and 502-504 (3).
+	// Attempts per API call (3): reads are tried again after 500 and
+	// 502-504, a reset or closed connection, or an answer cut short; every
+	// call after 429 (not processed) or a failed dial (never sent).
 	Attempts int
-	// RetryBase is the first retry delay; it doubles per attempt (250 ms).
+	// RetryBase is the first retry delay; it doubles per attempt, plus up
+	// to as much again at random (100 ms: waits of 100-200, 200-400 ms).
 	RetryBase time.Duration
 	// MaxRetryAfter caps how long a 429's Retry-After is honoured before
 	// the call fails instead (30 s).
@@ -120,7 +123,7 @@ func (o *Options) setDefaults() {
 	def(&o.MaxBackoff, 30*time.Second)
 	def(&o.RequestTimeout, DefaultRequestTimeout)
 	def(&o.StartTimeout, DefaultStartTimeout)
-	def(&o.RetryBase, 250*time.Millisecond)
+	def(&o.RetryBase, 100*time.Millisecond)
 	def(&o.MaxRetryAfter, 30*time.Second)
 	def(&o.GoneRecheck, DefaultGoneRecheck)
 	def(&o.WaitPoll, time.Second)
@@ -190,10 +193,16 @@ func checkAPIURL(raw string, insecure bool) (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("runtime API URL %q: %w", raw, err)
+		// url.Error quotes the whole URL, password included: keep only
+		// its reason, and show the URL masked, once.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("runtime API URL %q: %w", backend.MaskURL(raw), err)
 	}
 	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("runtime API URL %q: want http(s)://host[:port][/path]", raw)
+		return nil, fmt.Errorf("runtime API URL %q: want http(s)://host[:port][/path]", backend.MaskURL(raw))
 	}
 	if u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("%w: %s would carry the X-API-Key in clear text across the network; use https, or set the insecure option if the network is trusted", ErrInsecureURL, u.Redacted())

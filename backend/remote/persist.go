@@ -42,6 +42,8 @@ func (b *Backend) loadStoreLocked(ctx context.Context) {
 		return
 	}
 	recs, err := st.List(ctx, b.apiURL)
+	// Before anything is forgotten for being absent from the file.
+	b.checkEpoch()
 	if err != nil {
 		b.storeErr = fmt.Errorf("reading the sandbox store: %w", err)
 		return
@@ -51,6 +53,9 @@ func (b *Backend) loadStoreLocked(ctx context.Context) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, r := range recs {
+		if plausibleID(r.ID) != nil {
+			continue // written by an older ohdash that stored any id: never shown
+		}
 		stored[r.ID] = true
 		if b.known[r.ID] != nil {
 			continue
@@ -82,7 +87,9 @@ func (b *Backend) save(ctx context.Context, recs []store.Record) {
 		return
 	}
 	before, _ := st.Stamp()
-	if err := st.Put(ctx, recs...); err != nil {
+	err := st.Put(ctx, recs...)
+	b.checkEpoch()
+	if err != nil {
 		b.storeErr = fmt.Errorf("saving %d sandbox records: %w", len(recs), err)
 		return
 	}
@@ -120,4 +127,25 @@ func (b *Backend) record(ctx context.Context, e *entry) error {
 	}
 	b.markSaved([]store.Record{rec})
 	return nil
+}
+
+// checkEpoch notices that the store file was found damaged and replaced by
+// an empty one: everything known here is marked to be written again (what
+// the runtime API still lists is thereby rebuilt), and the damage is noted
+// for the connection state, to be shown once.
+func (b *Backend) checkEpoch() {
+	st := b.opts.Store
+	ep := st.Epoch()
+	if ep == b.storeEpoch {
+		return
+	}
+	b.storeEpoch = ep
+	b.mu.Lock()
+	for _, e := range b.known {
+		e.dirty = true
+	}
+	b.mu.Unlock()
+	if ds := st.Damages(); len(ds) > 0 {
+		b.storeNote = fmt.Errorf("%s: %w", ds[len(ds)-1], store.ErrDamaged)
+	}
 }

@@ -25,18 +25,11 @@ func (b *Backend) refresh(ctx context.Context) error {
 	began := time.Now()
 	b.loadStoreLocked(ctx)
 
-	body, err := b.api.list(ctx)
-	if err != nil {
-		b.failed(err)
-		return err
-	}
 	now := b.opts.Now()
-	b.mu.Lock()
-	listErr, err := b.applyListLocked(body, now)
+	listErr, err := b.listApplied(ctx, now)
 	if err != nil {
 		// Nothing usable: asking about every sandbox instead would turn one
 		// bad answer into a storm of batch calls.
-		b.mu.Unlock()
 		b.failed(err)
 		return err
 	}
@@ -50,7 +43,7 @@ func (b *Backend) refresh(ctx context.Context) error {
 	b.save(ctx, b.settleAll(now))
 	if checkErr != nil {
 		b.failed(checkErr)
-		return checkErr
+		return fmt.Errorf("%w: /list answered, but %w", ErrPartial, checkErr)
 	}
 	b.succeeded(began)
 	return nil
@@ -101,6 +94,10 @@ func (b *Backend) applyListLocked(body []byte, now time.Time) (bad, fatal error)
 		}
 		id := cmp.Or(rt.SessionID, rt.runtimeID())
 		if id == "" {
+			continue
+		}
+		if err := rt.checkIDs(); err != nil {
+			bad = cmp.Or(bad, err)
 			continue
 		}
 		e := b.entryLocked(id, now)
@@ -218,7 +215,7 @@ func (b *Backend) checkBatch(ctx context.Context, ids []string, now time.Time) e
 		}
 		found := make(map[string]runtimeInfo, len(rts))
 		for _, rt := range rts {
-			if rt.SessionID != "" {
+			if rt.SessionID != "" && rt.checkIDs() == nil {
 				found[rt.SessionID] = rt
 			}
 		}
@@ -292,7 +289,7 @@ func (b *Backend) settleAll(now time.Time) []store.Record {
 func (b *Backend) failed(err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.conn.Phase != backend.ConnReconnecting {
+	if b.conn.Phase != backend.ConnReconnecting && b.conn.Phase != backend.ConnUnresponsive {
 		b.conn.Since = time.Now() // stale from now on
 	}
 	b.conn.Phase = backend.ConnReconnecting
@@ -312,9 +309,10 @@ func (b *Backend) succeeded(began time.Time) {
 	b.conn.Attempt = 0
 	// A store that cannot be written does not stop the list, but it is
 	// said: sandboxes started now might be forgotten later.
-	b.conn.Err = b.storeErr
+	b.conn.Err = cmp.Or(b.storeErr, b.storeNote)
+	b.storeNote = nil
 	b.conn.Latency = now.Sub(began)
-	b.conn.LastRefresh = now
+	b.conn.LastRefresh, b.conn.LastAnswer = now, now
 	b.conn.NextRetry = time.Time{}
 	b.listed = true
 }

@@ -84,16 +84,29 @@ func (b *Backend) pollReady(ctx context.Context, id string) (backend.Sandbox, bo
 		return sb, false, nil
 	}
 	// A 503 right after a start or resume is the ingress catching up, not
-	// a pause: keep waiting.
-	h := b.probe(ctx, id, "/alive", false)
+	// a pause: keep waiting. Long after one, it is a dormant runtime, as
+	// on the health probe: nothing to wait for until it is resumed.
+	h := b.probe(ctx, id, "/alive", !b.recentlyWoken(id))
 	sb, _ = b.sandbox(id)
 	if h.State == backend.HealthOK {
 		return sb, true, nil
+	}
+	if sb.Status == backend.StatusPaused {
+		return sb, true, fmt.Errorf("sandbox %s is dormant (its URL answers 503 though the runtime API calls it running); resume it: %w", id, backend.ErrConflict)
 	}
 	if sb.Status == backend.StatusRunning {
 		sb.StatusDetail = "pod ready; agent-server not answering yet (" + h.Detail + ")"
 	}
 	return sb, false, nil
+}
+
+// recentlyWoken reports whether the sandbox was started or resumed within
+// the start timeout, when a 503 from its URL is still expected.
+func (b *Backend) recentlyWoken(id string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e := b.known[id]
+	return e != nil && !e.wokenAt.IsZero() && b.opts.Now().Sub(e.wokenAt) <= b.opts.StartTimeout
 }
 
 // Probe checks a sandbox's agent-server (GET {url}/health with its session

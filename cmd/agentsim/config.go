@@ -27,6 +27,7 @@ type config struct {
 	seedCount int
 	faults    faults.Config
 	content   agentserver.Content
+	variant   agentserver.Variant
 	accessLog bool
 	// V0 only.
 	conversationID string
@@ -142,6 +143,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	e.num(&c.faults.MalformedEvery, "malformed-every", "AGENTSIM_MALFORMED_EVERY", 0, "fault: send a malformed frame before every Nth frame")
 	e.boolean(&c.content.Hostile, "hostile", "AGENTSIM_HOSTILE", "agent output carries escape sequences and invalid UTF-8")
 	e.num(&c.content.OversizedBytes, "oversized-bytes", "AGENTSIM_OVERSIZED_BYTES", 0, "pad every observation to this many bytes")
+	var ignore string
+	e.str(&ignore, "ignore-params", "AGENTSIM_IGNORE_PARAMS", "", "variant: event-search query parameters to ignore silently, comma-separated (sort_order, timestamp__lt, timestamp__gte, page_id) or all (every one but page_id)")
+	e.str(&c.variant.HealthShape, "health-shape", "AGENTSIM_HEALTH_SHAPE", "", "variant: /health answers object ({\"status\":\"ok\"}), string (JSON \"OK\") or text (plain OK); default as the played release")
 	e.boolean(&c.accessLog, "access-log", "AGENTSIM_ACCESS_LOG", "log every request and websocket warnings to stderr")
 	e.str(&c.conversationID, "conversation-id", "OPENHANDS_SESSION_ID", "", "V0: the hosted conversation id")
 	e.str(&c.title, "title", "AGENTSIM_TITLE", "", "V0: the conversation title")
@@ -171,6 +175,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	c.faults.Latency, c.faults.WSDropAfter = faults.Duration(latency), faults.Duration(dropAfter)
 	if err := c.faults.Validate(); err != nil {
+		return c, err
+	}
+	c.variant.IgnoreParams = agentserver.ParseIgnoreParams(ignore)
+	if err := c.variant.Validate(); err != nil {
 		return c, err
 	}
 	switch c.mode = strings.ToLower(c.mode); c.mode {

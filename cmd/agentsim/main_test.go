@@ -12,10 +12,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ohdash/ohdash/backend/sim/agentserver"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -187,4 +190,25 @@ func get(t *testing.T, url, key string, want int) string {
 		t.Fatalf("GET %s: %d, want %d: %s", url, resp.StatusCode, want, body)
 	}
 	return string(body)
+}
+
+// The variant knobs come from flags and variables, and bad ones are
+// refused at start.
+func TestParseConfigVariant(t *testing.T) {
+	cfg, err := parseConfig([]string{"-health-shape", "text"}, envOf(map[string]string{"AGENTSIM_IGNORE_PARAMS": "all"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.variant.HealthShape != agentserver.HealthText || len(cfg.variant.IgnoreParams) != 3 {
+		t.Errorf("variant %+v", cfg.variant)
+	}
+	cfg, err = parseConfig([]string{"-ignore-params", "page_id,sort_order"}, envOf(nil), io.Discard)
+	if err != nil || !reflect.DeepEqual(cfg.variant.IgnoreParams, []string{"page_id", "sort_order"}) {
+		t.Errorf("ignore-params: %+v %v", cfg.variant, err)
+	}
+	for _, args := range [][]string{{"-ignore-params", "limit"}, {"-health-shape", "xml"}} {
+		if _, err := parseConfig(args, envOf(nil), io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
 }

@@ -52,6 +52,7 @@ func newEmulator(cfg config, log *slog.Logger) (emulator, error) {
 		Model:        cfg.model,
 		Faults:       cfg.faults,
 		Content:      cfg.content,
+		Variant:      cfg.variant,
 		Logger:       log,
 	})
 	if err != nil {

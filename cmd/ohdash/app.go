@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync/atomic"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
@@ -36,6 +37,8 @@ type app struct {
 	backends []backend.Backend // guarded, in configuration order
 	built    bool
 	convs    guard.Conversations
+	// inTUI is set while the dashboard owns the terminal.
+	inTUI atomic.Bool
 }
 
 // newApp loads the configuration and opens the log file.
@@ -89,7 +92,7 @@ func (a *app) Backends(ctx context.Context) ([]backend.Backend, error) {
 	if a.built {
 		return a.backends, nil
 	}
-	raw, closers, err := buildBackends(ctx, a.cfg, a.io.getenv)
+	raw, closers, err := buildBackends(ctx, a.cfg, a.io.getenv, a.storeNotice)
 	a.closers = append(a.closers, closers...)
 	if err != nil {
 		return nil, err
@@ -138,9 +141,10 @@ func (a *app) One(ctx context.Context) (backend.Backend, error) {
 	return nil, usagef("%d backends are configured (%v): choose one with --backend", len(bs), names)
 }
 
-// warnf writes a diagnostic to stderr, prefixed like every ohdash message.
+// warnf writes a diagnostic to stderr, prefixed like every ohdash message,
+// sanitised and masked (its arguments quote servers and containers).
 func (a *app) warnf(format string, args ...any) {
-	fmt.Fprintf(a.io.err, "ohdash: "+format+"\n", args...)
+	fmt.Fprintf(a.io.err, "ohdash: %s\n", safeMessage(fmt.Sprintf(format, args...)))
 }
 
 // osStdio describes the real process.

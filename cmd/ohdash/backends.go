@@ -15,7 +15,7 @@ import (
 
 // buildBackends creates every configured backend, Docker ones first. It
 // returns what must be closed at exit even when it fails part-way.
-func buildBackends(ctx context.Context, cfg *config.Config, getenv func(string) string) ([]backend.Backend, []io.Closer, error) {
+func buildBackends(ctx context.Context, cfg *config.Config, getenv func(string) string, notify func(store.Damage)) ([]backend.Backend, []io.Closer, error) {
 	var out []backend.Backend
 	var closers []io.Closer
 	for _, d := range cfg.Docker {
@@ -29,7 +29,7 @@ func buildBackends(ctx context.Context, cfg *config.Config, getenv func(string) 
 	if len(cfg.Remote) == 0 {
 		return out, closers, nil
 	}
-	st, err := store.Open(ctx, cfg.StateFile, store.Options{})
+	st, err := store.Open(ctx, cfg.StateFile, store.Options{Notify: notify})
 	if err != nil {
 		return out, closers, fmt.Errorf("remote backends' state file: %w", err)
 	}
@@ -77,5 +77,15 @@ func remoteOptions(cfg *config.Config, r config.RemoteConfig, st *store.Store) r
 		Name: r.Name, URL: r.URL, APIKey: r.APIKey.Secret, Insecure: r.Insecure, Store: st,
 		PollInterval: cfg.Refresh.RemotePoll.Std(),
 		Image:        r.Image, ResourceFactor: r.ResourceFactor, RuntimeClass: r.RuntimeClass,
+	}
+}
+
+// storeNotice says, once, that a damaged state file was moved aside: on
+// stderr for a command, in the log file always (while the dashboard owns
+// the terminal, only there: a line on stderr would tear its screen).
+func (a *app) storeNotice(d store.Damage) {
+	a.log.Warn("state file damaged; moved aside", "file", d.Path, "moved_to", d.MovedTo, "reason", d.Reason.Error())
+	if !a.inTUI.Load() {
+		fmt.Fprintln(a.io.err, "ohdash: warning: "+d.String())
 	}
 }

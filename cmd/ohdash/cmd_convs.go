@@ -48,7 +48,7 @@ type tokensJSON struct {
 
 func toConversationJSON(c backend.Conversation) conversationJSON {
 	return conversationJSON{
-		ID: c.ID, SandboxID: c.SandboxID, Title: c.Title, ExecutionStatus: c.Status, Model: c.Model, Cost: c.Cost,
+		ID: c.ID, SandboxID: c.SandboxID, Title: backend.MaskText(c.Title), ExecutionStatus: c.Status, Model: backend.MaskText(c.Model), Cost: c.Cost,
 		Tokens: tokensJSON{
 			Prompt: c.Tokens.Prompt, Completion: c.Tokens.Completion, CacheRead: c.Tokens.CacheRead,
 			CacheWrite: c.Tokens.CacheWrite, Reasoning: c.Tokens.Reasoning, Total: c.Tokens.Total(),
@@ -81,7 +81,7 @@ func setupConvs(fs *flag.FlagSet) runner {
 			list = append(list, sc.Conversations...)
 		}
 		err = out.print(a, len(list), func(i int) any { return toConversationJSON(list[i]) },
-			func(i int) string { return list[i].ID }, func() { writeConversationTable(a, list, failed == nil) })
+			func(i int) string { return backend.SafeText(list[i].ID) }, func() { writeConversationTable(a, list, failed == nil) })
 		if err != nil {
 			return err
 		}
@@ -100,13 +100,16 @@ func writeConversationTable(a *app, list []backend.Conversation, complete bool) 
 	tw := tabwriter.NewWriter(a.io.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSANDBOX\tSTATUS\tUPDATED\tCOST\tTOKENS\tTITLE")
 	for _, c := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.SandboxID, c.Status, format.Age(now, c.UpdatedAt),
-			format.Cost(c.Cost), format.Count(c.Tokens.Total()), oneLine(c.Title, 60))
+		// Ids, status and title came from an agent-server: sanitised and
+		// masked like every outside string.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", backend.SafeText(c.ID), backend.SafeText(c.SandboxID),
+			backend.SafeText(string(c.Status)), format.Age(now, c.UpdatedAt),
+			format.Cost(c.Cost), format.Count(c.Tokens.Total()), oneLine(backend.SafeText(c.Title), 60))
 	}
 	_ = tw.Flush()
 }
 
-// oneLine cuts s to n runes on one line (titles are sanitised already).
+// oneLine cuts s to n runes on one line (s is sanitised already).
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > n {

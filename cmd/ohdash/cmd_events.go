@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
@@ -26,7 +25,7 @@ func setupEvents(fs *flag.FlagSet) runner {
 	fs.BoolVar(&o.asJSON, "json", false, "print each event as the server sent it, one JSON object per line (NDJSON)")
 	fs.BoolVar(&o.all, "all", false, "also print quiet events (state updates, token logs) in the human format")
 	fs.StringVar(&o.sandbox, "sandbox", "", "look for the conversation in this `SANDBOX` only")
-	fs.IntVar(&o.tail, "tail", 0, "with --follow, start from the newest `N` events of history (0: all)")
+	fs.IntVar(&o.tail, "tail", 0, "only the newest `N` events of history (0: all); with --follow, then follow")
 	return func(ctx context.Context, a *app, args []string) error {
 		f, err := a.resolveConversation(ctx, args[0], o.sandbox)
 		if err != nil {
@@ -49,30 +48,22 @@ type eventPrinter struct {
 	o eventsOpts
 }
 
-// history prints every stored event, oldest first, paging back from the
-// newest page over REST.
+// history prints the stored events (the newest --tail only, when set),
+// oldest first, as the pages arrive: paged forward, so memory holds a
+// page, not the conversation, and a slow reader slows the paging down
+// instead of making it buffer.
 func (p eventPrinter) history(ctx context.Context) error {
-	conv := p.a.Conversations()
-	var pages [][]backend.Event
-	q := backend.PageQuery{Raw: p.o.asJSON}
-	for {
-		page, err := conv.EventsBefore(ctx, p.f.sandbox, p.f.conv.ID, q)
-		if err != nil {
-			return err
-		}
-		pages = append(pages, page.Events)
-		if !page.More || len(page.Events) == 0 {
-			break
-		}
-		q.Before = page.Events[0]
-	}
-	slices.Reverse(pages)
-	for _, evs := range pages {
-		for _, ev := range evs {
+	q := backend.HistoryQuery{Tail: p.o.tail, Raw: p.o.asJSON}
+	err := p.a.Conversations().History(ctx, p.f.sandbox, p.f.conv.ID, q, func(page []backend.Event) error {
+		for _, ev := range page {
 			if err := p.print(ctx, ev); err != nil {
 				return err
 			}
 		}
+		return p.flush()
+	})
+	if err != nil {
+		return err
 	}
 	return p.flush()
 }
@@ -129,7 +120,7 @@ func (p eventPrinter) print(ctx context.Context, ev backend.Event) error {
 			return fmt.Errorf("event %s is not JSON: %w", ev.ID, err)
 		}
 		buf.WriteByte('\n')
-		_, err := p.w.Write(buf.Bytes())
+		_, err := p.w.Write(terminalSafeJSON(buf.Bytes()))
 		return err
 	}
 	if ev.Quiet && !p.o.all {

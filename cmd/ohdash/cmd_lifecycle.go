@@ -138,10 +138,16 @@ func setupStart(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
-		ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
+		actx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
 		defer cancel()
-		sb, err := b.Start(ctx, backend.StartRequest{Image: a.cfg.Image})
+		sb, err := b.Start(actx, backend.StartRequest{Image: a.cfg.Image})
 		if err != nil {
+			if ctx.Err() != nil {
+				// The request may have reached the backend: a silent
+				// exit 130 would leave a sandbox nobody knows about.
+				fmt.Fprintln(a.io.err, interruptedStartNote(b.Name(), sb.ID))
+				return fmt.Errorf("%w: %w", errInterrupted, err)
+			}
 			return err
 		}
 		if *asJSON {
@@ -150,4 +156,13 @@ func setupStart(fs *flag.FlagSet) runner {
 		fmt.Fprintln(a.io.out, sb.ID)
 		return nil
 	}
+}
+
+// interruptedStartNote is what an interrupted start tells the user: the
+// sandbox may exist (the audit log has the same, as "interrupted").
+func interruptedStartNote(backendName, id string) string {
+	if id != "" {
+		return fmt.Sprintf("interrupted: the start may have created sandbox %s on %s; check with 'ohdash ls'", id, backendName)
+	}
+	return fmt.Sprintf("interrupted: the start may have created a sandbox on %s; check with 'ohdash ls'", backendName)
 }

@@ -164,6 +164,8 @@ func (a *app) logState(id string, b logbuf.Batch, follow bool) (done bool, err e
 		a.warnf("%s stopped; waiting for it to start again", id)
 	case logbuf.Reconnecting:
 		a.warnf("log stream of %s interrupted (%v); reconnecting", id, b.Err)
+	case logbuf.Stalled:
+		a.warnf("log stream of %s stalled: %v", id, b.Err)
 	case logbuf.Streaming:
 		if follow {
 			a.warnf("log stream of %s resumed", id)

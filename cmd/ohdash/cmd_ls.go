@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/ui/format"
 )
 
@@ -45,13 +47,22 @@ type urlJSON struct {
 }
 
 func toSandboxJSON(sb backend.Sandbox, reveal bool) sandboxJSON {
+	// JSON keeps every character (writeJSON escapes the ones a terminal
+	// would act on) so scripts see the data as it is; credentials in any
+	// field are masked unless revealed.
+	m := func(s string) string {
+		if reveal {
+			return s
+		}
+		return backend.MaskText(s)
+	}
 	j := sandboxJSON{
-		ID: sb.ID, Status: sb.Status, SandboxSpecID: sb.SpecID, CreatedAt: timeJSON(sb.CreatedAt),
-		ExposedURLs: []urlJSON{}, Backend: sb.Source, Health: sb.Health.State.String(), HealthDetail: sb.Health.Detail,
-		Flavor: sb.Flavor, Image: sb.Image, State: sb.RawState, StatusDetail: sb.StatusDetail, ConversationID: sb.ConversationID,
+		ID: m(sb.ID), Status: sb.Status, SandboxSpecID: m(sb.SpecID), CreatedAt: timeJSON(sb.CreatedAt),
+		ExposedURLs: []urlJSON{}, Backend: sb.Source, Health: sb.Health.State.String(), HealthDetail: m(sb.Health.Detail),
+		Flavor: sb.Flavor, Image: m(sb.Image), State: m(sb.RawState), StatusDetail: m(sb.StatusDetail), ConversationID: m(sb.ConversationID),
 	}
 	for _, u := range sb.ExposedURLs {
-		j.ExposedURLs = append(j.ExposedURLs, urlJSON{Name: u.Name, URL: u.Display(reveal), Port: u.Port})
+		j.ExposedURLs = append(j.ExposedURLs, urlJSON{Name: m(u.Name), URL: m(u.Display(reveal)), Port: u.Port})
 	}
 	if !sb.SessionAPIKey.IsZero() {
 		k := sb.SessionAPIKey.String()
@@ -85,16 +96,32 @@ func setupLs(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
-		all, failed := collect(listAll(ctx, bs), func(sb backend.Sandbox) bool {
+		listings := listAll(ctx, bs)
+		all, failed := collect(listings, func(sb backend.Sandbox) bool {
 			return len(want) == 0 || slices.Contains(want, sb.Status)
 		})
 		err = out.print(a, len(all), func(i int) any { return toSandboxJSON(all[i], *reveal) },
-			func(i int) string { return all[i].ID }, func() { writeSandboxTable(a, all, failed == nil) })
+			func(i int) string { return backend.ShowText(all[i].ID, *reveal) }, func() { writeSandboxTable(a, all, failed == nil, *reveal) })
 		if err != nil {
 			return err
 		}
-		return failed
+		return partial(listings, failed)
 	}
+}
+
+// partial marks a listing's failure as partial when something was listed
+// all the same: a backend answered, or a failed one still returned rows.
+// Scripts tell "nothing could be listed" (1, 4) from "this is not all" (5).
+func partial(ls []listing, failed error) error {
+	if failed == nil {
+		return nil
+	}
+	for _, l := range ls {
+		if l.err == nil || len(l.sandboxes) > 0 {
+			return fmt.Errorf("%w; what was printed is not all: %w", errPartial, failed)
+		}
+	}
+	return failed
 }
 
 func parseStatuses(s string) ([]backend.Status, error) {
@@ -112,7 +139,10 @@ func parseStatuses(s string) ([]backend.Status, error) {
 	return out, nil
 }
 
-func writeSandboxTable(a *app, sbs []backend.Sandbox, complete bool) {
+// writeSandboxTable prints the table. Every value but ohdash's own words
+// came from a container, a label or an API: it is sanitised (an OSC in a
+// spec label must not retitle the terminal) and masked unless revealed.
+func writeSandboxTable(a *app, sbs []backend.Sandbox, complete, reveal bool) {
 	if len(sbs) == 0 {
 		if complete {
 			fmt.Fprintln(a.io.err, "no sandboxes")
@@ -123,7 +153,8 @@ func writeSandboxTable(a *app, sbs []backend.Sandbox, complete bool) {
 	tw := tabwriter.NewWriter(a.io.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "BACKEND\tID\tSTATUS\tHEALTH\tAGE\tSPEC")
 	for _, sb := range sbs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sb.Source, sb.ID, sb.Status, sb.Health.State, format.Age(now, sb.CreatedAt), sb.SpecID)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", backend.CleanText(sb.Source), backend.ShowText(sb.ID, reveal),
+			backend.CleanText(string(sb.Status)), sb.Health.State, format.Age(now, sb.CreatedAt), backend.ShowText(sb.SpecID, reveal))
 	}
 	_ = tw.Flush()
 }
@@ -160,10 +191,16 @@ func (o listOutput) print(a *app, n int, toJSON func(int) any, id func(int) stri
 	return nil
 }
 
-// writeJSON writes v as indented JSON.
+// writeJSON writes v as indented JSON, with the characters encoding/json
+// leaves raw but a terminal acts on (C1 controls, bidi overrides) escaped.
 func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(logbuf.EscapeJSON(nil, buf.Bytes()))
+	return err
 }

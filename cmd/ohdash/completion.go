@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ohdash/ohdash/backend"
 )
 
 // completionTimeout bounds the listing behind a completion: a shell must
@@ -51,10 +53,31 @@ func setupComplete(*flag.FlagSet) runner {
 			words = a.conversationIDs(ctx)
 		}
 		for _, w := range words {
-			fmt.Fprintln(a.io.out, w)
+			if completionWord(w) && backend.MaskText(w) == w {
+				fmt.Fprintln(a.io.out, w)
+			}
 		}
 		return nil
 	}
+}
+
+// completionWord reports whether w may be offered to a shell. The words
+// come from APIs and containers; the shell inserts them into the command
+// line and some shells print them raw, so only plain printable ASCII
+// without blanks or shell quoting characters passes (real ids and names
+// are that), and anything else is left out rather than altered into a
+// word that names nothing. A word holding a credential is left out too.
+func completionWord(w string) bool {
+	if w == "" || len(w) > 256 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"'`$;&|<>(){}*?[]!#~", c) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // cmdSpec is what a completion script needs to know about a command.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
@@ -12,12 +13,43 @@ import (
 )
 
 // Conversations returns the conversation service over every sandbox,
-// guarded like the backends.
+// guarded like the backends. Its clients find a restarted sandbox's
+// agent-server again through the backends built so far (see
+// sandboxResolver).
 func (a *app) Conversations() guard.Conversations {
 	if a.convs == nil {
-		a.convs = a.guard.Conversations(conversations.New(conversations.Options{}))
+		a.convs = a.guard.Conversations(conversations.New(conversations.Options{Resolve: a.sandboxResolver()}))
 	}
 	return a.convs
+}
+
+// sandboxResolver returns a function that lists a sandbox's backend again
+// and returns the sandbox as it is now (a restart publishes new host
+// ports), or nil before the backends are built. It captures the backends
+// here, on the command's goroutine: streams call it from their own.
+func (a *app) sandboxResolver() func(context.Context, backend.Sandbox) (backend.Sandbox, error) {
+	if !a.built {
+		return nil
+	}
+	bs := slices.Clone(a.backends)
+	return func(ctx context.Context, sb backend.Sandbox) (backend.Sandbox, error) {
+		for _, b := range bs {
+			if b.Name() != sb.Source {
+				continue
+			}
+			all, err := b.List(ctx)
+			if err != nil {
+				return backend.Sandbox{}, err
+			}
+			for _, fresh := range all {
+				if fresh.ID == sb.ID {
+					return fresh, nil
+				}
+			}
+			return backend.Sandbox{}, fmt.Errorf("sandbox %s: %w", sb.ID, backend.ErrNotFound)
+		}
+		return backend.Sandbox{}, fmt.Errorf("sandbox %s: backend %q is not configured: %w", sb.ID, sb.Source, backend.ErrNotFound)
+	}
 }
 
 // convFound is a resolved conversation and where it lives.

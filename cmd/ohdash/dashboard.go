@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui"
 )
@@ -39,7 +40,28 @@ func (a *app) uiConfig(hub *backend.Hub, keys ui.Keys) ui.Config {
 		Logs:          ui.LogConfig{Tail: c.Logs.Tail, MaxLines: c.Logs.MaxLines, MaxBytes: int(c.Logs.MaxBytes)},
 		Conversations: a.Conversations(),
 	}
+	if c.ReadOnly {
+		cfg.ReadOnlyWhy = a.guard.Why
+		cfg.OnRefused = func(r ui.Refusal) {
+			// Refuse records the refusal; its error is the UI's warning,
+			// already shown.
+			_ = a.guard.Refuse(guard.Op{Action: auditAction(r), Backend: r.Source, Target: r.Target, Sandbox: r.Sandbox})
+		}
+	}
 	return cfg
+}
+
+// auditAction is the audit log's name for an action the dashboard refused
+// (the dashboard says "accept" and "message" where the log, like the
+// command line, says "approve" and "send").
+func auditAction(r ui.Refusal) string {
+	switch r.Action {
+	case "accept":
+		return guard.ConversationApprove
+	case "message":
+		return guard.ConversationSend
+	}
+	return r.Kind + "." + r.Action
 }
 
 // programOptions are the Bubble Tea options for this terminal and
@@ -68,6 +90,8 @@ func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys ui.Keys) error 
 	if a.io.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(ui.MemoryLimit)
 	}
+	a.inTUI.Store(true)
+	defer a.inTUI.Store(false)
 	prev := slog.Default()
 	slog.SetDefault(a.log)
 	defer slog.SetDefault(prev)

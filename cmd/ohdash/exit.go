@@ -16,6 +16,7 @@ const (
 	exitUsage       = 2 // bad command line or configuration
 	exitNotFound    = 3 // no such sandbox or conversation
 	exitUnreachable = 4 // a backend could not be reached
+	exitPartial     = 5 // a listing printed what it got; some of it failed
 	exitInterrupted = 130
 )
 
@@ -25,6 +26,11 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errPartial marks a listing that printed rows although part of it
+// failed (a backend, or a check within one): the output is real but not
+// complete.
+var errPartial = errors.New("partial listing")
 
 // errInterrupted is returned when a signal stopped a command that was not
 // meant to run until interrupted.
@@ -42,6 +48,8 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted
+	case errors.Is(err, errPartial):
+		return exitPartial
 	case errors.Is(err, backend.ErrNotFound), errors.Is(err, backend.ErrInvalidID):
 		return exitNotFound
 	case errors.Is(err, backend.ErrUnauthorized):

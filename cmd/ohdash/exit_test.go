@@ -29,6 +29,7 @@ func TestExitCodeByKind(t *testing.T) {
 		{"refused key", fmt.Errorf("401: %w", backend.ErrUnauthorized), exitFailed},
 		{"untrusted host key seen by the watch", unavailable(backend.ErrUnauthorized), exitFailed},
 		{"unreachable", fmt.Errorf("dial: %w", backend.ErrUnavailable), exitUnreachable},
+		{"partial listing", fmt.Errorf("%w: %w", errPartial, unavailable(errors.New("reset"))), exitPartial},
 		{"conflict", fmt.Errorf("already running: %w", backend.ErrConflict), exitFailed},
 		{"other", context.DeadlineExceeded, exitFailed},
 		{"plain", errors.New("boom"), exitFailed},

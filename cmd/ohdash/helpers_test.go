@@ -98,8 +98,32 @@ func (h *harness) must(want int, args ...string) result {
 	return r
 }
 
-// readAudit parses the audit log.
+// readAudit parses the audit log and returns its outcome lines (refusals
+// included), after checking that every action that ran has its intent
+// line, with the same op_id, before its outcome.
 func readAudit(t *testing.T, path string) []guard.Entry {
+	t.Helper()
+	var out []guard.Entry
+	intents := map[string]guard.Entry{}
+	for _, e := range readAuditLines(t, path) {
+		switch e.Result {
+		case guard.ResultIntent:
+			intents[e.OpID] = e
+		case guard.ResultRefused:
+			out = append(out, e)
+		default:
+			if in, ok := intents[e.OpID]; !ok || e.OpID == "" || in.Action != e.Action {
+				t.Errorf("audit outcome without its intent line: %+v", e)
+			}
+			delete(intents, e.OpID)
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// readAuditLines parses every line of the audit log, intents included.
+func readAuditLines(t *testing.T, path string) []guard.Entry {
 	t.Helper()
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {

@@ -14,8 +14,6 @@ import (
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
-
-	"github.com/ohdash/ohdash/cmd/ohdash/internal/logging"
 )
 
 func main() {
@@ -35,7 +33,7 @@ func run(ctx context.Context, args []string, s stdio) int {
 	table := commands()
 	inv, err := parseCommandLine(table, args)
 	if err != nil {
-		fmt.Fprintf(s.err, "ohdash: %v\n", err)
+		fmt.Fprintf(s.err, "ohdash: %s\n", safeMessage(err.Error()))
 		if inv != nil && inv.cmd != nil && inv.path != "" {
 			fmt.Fprintf(s.err, "Run 'ohdash help %s' for usage.\n", inv.path)
 		}
@@ -54,7 +52,7 @@ func run(ctx context.Context, args []string, s stdio) int {
 			origin = "dashboard"
 		}
 		if a, err = newApp(inv, s, origin); err != nil {
-			fmt.Fprintf(s.err, "ohdash: %v\n", err)
+			fmt.Fprintf(s.err, "ohdash: %s\n", safeMessage(err.Error()))
 			return exitCode(err)
 		}
 		defer a.close()
@@ -68,9 +66,9 @@ func run(ctx context.Context, args []string, s stdio) int {
 			a.log.Error("command failed", "command", inv.path, "err", err)
 		}
 		if !errors.Is(err, errInterrupted) {
-			// Backends mask credentials in their errors; masking URLs here
-			// again costs nothing and catches one that slipped through.
-			fmt.Fprintf(s.err, "ohdash: %s\n", logging.MaskText(err.Error()))
+			// Errors quote servers and containers: sanitised and masked
+			// here, whatever the backend did.
+			fmt.Fprintf(s.err, "ohdash: %s\n", safeMessage(err.Error()))
 		}
 	}
 	return exitCode(err)

@@ -59,7 +59,7 @@ func TestReadmeDocumentsTheInterfaces(t *testing.T) {
 	need("the low-bandwidth frame rate", fmt.Sprintf("caps the frame rate at %d per second (%d otherwise)", ui.LowBandwidthFPS, ui.DefaultFPS))
 	need("the events pane's tail", fmt.Sprintf("newest %d events", events.DefaultTail))
 	need("the events pane's cap", fmt.Sprintf("at most %d,%03d events", events.DefaultMaxEvents/1000, events.DefaultMaxEvents%1000))
-	for _, code := range []string{"| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 130 |"} {
+	for _, code := range []string{"| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 4 |", "| 5 |", "| 130 |"} {
 		need("an exit code", code)
 	}
 }

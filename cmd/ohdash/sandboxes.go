@@ -51,9 +51,10 @@ func collect(ls []listing, keep func(backend.Sandbox) bool) ([]backend.Sandbox, 
 	var out []backend.Sandbox
 	var failed error
 	for _, l := range ls {
+		// A backend may return rows with its error: what it could list
+		// (a partial answer). They are kept; the error is still said.
 		if l.err != nil {
 			failed = errors.Join(failed, l.err)
-			continue
 		}
 		for _, sb := range l.sandboxes {
 			if keep == nil || keep(sb) {

@@ -66,10 +66,15 @@ func TestDashboardReadOnlyRefusals(t *testing.T) {
 	h.writeConfig("docker = []\n")
 	tm, f := dashboardOn(t, h, "--readonly")
 	tm.Type("p")
-	waitScreen(t, tm, "read-only")
+	waitScreen(t, tm, "read-only mode: pause is disabled (started with --readonly)")
 	if len(f.Actions()) != 0 {
 		t.Fatal("read-only dashboard reached the backend")
 	}
+	// The dashboard's own refusal is audited like the command line's.
+	waitAudit(t, h.auditPath(), func(es []guard.Entry) bool {
+		return len(es) == 1 && es[0].Result == guard.ResultRefused && es[0].Origin == "dashboard" &&
+			es[0].Action == guard.SandboxPause && es[0].Target == "oh-agent-server-alpha" && es[0].Backend == "docker"
+	})
 
 	// Second line of defence: the UI believes it may act, the guard does
 	// not (a UI bug must not turn into a change).
@@ -96,4 +101,40 @@ func TestDashboardReadOnlyRefusals(t *testing.T) {
 	if len(entries) != 1 || entries[0].Result != guard.ResultRefused || entries[0].Origin != "dashboard" {
 		t.Fatalf("audit %+v", entries)
 	}
+}
+
+// waitAudit waits until the audit log's outcomes satisfy ok (the
+// dashboard writes them from a command, off its update loop).
+func waitAudit(t *testing.T, path string, ok func([]guard.Entry) bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		es := readAudit(t, path)
+		if ok(es) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("audit %+v", es)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Read-only mode set in the configuration file: the dashboard's refusal
+// names the file (not "--readonly", which was never given), and is audited.
+func TestDashboardReadOnlyFromConfigNamesTheFile(t *testing.T) {
+	h := newHarness(t)
+	h.writeConfig("docker = []\nreadonly = true\n")
+	tm, f := dashboardOn(t, h)
+	tm.Type("d")
+	// The line is cut at the terminal's width; the audit entry below has
+	// the whole path.
+	waitScreen(t, tm, "read-only mode: delete is disabled (readonly = true in "+h.configPath()[:20])
+	if len(f.Actions()) != 0 {
+		t.Fatal("read-only dashboard reached the backend")
+	}
+	waitAudit(t, h.auditPath(), func(es []guard.Entry) bool {
+		return len(es) == 1 && es[0].Result == guard.ResultRefused && es[0].Action == guard.SandboxDelete &&
+			strings.Contains(es[0].Error, h.configPath())
+	})
 }

@@ -89,11 +89,18 @@ func (m Model) Act(kp tea.KeyPressMsg) (pane.Pane, tea.Cmd, bool) {
 		return m, nil, false
 	}
 	host := m.c.Host
+	c, ok := m.focusedConversation()
 	if m.c.ReadOnly {
-		host.Warn(fmt.Sprintf("read-only mode: %s is disabled (start ohdash without --readonly to change conversations)", a))
+		r := pane.Refusal{Kind: "conversation", Action: string(a)}
+		if ok {
+			r.Target, r.Source = c.ID, c.Source
+			if sb, found := m.sandboxOf(c); found {
+				r.Sandbox, r.Source = sb.ID, sb.Source
+			}
+		}
+		host.Refuse(r)
 		return m, nil, true
 	}
-	c, ok := m.focusedConversation()
 	if !ok {
 		host.Warn("no conversation selected")
 		return m, nil, true

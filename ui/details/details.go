@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/format"
 	"github.com/ohdash/ohdash/ui/table"
@@ -148,16 +147,19 @@ func (m Model) render() []string {
 	var out []string
 	section := func(title string) { out = append(out, "", st.Header.Render(title)) }
 	// trusted values are ohdash's own styled text; everything else came
-	// from the backend and is sanitised.
+	// from the backend and is sanitised, and, unless revealed, masked: a
+	// session key masked under its own name must not show in a label, a
+	// command line or a URL inside an env value.
+	show := func(v string) string { return backend.ShowText(v, m.reveal) }
 	trusted := func(name, value string) {
 		out = append(out, st.Muted.Render(fmt.Sprintf("  %-16s", name))+" "+value)
 	}
 	field := func(name, value string) {
 		if value != "" {
-			trusted(name, sanitize(value))
+			trusted(show(name), show(value))
 		}
 	}
-	out = append(out, st.Title.Render(sanitize(s.ID)))
+	out = append(out, st.Title.Render(show(s.ID)))
 	field("source", s.Source)
 	field("flavor", flavorName(s.Flavor))
 	trusted("status", m.th.Status(s.Status))
@@ -210,13 +212,13 @@ func (m Model) render() []string {
 		}
 		slices.Sort(names)
 		for _, k := range names {
-			out = append(out, "  "+sanitize(k)+"="+sanitize(s.Labels[k]))
+			out = append(out, "  "+show(k)+"="+show(s.Labels[k]))
 		}
 	}
 	if len(s.Env) > 0 {
 		section("Environment")
 		for _, e := range s.Env {
-			out = append(out, "  "+sanitize(e.Name)+"="+sanitize(e.Display(m.reveal)))
+			out = append(out, "  "+show(e.Name)+"="+show(e.Display(m.reveal)))
 		}
 	}
 	if len(s.Details) > 0 {
@@ -229,13 +231,6 @@ func (m Model) render() []string {
 		out = append(out, "", st.Muted.Render("  secrets are masked; x reveals them"))
 	}
 	return out
-}
-
-// sanitize makes container-controlled text (labels, env, names) safe to
-// print: a hostile label must not move the cursor or set the title.
-func sanitize(s string) string {
-	text, _ := logbuf.SanitizeString(s, logbuf.SanitizeOptions{StripColor: true})
-	return text
 }
 
 func flavorName(f backend.Flavor) string {

@@ -67,3 +67,31 @@ func TestScrollStaysInRange(t *testing.T) {
 		t.Fatal("g should return to the top")
 	}
 }
+
+func TestMaskedByValueWhereverItAppears(t *testing.T) {
+	key := backend.NewSecret("sessionkey-9876543210-wxyz")
+	sb := backend.Sandbox{
+		ID: "oh-agent-server-y", Source: "docker", Status: backend.StatusRunning, SessionAPIKey: key,
+		Labels: map[string]string{"copy": key.Reveal()},
+		Env: []backend.EnvVar{
+			{Name: "CALLBACK", Value: "http://h:1/cb?session_api_key=" + key.Reveal()},
+			{Name: "DATABASE_URL", Value: "postgres://app:Pg-Passw0rd-xyz@db:5432/app"},
+			{Name: "GITHUB_PAT", Value: "ghp_abcdefghijklmnopqrstuvwxyz0123"},
+			{Name: "AUTH_HEADER", Value: "Bearer opaque-bearer-value-123"},
+		},
+		Details: []backend.Field{{Name: "Command", Value: "/agent-server --token=" + key.Reveal()}},
+	}
+	m := New(theme.New(true), DefaultKeyMap(), func() time.Time { return now }).SetSize(120, 80).SetSandbox(sb, true, false)
+	v := ansi.Strip(m.View())
+	for _, leak := range []string{key.Reveal(), "Pg-Passw0rd-xyz", "abcdefghijklmnopqrstuvwxyz", "opaque-bearer-value"} {
+		if strings.Contains(v, leak) {
+			t.Errorf("masked view shows %q:\n%s", leak, v)
+		}
+	}
+	v = ansi.Strip(m.SetSandbox(sb, true, true).View())
+	for _, want := range []string{key.Reveal(), "Pg-Passw0rd-xyz", "ghp_abcdefghijklmnopqrstuvwxyz0123", "opaque-bearer-value-123"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("revealed view lacks %q", want)
+		}
+	}
+}

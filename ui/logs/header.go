@@ -104,7 +104,7 @@ func (m Model) stateSegment() segment {
 		return segment{text: "error", st: s.bad, drop: 1}
 	}
 	seg := segment{text: m.state.String(), drop: 1}
-	if m.stateErr != nil && (m.state == logbuf.Reconnecting || m.state == logbuf.Ended) {
+	if m.stateErr != nil && (m.state == logbuf.Reconnecting || m.state == logbuf.Ended || m.state == logbuf.Stalled) {
 		seg.short = seg.text
 		seg.text += ": " + sanitizeHeader(m.stateErr.Error())
 	}
@@ -115,7 +115,7 @@ func (m Model) stateSegment() segment {
 		} else {
 			seg.st = s.ok
 		}
-	case logbuf.Waiting, logbuf.Reconnecting:
+	case logbuf.Waiting, logbuf.Reconnecting, logbuf.Stalled:
 		seg.st = s.warn
 	default:
 		seg.st = s.muted

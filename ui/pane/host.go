@@ -34,7 +34,20 @@ const (
 	// AskCompose opens the message composer; its SubmitMsg or CancelMsg
 	// comes back to the panes carrying Payload.
 	AskCompose
+	// AskRefuse refuses an action in read-only mode: the root says why
+	// (naming where the mode came from) and audits the refusal.
+	AskRefuse
 )
+
+// Refusal is an action the dashboard refused in read-only mode.
+type Refusal struct {
+	// Kind is "sandbox" or "conversation"; Action the dashboard's name for
+	// it ("pause", "accept", "message").
+	Kind, Action string
+	// Source is the backend; Target the sandbox or conversation id;
+	// Sandbox a conversation's sandbox.
+	Source, Target, Sandbox string
+}
 
 // Ask is one request of a pane to the root.
 type Ask struct {
@@ -49,6 +62,8 @@ type Ask struct {
 	Draft string
 	// Payload comes back with the dialog's result.
 	Payload any
+	// Refusal is what AskRefuse refused.
+	Refusal Refusal
 }
 
 // Info shows a notice that fades quickly.
@@ -59,6 +74,9 @@ func (h *Host) Warn(text string) { h.asks = append(h.asks, Ask{Kind: AskWarn, Te
 
 // Fail shows an error, with the root's hints for errors a person can act on.
 func (h *Host) Fail(err error) { h.asks = append(h.asks, Ask{Kind: AskFail, Err: err}) }
+
+// Refuse refuses an action because the dashboard is read-only.
+func (h *Host) Refuse(r Refusal) { h.asks = append(h.asks, Ask{Kind: AskRefuse, Refusal: r}) }
 
 // Confirm opens a confirmation dialog.
 func (h *Host) Confirm(title, body, yes string, payload any) {

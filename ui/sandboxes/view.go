@@ -88,9 +88,13 @@ func (m Model) emptyText() string {
 func (m Model) cells(s backend.Sandbox, now time.Time) []string {
 	c := make([]string, colURL+1)
 	c[colStatus] = m.list.Theme.Status(s.Status)
-	c[colName] = s.ID
-	c[colSource] = s.Source
-	c[colImage] = imageOf(s)
+	// Names, sources and specs came from containers and APIs: sanitised
+	// here, where they meet the terminal (the table's Fit strips ESC
+	// sequences but not C1 controls or bidi overrides); a spec label may
+	// also carry a credential.
+	c[colName] = backend.CleanText(s.ID)
+	c[colSource] = backend.CleanText(s.Source)
+	c[colImage] = backend.SafeText(imageOf(s))
 	c[colAge] = format.Age(now, s.CreatedAt)
 	c[colHealth] = healthCell(m.list.Theme, s)
 	c[colURL] = urlCell(s)

@@ -31,6 +31,19 @@ type Caller struct {
 	Key     backend.Secret
 	HTTP    *http.Client
 	Timeout time.Duration
+	// Loc, when set, overrides Base and is asked for the server's current
+	// address when a request gets no answer; the request is then retried
+	// once at the new address (reads always, writes only when the old
+	// address refused the connection, so the server never saw them).
+	Loc *Locator
+}
+
+// CurrentBase is the base URL requests go to now.
+func (c *Caller) CurrentBase() *url.URL {
+	if c.Loc != nil {
+		return c.Loc.Base()
+	}
+	return c.Base
 }
 
 // ParseBase checks and normalises a server's base URL (http or https; a
@@ -60,8 +73,42 @@ type Call struct {
 // caller closes the body and then calls the cancel func. Other statuses
 // become *APIError; no answer at all becomes backend.ErrUnavailable.
 func (c *Caller) Send(ctx context.Context, k Call) (*http.Response, context.CancelFunc, error) {
+	resp, cancel, err := c.send(ctx, k)
+	var te *transportFailure
+	if err == nil || c.Loc == nil || !errors.As(err, &te) {
+		return resp, cancel, unwrapFailure(err)
+	}
+	if k.Method != http.MethodGet && !te.dial {
+		return nil, nil, te.err
+	}
+	if moved, _ := c.Loc.Refresh(ctx); !moved {
+		return nil, nil, te.err
+	}
+	resp, cancel, err = c.send(ctx, k)
+	return resp, cancel, unwrapFailure(err)
+}
+
+// transportFailure is a request that got no HTTP answer; dial says the
+// connection was never made.
+type transportFailure struct {
+	err  error
+	dial bool
+}
+
+func (t *transportFailure) Error() string { return t.err.Error() }
+
+func unwrapFailure(err error) error {
+	var te *transportFailure
+	if errors.As(err, &te) {
+		return te.err
+	}
+	return err
+}
+
+func (c *Caller) send(ctx context.Context, k Call) (*http.Response, context.CancelFunc, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
-	target := c.Base.String() + k.Path
+	base := c.CurrentBase()
+	target := base.String() + k.Path
 	if len(k.Query) > 0 {
 		target += "?" + k.Query.Encode()
 	}
@@ -88,9 +135,11 @@ func (c *Caller) Send(ctx context.Context, k Call) (*http.Response, context.Canc
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
+		var oe *net.OpError
+		dial := errors.As(err, &oe) && oe.Op == "dial"
 		err = c.transportError(ctx, k.Op, err)
 		cancel()
-		return nil, nil, err
+		return nil, nil, &transportFailure{err: err, dial: dial}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer cancel()
@@ -126,9 +175,9 @@ func (c *Caller) transportError(ctx context.Context, op string, err error) error
 	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
-		return fmt.Errorf("%s: server at %s did not answer in time: %w", op, c.Base.Host, backend.ErrUnavailable)
+		return fmt.Errorf("%s: server at %s did not answer in time: %w", op, c.CurrentBase().Host, backend.ErrUnavailable)
 	}
-	return fmt.Errorf("%s: server at %s unreachable (%s): %w", op, c.Base.Host, ShortNetError(err), backend.ErrUnavailable)
+	return fmt.Errorf("%s: server at %s unreachable (%s): %w", op, c.CurrentBase().Host, ShortNetError(err), backend.ErrUnavailable)
 }
 
 // BodyError explains a 2xx response that could not be read or decoded.

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/logbuf"
 )
 
@@ -17,7 +18,8 @@ const scanLimit = 64 << 10
 
 // SanitizeLine returns the first non-blank line of untrusted text, made
 // safe for a terminal (no escape or control sequences, valid UTF-8, colour
-// stripped) and cut to at most max bytes. The result never shares memory
+// stripped), with credentials masked (backend.MaskText: an agent may echo
+// a key), and cut to at most max bytes. The result never shares memory
 // with s, so a short summary does not pin a multi-megabyte observation.
 func SanitizeLine(s string, max int) string {
 	if len(s) > scanLimit {
@@ -31,7 +33,9 @@ func SanitizeLine(s string, max int) string {
 			line = line[:4*max+256]
 		}
 		if clean := strings.TrimSpace(SanitizeText(line)); clean != "" {
-			return strings.Clone(Truncate(clean, max))
+			// Masked before the cut, so a cut cannot leave half a key
+			// that no longer matches.
+			return strings.Clone(Truncate(backend.MaskText(clean), max))
 		}
 	}
 	return ""

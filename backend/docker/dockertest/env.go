@@ -68,6 +68,8 @@ type RunOptions struct {
 	Tty       bool
 	// CreateOnly leaves the container created but not started.
 	CreateOnly bool
+	// Labels are added to the test's own label.
+	Labels map[string]string
 }
 
 // Run creates (and unless CreateOnly, starts) a container from the
@@ -131,13 +133,16 @@ func (e *Env) run(o RunOptions) (id, name string, err error) {
 	for c, h := range o.HostPorts {
 		publish(c, h)
 	}
+	labels := e.Labels()
+	maps.Copy(labels, o.Labels)
+	labels[LabelTest] = e.RunID // Cleanup finds containers by it
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	res, err := e.Client.ContainerCreate(ctx, client.ContainerCreateOptions{
 		Name: name,
 		Config: &container.Config{
 			Image: e.Image, Cmd: o.Cmd, Env: env, Tty: o.Tty,
-			ExposedPorts: exposed, Labels: e.Labels(),
+			ExposedPorts: exposed, Labels: labels,
 		},
 		HostConfig: &container.HostConfig{PortBindings: bindings},
 	})

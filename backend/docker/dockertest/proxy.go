@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ohdash/ohdash/backend/sim/faults"
 )
 
 // Call is one API request that went through a Proxy.
@@ -25,13 +27,16 @@ type Call struct {
 }
 
 // Proxy is a unix-socket proxy in front of the Docker engine that a test
-// controls: it records every API call, and Close cuts every connection
-// (streams included) until Open listens again on the same socket.
+// controls: it records every API call, Close cuts every connection
+// (streams included) until Open listens again on the same socket, and
+// Freeze stops all traffic without closing anything (a hung engine) until
+// Thaw.
 type Proxy struct {
 	upstream string
 	path     string
 	handler  http.Handler
 	tr       *http.Transport
+	freezer  faults.Freezer
 
 	mu    sync.Mutex
 	srv   *http.Server
@@ -105,7 +110,8 @@ func (p *Proxy) Open() error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: p.handler, ReadHeaderTimeout: 10 * time.Second}
+	l = p.freezer.Listener(l)
+	srv := &http.Server{Handler: p.handler}
 	p.srv = srv
 	// Serve returns when Close closes the listener.
 	go func() { _ = srv.Serve(l) }()
@@ -125,6 +131,14 @@ func (p *Proxy) Close() {
 	}
 	p.tr.CloseIdleConnections()
 }
+
+// Freeze stops every byte between ohdash and the engine, on open
+// connections (the event stream included) and new ones alike, without
+// closing any: the engine seems to hang.
+func (p *Proxy) Freeze() { p.freezer.Freeze() }
+
+// Thaw lets the traffic Freeze held back flow again.
+func (p *Proxy) Thaw() { p.freezer.Thaw() }
 
 // Calls returns the calls recorded so far.
 func (p *Proxy) Calls() []Call {

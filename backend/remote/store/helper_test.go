@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -58,6 +59,59 @@ func runHelper(mode string) int {
 				return 4
 			}
 		}
+		return 0
+	case "damage-while-open":
+		ctx := context.Background()
+		s, err := Open(ctx, path, Options{Notify: func(d Damage) { fmt.Fprintln(os.Stderr, "NOTICE:", d) }})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "open:", err)
+			return 2
+		}
+		// The parent damages the file now, and says when it is done.
+		fmt.Println("opened")
+		if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+			return 2
+		}
+		for range 2 { // the second round must find the new file fine
+			if _, err := s.List(ctx, "https://runtime.example"); err != nil {
+				fmt.Fprintln(os.Stderr, "list:", err)
+				return 4
+			}
+		}
+		if err := s.Put(ctx, testRecord("after")); err != nil {
+			fmt.Fprintln(os.Stderr, "put:", err)
+			return 3
+		}
+		recs, err := s.List(ctx, "https://runtime.example")
+		if err != nil || s.Epoch() != 1 {
+			fmt.Fprintln(os.Stderr, "list:", err, "epoch", s.Epoch())
+			return 4
+		}
+		fmt.Printf("ok %d\n", len(recs))
+		return 0
+	case "opener":
+		// Open a possibly damaged store, use it, and report: "ok N" with
+		// the number of records listed, every notice on stderr.
+		ctx := context.Background()
+		s, err := Open(ctx, path, Options{Notify: func(d Damage) { fmt.Fprintln(os.Stderr, "NOTICE:", d) }})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "open:", err)
+			return 2
+		}
+		if err := s.Put(ctx, testRecord("after")); err != nil {
+			fmt.Fprintln(os.Stderr, "put:", err)
+			return 3
+		}
+		recs, err := s.List(ctx, "https://runtime.example")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "list:", err)
+			return 4
+		}
+		if err := s.Check(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, "check:", err)
+			return 5
+		}
+		fmt.Printf("ok %d\n", len(recs))
 		return 0
 	case "holder":
 		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 10 * time.Second})

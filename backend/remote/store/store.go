@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -44,6 +45,9 @@ const schemaVersion = "1"
 type Options struct {
 	// LockTimeout bounds the wait for the file lock (default 3 s).
 	LockTimeout time.Duration
+	// Notify is told, once, about every damaged file moved aside (the
+	// command line prints it; the dashboard logs it).
+	Notify func(Damage)
 }
 
 // Store is a handle on the store file. It holds no file descriptor between
@@ -52,7 +56,12 @@ type Store struct {
 	path        string
 	lockTimeout time.Duration
 	// mu spares goroutines of this process from fighting over the flock.
-	mu sync.RWMutex
+	mu     sync.RWMutex
+	notify func(Damage)
+
+	epoch   atomic.Uint64
+	dmu     sync.Mutex
+	damages []Damage
 }
 
 // Open prepares the store at path (DefaultPath when empty): it creates the
@@ -69,34 +78,62 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = DefaultLockTimeout
 	}
-	s := &Store{path: path, lockTimeout: opts.LockTimeout}
+	s := &Store{path: path, lockTimeout: opts.LockTimeout, notify: opts.Notify}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the store directory: %w", err)
 	}
 	if err := createIfMissing(path); err != nil {
 		return nil, err
 	}
+	// Once per process, the whole file is checked with bbolt's own
+	// consistency check: a file whose header is intact but whose pages
+	// were overwritten is caught here, before anything is read from it.
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-		if err != nil {
+		if err := initSchema(tx); err != nil {
 			return err
 		}
-		switch v := string(meta.Get(keySchema)); v {
-		case "":
-			if err := meta.Put(keySchema, []byte(schemaVersion)); err != nil {
-				return err
-			}
-		case schemaVersion:
-		default:
-			return fmt.Errorf("store %s has schema version %s; this ohdash understands %s", path, v, schemaVersion)
+		if err := checkTx(tx); err != nil {
+			return fmt.Errorf("%w: bbolt's consistency check: %w", ErrDamaged, err)
 		}
-		_, err = tx.CreateBucketIfNotExists(bucketSandboxes)
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// initSchema creates the buckets and the schema version, or checks the
+// version of an existing file: a newer, unknown version is refused rather
+// than misread (and not taken for damage).
+func initSchema(tx *bolt.Tx) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	switch v := string(meta.Get(keySchema)); v {
+	case "":
+		if err := meta.Put(keySchema, []byte(schemaVersion)); err != nil {
+			return err
+		}
+	case schemaVersion:
+	default:
+		return fmt.Errorf("store %s has schema version %s; this ohdash understands %s", tx.DB().Path(), printable(v), schemaVersion)
+	}
+	_, err = tx.CreateBucketIfNotExists(bucketSandboxes)
+	return err
+}
+
+// checkTx runs bbolt's consistency check and joins what it finds.
+func checkTx(tx *bolt.Tx) error {
+	var errs []error
+	for err := range tx.Check() {
+		// A few say enough; the rest is drained, not kept.
+		if len(errs) < 5 {
+			errs = append(errs, errors.New(printable(err.Error())))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Path returns the store file's path.
@@ -187,13 +224,7 @@ func (s *Store) List(ctx context.Context, apiURL string) ([]Record, error) {
 
 // Check verifies the file's internal consistency (bbolt's page checks).
 func (s *Store) Check(ctx context.Context) error {
-	return s.view(ctx, func(tx *bolt.Tx) error {
-		var errs []error
-		for err := range tx.Check() {
-			errs = append(errs, err)
-		}
-		return errors.Join(errs...)
-	})
+	return s.view(ctx, checkTx)
 }
 
 // Stamp identifies the file's current content cheaply (size and

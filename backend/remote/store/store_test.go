@@ -28,7 +28,10 @@ func child(t *testing.T, mode, path string, env ...string) *exec.Cmd {
 	return cmd
 }
 
-func TestKilledWriterLosesNoAcknowledgedRecord(t *testing.T) {
+// TestFaultStoreKilledWriter SIGKILLs a writer mid-transaction, again and
+// again: every acknowledged record must survive, and a file left by a
+// killed writer must never be taken for a damaged one and moved aside.
+func TestFaultStoreKilledWriter(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "remote.db")
 	acked := map[string]bool{}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -67,6 +70,9 @@ func TestKilledWriterLosesNoAcknowledgedRecord(t *testing.T) {
 		}
 		if err := s.Check(context.Background()); err != nil {
 			t.Fatalf("round %d: integrity check: %v", round, err)
+		}
+		if aside, _ := filepath.Glob(path + ".damaged-*"); len(aside) > 0 || len(s.Damages()) > 0 {
+			t.Fatalf("round %d: a killed writer's file was taken for damaged: %v %v", round, aside, s.Damages())
 		}
 		recs, err := s.List(context.Background(), "https://runtime.example")
 		if err != nil {

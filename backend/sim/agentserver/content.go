@@ -8,9 +8,10 @@ import (
 
 // hostileText is agent output a malicious or broken sandbox could produce:
 // screen clearing, a window-title OSC, a hyperlink, a clipboard write, a
-// cursor move, colour, and two bytes that are not UTF-8.
+// cursor move, colour, a C1 CSI (U+009B), a bidi override (U+202E), and
+// two bytes that are not UTF-8.
 const hostileText = "\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\ " +
-	"\x1b]52;c;cHduZWQ=\x07\x1b[10A\x1b[31mred\x1b[0m invalid:\xff\xfe end"
+	"\x1b]52;c;cHduZWQ=\x07\x1b[10A\x1b[31mred\x1b[0m c1:\u009b2J bidi:\u202eevil\u202c invalid:\xff\xfe end"
 
 // loneSurrogate is a JSON escape for half a UTF-16 pair: valid JSON
 // syntax, invalid Unicode.

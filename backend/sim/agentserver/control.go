@@ -41,6 +41,8 @@ func (s *Server) controlRoutes(mux *http.ServeMux) {
 	mux.Handle("PUT /_sim/pace", s.requireKey(simctl.PaceHandler(&s.pace)))
 	h("GET /_sim/content", func(w http.ResponseWriter, _ *http.Request) { wire.WriteJSON(w, http.StatusOK, s.Content()) })
 	h("PUT /_sim/content", s.ctlSetContent)
+	h("GET /_sim/variant", func(w http.ResponseWriter, _ *http.Request) { wire.WriteJSON(w, http.StatusOK, s.Variant()) })
+	h("PUT /_sim/variant", s.ctlSetVariant)
 }
 
 // ctlError maps a driver error to a status and {"detail": …}.
@@ -183,4 +185,16 @@ func (s *Server) ctlSetContent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wire.WriteJSON(w, http.StatusOK, s.Content())
+}
+
+func (s *Server) ctlSetVariant(w http.ResponseWriter, r *http.Request) {
+	var v Variant
+	if !readJSON(w, r, &v) {
+		return
+	}
+	if err := s.SetVariant(v); err != nil {
+		wire.WriteDetail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	wire.WriteJSON(w, http.StatusOK, s.Variant())
 }

@@ -40,6 +40,9 @@ type Options struct {
 	Faults faults.Config
 	// Content are the starting hostile-content knobs.
 	Content Content
+	// Variant are the starting deviations from the played release
+	// (ignored query parameters, the /health shape); none by default.
+	Variant Variant
 	// Now is the wall clock (default time.Now).
 	Now func() time.Time
 	// Logger receives the warnings the real server logs for websockets
@@ -89,6 +92,9 @@ func (o Options) resolve() (Options, Version, error) {
 		return o, v, fmt.Errorf("oversized bytes %d must not be negative", o.Content.OversizedBytes)
 	}
 	if err := o.Faults.Validate(); err != nil {
+		return o, v, err
+	}
+	if err := o.Variant.Validate(); err != nil {
 		return o, v, err
 	}
 	if o.Logger == nil {

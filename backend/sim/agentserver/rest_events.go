@@ -38,6 +38,8 @@ func (s *Server) queryEventFilter(w http.ResponseWriter, r *http.Request) (event
 // event of the page (inclusive), next_page_id the id of the next page's
 // first event, items drop null fields.
 func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
+	s.searches.Add(1)
+	r = s.stripIgnored(r)
 	c := s.conversationOr404(w, r, true)
 	if c == nil {
 		return
@@ -73,6 +75,7 @@ func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) countEvents(w http.ResponseWriter, r *http.Request) {
+	r = s.stripIgnored(r)
 	c := s.conversationOr404(w, r, true)
 	if c == nil {
 		return

@@ -11,13 +11,26 @@ func (s *Server) alive(w http.ResponseWriter, _ *http.Request) {
 	wire.WriteJSON(w, http.StatusOK, wire.Obj{{K: "status", V: "ok"}})
 }
 
-// health returns {"status":"ok"} from v1.21.0, the bare string "OK" before.
+// health returns {"status":"ok"} from v1.21.0, the bare string "OK" before,
+// or the shape the variant forces.
 func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
-	if !s.version.AtLeast(tagHealthObject) {
-		wire.WriteJSON(w, http.StatusOK, "OK")
-		return
+	shape := s.variant.get().HealthShape
+	if shape == "" {
+		shape = HealthObject
+		if !s.version.AtLeast(tagHealthObject) {
+			shape = HealthString
+		}
 	}
-	wire.WriteJSON(w, http.StatusOK, wire.Obj{{K: "status", V: "ok"}})
+	switch shape {
+	case HealthString:
+		wire.WriteJSON(w, http.StatusOK, "OK")
+	case HealthText:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("OK"))
+	default:
+		wire.WriteJSON(w, http.StatusOK, wire.Obj{{K: "status", V: "ok"}})
+	}
 }
 
 func (s *Server) ready(w http.ResponseWriter, _ *http.Request) {

@@ -43,6 +43,8 @@ type Server struct {
 	runs   sync.WaitGroup
 
 	pace       simctl.Pace
+	variant    variantBox
+	searches   atomic.Int64 // event searches answered, for tests
 	lastActive atomic.Int64 // unix nanos of the last event, for idle_time
 
 	mu            sync.Mutex
@@ -79,6 +81,7 @@ func New(opts Options) (*Server, error) {
 	s.started = s.clock.Next()
 	s.lastActive.Store(s.started.UnixNano())
 	s.pace.Set(opts.Pace)
+	s.variant.set(opts.Variant)
 	s.handler = s.routes()
 	return s, nil
 }

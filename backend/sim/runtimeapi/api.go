@@ -64,6 +64,10 @@ func (s *Sim) handle(pattern string, h apiFunc) {
 		if !s.delay(r, f) {
 			return
 		}
+		if f.reset {
+			reset(w)
+			return
+		}
 		if f.status != 0 {
 			writeJSON(w, f.status, detail{"injected failure"})
 			return
@@ -78,6 +82,10 @@ func (s *Sim) handle(pattern string, h apiFunc) {
 		}
 		if f.malformed && status < 300 {
 			body = body[:len(body)/2]
+		}
+		if f.short {
+			shortBody(w, status, body)
+			return
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)

@@ -98,6 +98,11 @@ type Faults struct {
 	HangFor  time.Duration
 	// MalformedRate answers 200 with a truncated JSON body.
 	MalformedRate float64
+	// ResetRate resets the connection (TCP RST) instead of answering.
+	ResetRate float64
+	// ShortBodyRate announces the whole answer's Content-Length, sends
+	// half of it and closes the connection, as a proxy that gave up does.
+	ShortBodyRate float64
 	// Routes limits the faults to these routes (Route* constants); all API
 	// routes when empty.
 	Routes []string

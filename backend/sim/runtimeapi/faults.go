@@ -1,6 +1,8 @@
 package runtimeapi
 
 import (
+	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -16,6 +18,8 @@ type fault struct {
 	hangFor   time.Duration
 	status    int
 	malformed bool
+	reset     bool
+	short     bool
 }
 
 // SetFaults replaces the injected faults; the zero Faults switches them off.
@@ -68,7 +72,39 @@ func (s *Sim) drawFault(route string) (f fault, wait time.Duration) {
 	if cfg.MalformedRate > 0 && s.rng.Float64() < cfg.MalformedRate {
 		f.malformed = true
 	}
+	if cfg.ResetRate > 0 && s.rng.Float64() < cfg.ResetRate {
+		f.reset = true
+	}
+	if cfg.ShortBodyRate > 0 && s.rng.Float64() < cfg.ShortBodyRate {
+		f.short = true
+	}
 	return f, 0
+}
+
+// reset drops the connection with a TCP RST and no answer: SO_LINGER 0
+// makes close send RST instead of FIN.
+func reset(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// shortBody answers 200 announcing all of body's length but sends only
+// half of it, then closes the connection.
+func shortBody(w http.ResponseWriter, status int, body []byte) {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", status, http.StatusText(status), len(body))
+	_, _ = buf.Write(body[:len(body)/2])
+	_ = buf.Flush()
 }
 
 // delay applies latency and hangs; it reports false when the client gave

@@ -85,6 +85,7 @@ func (c *Config) resolveBackends(getenv func(string) string) error {
 		r.APIKey = s
 		r.APIKeyFile = expandHome(r.APIKeyFile, c.Meta.Home)
 	}
+	c.rememberSecrets(getenv)
 	if c.Backend != "" {
 		if _, ok := seen[c.Backend]; !ok {
 			return fmt.Errorf("backend %q (from %s) is not configured; backends: %s", c.Backend, c.Meta.Sources["backend"], strings.Join(c.BackendNames(), ", "))

@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-
-	"github.com/BurntSushi/toml"
 )
 
 // EnvConfig names the configuration file, like --config.
@@ -125,13 +123,9 @@ func (c *Config) readFile(o LoadOptions) error {
 	}
 	c.Meta.FileFound = true
 	c.Meta.loc = newLocator(data)
-	md, err := toml.Decode(string(data), c)
+	md, err := decodeTOML(data, c)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%w: %s: line %d: %s", ErrConfig, path, pe.Position.Line, pe.Message)
-		}
-		return fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
+		return fileError(path, data, err)
 	}
 	if extra := md.Undecoded(); len(extra) > 0 {
 		var lines []string

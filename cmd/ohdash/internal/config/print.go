@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/ui"
 )
 
@@ -34,24 +37,24 @@ func (c *Config) Print(w io.Writer, keys ui.Keys) error {
 			p.line("[" + t + "]")
 			table = t
 		}
-		p.kv(k, tomlValue(s.raw(c)), c.Meta.Sources[s.Key])
+		p.kv(k, tomlValue(maskValue(s.raw(c))), c.Meta.Sources[s.Key])
 	}
 	for _, d := range c.Docker {
 		p.line("")
 		p.kv("[[docker]]", "", c.Meta.Implicit[d.Name])
 		p.kv("name", strconv.Quote(d.Name), "")
-		p.opt("host", d.Host)
+		p.opt("host", backend.MaskText(d.Host))
 		p.opt("context", d.Context)
 		p.list("v1_prefixes", d.V1Prefixes)
 		p.list("v0_prefixes", d.V0Prefixes)
-		p.opt("url_pattern", d.URLPattern)
+		p.opt("url_pattern", backend.MaskText(d.URLPattern))
 		p.secret("jwt_secret", d.JWTSecret, d.JWTSecretFile, d.JWTSecretEnv)
 	}
 	for _, r := range c.Remote {
 		p.line("")
 		p.kv("[[remote]]", "", c.Meta.Implicit[r.Name])
 		p.kv("name", strconv.Quote(r.Name), "")
-		p.kv("url", strconv.Quote(r.URL), "")
+		p.kv("url", strconv.Quote(backend.MaskText(r.URL)), "")
 		p.secret("api_key", r.APIKey, r.APIKeyFile, r.APIKeyEnv)
 		if r.Insecure {
 			p.kv("insecure", "true", "")
@@ -85,9 +88,12 @@ type printer struct {
 	err error
 }
 
+// line writes one line. Values came from files and the environment, and
+// a file may hold anything: strconv.Quote already escapes controls, and
+// CleanText is the last word for the comments (paths, sources).
 func (p *printer) line(s string) {
 	if p.err == nil {
-		_, p.err = fmt.Fprintln(p.w, s)
+		_, p.err = fmt.Fprintln(p.w, backend.CleanText(s))
 	}
 }
 
@@ -175,13 +181,44 @@ func (c *Config) PrintJSON(w io.Writer, keys ui.Keys) error {
 		out.Remote = []RemoteConfig{}
 	}
 	for _, s := range Settings() {
-		out.Settings[s.Key] = s.raw(c)
+		out.Settings[s.Key] = maskValue(s.raw(c))
+	}
+	out.Docker = slices.Clone(out.Docker)
+	for i := range out.Docker {
+		d := &out.Docker[i]
+		d.Host, d.URLPattern = backend.MaskText(d.Host), backend.MaskText(d.URLPattern)
+	}
+	out.Remote = slices.Clone(out.Remote)
+	for i := range out.Remote {
+		out.Remote[i].URL = backend.MaskText(out.Remote[i].URL)
 	}
 	for n, b := range keys.Bindings() {
 		out.Keys[n] = append([]string{}, b.Keys()...)
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := w.Write(logbuf.EscapeJSON(nil, buf.Bytes()))
+	return err
+}
+
+// maskValue masks credentials inside a setting's value (a URL with a
+// password, a token pasted into a path): every setting is printed, and
+// the header promises that secrets are masked.
+func maskValue(v any) any {
+	switch v := v.(type) {
+	case string:
+		return backend.MaskText(v)
+	case []string:
+		out := make([]string, len(v))
+		for i, s := range v {
+			out[i] = backend.MaskText(s)
+		}
+		return out
+	}
+	return v
 }

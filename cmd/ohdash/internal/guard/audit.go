@@ -1,7 +1,6 @@
 package guard
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/user"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Entry is one line of the audit log (JSON Lines). Field names are stable:
@@ -32,7 +32,12 @@ type Entry struct {
 	// Sandbox is the sandbox of a conversation action.
 	Sandbox string `json:"sandbox,omitempty"`
 	Detail  string `json:"detail,omitempty"`
-	// Result is "ok", "error" or "refused" (read-only mode).
+	// OpID links the lines of one action: its "intent" line, written
+	// before the action reaches a backend, and its outcome line.
+	OpID string `json:"op_id,omitempty"`
+	// Result is "intent" (about to act), then "ok", "error" or
+	// "interrupted" (a signal cut the action short: it may have happened);
+	// or "refused" on its own (read-only mode).
 	Result     string `json:"result"`
 	Error      string `json:"error,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
@@ -40,14 +45,21 @@ type Entry struct {
 
 // Results of an action.
 const (
-	ResultOK      = "ok"
-	ResultError   = "error"
-	ResultRefused = "refused"
+	ResultIntent      = "intent"
+	ResultOK          = "ok"
+	ResultError       = "error"
+	ResultInterrupted = "interrupted"
+	ResultRefused     = "refused"
 )
 
+// maxField bounds a free-text field of an entry (an error, a target), so
+// one line stays one small write however long a server's answer was.
+const maxField = 2048
+
 // Audit appends entries to a file, one JSON object per line, each in a
-// single write to a file opened for appending, so several ohdash processes
-// can share one log without interleaving lines.
+// single write to a file opened for appending and synced before Record
+// returns, so several ohdash processes can share one log without
+// interleaving lines, and an entry outlives a crash that follows it.
 type Audit struct {
 	path   string
 	origin string
@@ -105,7 +117,7 @@ func (a *Audit) openLocked() error {
 	if err := os.MkdirAll(filepath.Dir(a.path), 0o700); err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
-	f, err := os.OpenFile(a.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(a.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
@@ -120,20 +132,60 @@ func (a *Audit) Record(e Entry) error {
 		e.Time = time.Now()
 	}
 	e.Time = e.Time.UTC()
-	line, err := json.Marshal(e)
+	e.Target, e.Sandbox, e.Detail, e.Error = clip(e.Target), clip(e.Sandbox), clip(e.Detail), clip(e.Error)
+	line, err := marshalEntry(e)
 	if err != nil {
-		return fmt.Errorf("audit log: %w", err)
+		return err
 	}
-	line = append(line, '\n')
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if err := a.openLocked(); err != nil {
 		return err
 	}
-	if _, err := a.f.Write(line); err != nil {
+	unlock := lockFile(a.f)
+	defer unlock()
+	buf := make([]byte, 0, len(line)+2)
+	if !a.endsWithNewline() {
+		// A line cut short (a full disk, a crash of an older writer, a
+		// truncated copy): start on a line of our own, or this entry
+		// would be glued to the broken one and lost with it.
+		buf = append(buf, '\n')
+	}
+	buf = append(append(buf, line...), '\n')
+	if _, err := a.f.Write(buf); err != nil {
 		return fmt.Errorf("audit log %s: %w", a.path, err)
 	}
+	if err := a.f.Sync(); err != nil {
+		return fmt.Errorf("audit log %s: sync: %w", a.path, err)
+	}
 	return nil
+}
+
+// endsWithNewline reports whether the file is empty or ends a line. The
+// caller holds the file's lock, so no other ohdash is half-way through a
+// line.
+func (a *Audit) endsWithNewline() bool {
+	st, err := a.f.Stat()
+	if err != nil || st.Size() == 0 {
+		return true
+	}
+	var last [1]byte
+	if _, err := a.f.ReadAt(last[:], st.Size()-1); err != nil {
+		return true
+	}
+	return last[0] == '\n'
+}
+
+// clip bounds a free-text field, marking the cut.
+func clip(s string) string {
+	if len(s) <= maxField {
+		return s
+	}
+	cut := maxField
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // Close closes the file.

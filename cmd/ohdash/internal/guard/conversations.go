@@ -28,6 +28,7 @@ type Conversations interface {
 	backend.ConversationStopper
 	backend.EventStreamer
 	backend.EventPager
+	backend.EventHistory
 }
 
 // Conversations wraps c so its actions go through g; reads and streams
@@ -64,6 +65,11 @@ func (c guardedConversations) StreamEvents(ctx context.Context, sb backend.Sandb
 // EventsBefore pages back through history.
 func (c guardedConversations) EventsBefore(ctx context.Context, sb backend.Sandbox, id string, q backend.PageQuery) (backend.EventPage, error) {
 	return c.inner.EventsBefore(ctx, sb, id, q)
+}
+
+// History reads a conversation's stored events page by page.
+func (c guardedConversations) History(ctx context.Context, sb backend.Sandbox, id string, q backend.HistoryQuery, fn func([]backend.Event) error) error {
+	return c.inner.History(ctx, sb, id, q, fn)
 }
 
 // Event fetches one event in full.

@@ -8,6 +8,8 @@ package guard
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -41,19 +43,22 @@ type Op struct {
 
 // Do runs fn under the policy: refused in read-only mode, refused when the
 // audit log cannot be written (an action must never go unrecorded), and
-// recorded with its outcome otherwise. target, when fn sets it, replaces
-// op.Target in the entry (a start learns its sandbox's id).
+// recorded otherwise in two lines linked by an op_id: the intent, synced
+// before fn reaches a backend (so a crash or SIGKILL mid-action still
+// leaves a trace), and the outcome after. target, when fn sets it,
+// replaces op.Target in the outcome (a start learns its sandbox's id). An
+// action cut short by the cancellation of ctx (Ctrl-C) is recorded as
+// "interrupted": it may have happened.
 func (g *Guard) Do(ctx context.Context, op Op, fn func(ctx context.Context) (target string, err error)) error {
 	start := time.Now()
-	entry := Entry{Time: start, Backend: op.Backend, Action: op.Action, Target: op.Target, Sandbox: op.Sandbox, Detail: op.Detail}
+	entry := Entry{Time: start, Backend: op.Backend, Action: op.Action, Target: op.Target, Sandbox: op.Sandbox, Detail: op.Detail, OpID: newOpID()}
 	if g.ReadOnly {
-		err := fmt.Errorf("%s %s: %w: changes are disabled%s", op.Action, describe(op), backend.ErrReadOnly, g.because())
-		entry.Result, entry.Error = ResultRefused, err.Error()
-		g.record(entry)
-		return err
+		return g.refuse(op, entry)
 	}
 	if g.Audit != nil {
-		if err := g.Audit.Ready(); err != nil {
+		intent := entry
+		intent.Result = ResultIntent
+		if err := g.Audit.Record(intent); err != nil {
 			return fmt.Errorf("%s refused: %w (set audit_log = \"off\" to act without an audit log)", op.Action, err)
 		}
 	}
@@ -61,13 +66,42 @@ func (g *Guard) Do(ctx context.Context, op Op, fn func(ctx context.Context) (tar
 	if target != "" {
 		entry.Target = target
 	}
+	entry.Time = time.Now()
 	entry.DurationMS = time.Since(start).Milliseconds()
 	entry.Result = ResultOK
-	if err != nil {
+	switch {
+	case err == nil:
+	case errors.Is(ctx.Err(), context.Canceled):
+		entry.Result, entry.Error = ResultInterrupted, err.Error()
+	default:
 		entry.Result, entry.Error = ResultError, err.Error()
 	}
 	g.record(entry)
 	return err
+}
+
+// Refuse records op as refused and returns the refusal, when read-only
+// mode is on; nil otherwise. The dashboard refuses before it asks, and
+// calls this so its refusals are in the audit log like the command line's.
+func (g *Guard) Refuse(op Op) error {
+	if !g.ReadOnly {
+		return nil
+	}
+	return g.refuse(op, Entry{Time: time.Now(), Backend: op.Backend, Action: op.Action, Target: op.Target, Sandbox: op.Sandbox, Detail: op.Detail, OpID: newOpID()})
+}
+
+func (g *Guard) refuse(op Op, entry Entry) error {
+	err := fmt.Errorf("%s %s: %w: changes are disabled%s", op.Action, describe(op), backend.ErrReadOnly, g.because())
+	entry.Result, entry.Error = ResultRefused, err.Error()
+	g.record(entry)
+	return err
+}
+
+// newOpID is a random id linking an action's intent and outcome lines.
+func newOpID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
 }
 
 func (g *Guard) because() string {

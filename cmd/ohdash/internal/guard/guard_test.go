@@ -16,7 +16,36 @@ import (
 	"github.com/ohdash/ohdash/backend/fake"
 )
 
+// readAudit returns the outcome lines of the audit log, after checking
+// that each outcome of an action that ran follows its intent line (same
+// op_id, action and target as far as known before).
 func readAudit(t *testing.T, path string) []Entry {
+	t.Helper()
+	var out []Entry
+	intents := map[string]Entry{}
+	for _, e := range readAuditLines(t, path) {
+		switch e.Result {
+		case ResultIntent:
+			if e.OpID == "" {
+				t.Errorf("intent without op_id: %+v", e)
+			}
+			intents[e.OpID] = e
+		case ResultRefused:
+			out = append(out, e)
+		default:
+			in, ok := intents[e.OpID]
+			if !ok || in.Action != e.Action || in.Backend != e.Backend || in.Time.After(e.Time) {
+				t.Errorf("outcome %+v has no intent line before it (intent %+v)", e, in)
+			}
+			delete(intents, e.OpID)
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// readAuditLines returns every line of the audit log, intents included.
+func readAuditLines(t *testing.T, path string) []Entry {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -152,7 +181,7 @@ func TestConcurrentWritersKeepLinesWhole(t *testing.T) {
 	wg.Wait()
 	_ = a.Close()
 	_ = b.Close()
-	if n := len(readAudit(t, path)); n != 200 {
+	if n := len(readAuditLines(t, path)); n != 200 {
 		t.Fatalf("%d whole lines, want 200", n)
 	}
 }

@@ -12,10 +12,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/logbuf"
 )
 
 // Discard returns a logger that writes nothing.
@@ -38,9 +38,22 @@ func Open(path, level string) (*slog.Logger, io.Closer, error) {
 	return New(f, lv), f, nil
 }
 
-// New returns a masking JSON logger on w.
+// New returns a masking JSON logger on w. Every line is also passed
+// through logbuf.EscapeJSON: encoding/json leaves C1 controls and bidi
+// overrides raw, and a log file is read with cat and tail.
 func New(w io.Writer, level slog.Leveler) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: Mask}))
+	return slog.New(slog.NewJSONHandler(escapingWriter{w}, &slog.HandlerOptions{Level: level, ReplaceAttr: Mask}))
+}
+
+// escapingWriter escapes what a terminal would act on in each JSON line
+// the handler writes (one Write per record).
+type escapingWriter struct{ w io.Writer }
+
+func (e escapingWriter) Write(p []byte) (int, error) {
+	if _, err := e.w.Write(logbuf.EscapeJSON(nil, p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // sensitive are attribute-name endings whose values are credentials.
@@ -59,17 +72,13 @@ func IsSensitive(name string) bool {
 	return false
 }
 
-// urlInText finds URLs inside free text (error messages), whose query may
-// carry a key.
-var urlInText = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]+`)
+// MaskText masks credentials in free text: known secret values, URL
+// credentials, token shapes (see backend.MaskText).
+func MaskText(s string) string { return backend.MaskText(s) }
 
-// MaskText masks credentials in every URL found in s.
-func MaskText(s string) string {
-	if !strings.Contains(s, "://") {
-		return s
-	}
-	return urlInText.ReplaceAllStringFunc(s, backend.MaskURL)
-}
+// clean is what every string logged goes through: sanitised (the log
+// is read in a terminal) and masked.
+func clean(s string) string { return backend.SafeText(s) }
 
 // Mask is the slog ReplaceAttr that hides credentials. Values arrive
 // resolved, so backend.Secret is already masked; what remains are plain
@@ -80,14 +89,24 @@ func Mask(_ []string, a slog.Attr) slog.Attr {
 		if IsSensitive(a.Key) {
 			return slog.String(a.Key, backend.Mask(a.Value.String()))
 		}
-		return slog.String(a.Key, MaskText(a.Value.String()))
+		return slog.String(a.Key, clean(a.Value.String()))
 	case slog.KindAny:
 		v := a.Value.Any()
 		if err, ok := v.(error); ok {
-			return slog.String(a.Key, MaskText(err.Error()))
+			return slog.String(a.Key, clean(err.Error()))
 		}
 		if IsSensitive(a.Key) {
 			return slog.String(a.Key, backend.Mask(fmt.Sprint(v)))
+		}
+		if s, ok := v.(fmt.Stringer); ok {
+			return slog.String(a.Key, clean(s.String()))
+		}
+		if ss, ok := v.([]string); ok {
+			out := make([]string, len(ss))
+			for i, s := range ss {
+				out[i] = clean(s)
+			}
+			return slog.Any(a.Key, out)
 		}
 	}
 	return a

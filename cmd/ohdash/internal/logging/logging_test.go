@@ -76,3 +76,27 @@ func TestIsSensitive(t *testing.T) {
 		}
 	}
 }
+
+func TestLogFileDropsEscapesAndKnownSecrets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ohdash.log")
+	log, closer, err := Open(path, "debug")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "known-session-key-0f1e2d3c4b5a"
+	_ = backend.NewSecret(key)
+	log.Info("label \x1b]0;pwned\x07 \u009b2J \u202eevil",
+		"spec", "img\x1b]52;c;SGVsbG8=\x07\u202e",
+		"cmd", "agent --token="+key,
+		"err", errors.New("bad body: \u009b31m \u2066x\u2069 ghp_abcdefghijklmnopqrstuvwx"),
+		"ids", []string{"a\x1b[2Jb", key},
+	)
+	_ = closer.Close()
+	data, _ := os.ReadFile(path)
+	out := string(data)
+	for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u202e", "\u2066", key, "abcdefghijklmnop", "pwned", "SGVsbG8="} {
+		if strings.Contains(out, bad) {
+			t.Errorf("log file has %q:\n%q", bad, out)
+		}
+	}
+}
