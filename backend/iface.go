@@ -89,7 +89,8 @@ type LogStreamer interface {
 }
 
 // Backend is a source of sandboxes with its lifecycle controller. Optional
-// capabilities (LogStreamer) are discovered with a type assertion.
+// capabilities (LogStreamer, SandboxStopper, Explainer) are asked about
+// with Supports, which sees through decorators.
 type Backend interface {
 	SandboxSource
 	SandboxLister

@@ -3,22 +3,14 @@ package ui
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/ui/confirm"
+	"github.com/ohdash/ohdash/ui/pane"
 )
-
-// operation is a lifecycle action under way; the status line shows it
-// with its elapsed time until it finishes.
-type operation struct {
-	desc    string // "pausing oh-agent-server-x"
-	done    string // "paused oh-agent-server-x"
-	started time.Time
-}
 
 // actionRequest is the payload of a confirmation dialog.
 type actionRequest struct {
@@ -107,7 +99,7 @@ func (m Model) explain(r actionRequest) (title, body, yes string) {
 	b, _ := m.cfg.Hub.Backend(r.source)
 	// The backend explains its own actions, except a start from an image
 	// the user chose: the backend only knows its default spec.
-	if ex, ok := b.(backend.Explainer); ok && !(r.action == backend.ActionStart && m.cfg.Start.Image != "") {
+	if ex, ok := b.(backend.Explainer); ok && backend.Supports(b, backend.CapExplain) && !(r.action == backend.ActionStart && m.cfg.Start.Image != "") {
 		body = ex.Explain(r.action, r.sb)
 	}
 	switch r.action {
@@ -140,9 +132,6 @@ func (m Model) explain(r actionRequest) (title, body, yes string) {
 // confirmed runs the action the user confirmed, in a Cmd with a timeout:
 // input never waits for the backend.
 func (m Model) confirmed(res confirm.ResultMsg) (tea.Model, tea.Cmd) {
-	if cr, ok := res.Payload.(convRequest); ok && res.Confirmed {
-		return m.runConv(cr)
-	}
 	req, ok := res.Payload.(actionRequest)
 	if !ok || !res.Confirmed {
 		return m.info("cancelled"), nil
@@ -156,9 +145,7 @@ func (m Model) confirmed(res confirm.ResultMsg) (tea.Model, tea.Cmd) {
 	if req.action == backend.ActionStart {
 		target = req.source
 	}
-	m.opSeq++
-	id := m.opSeq
-	m.ops[id] = operation{desc: words[0] + " " + target, done: words[1] + " " + target, started: m.now()}
+	id := m.host.StartOp(words[0]+" "+target, words[1]+" "+target, m.now())
 	ctx, timeout, start := m.ctx, m.cfg.ActionTimeout, m.cfg.Start
 	run := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -169,7 +156,7 @@ func (m Model) confirmed(res confirm.ResultMsg) (tea.Model, tea.Cmd) {
 			var sb backend.Sandbox
 			sb, err = b.Start(ctx, start)
 			if err == nil {
-				return opDoneMsg{id: id, created: sb.ID}
+				return pane.OpDoneMsg{ID: id, Created: sb.ID}
 			}
 		case backend.ActionPause:
 			err = b.Pause(ctx, req.sb.ID)
@@ -178,23 +165,14 @@ func (m Model) confirmed(res confirm.ResultMsg) (tea.Model, tea.Cmd) {
 		case backend.ActionDelete:
 			err = b.Delete(ctx, req.sb.ID)
 		}
-		return opDoneMsg{id: id, err: err}
+		return pane.OpDoneMsg{ID: id, Err: err}
 	}
 	return m, run
 }
 
-func (m Model) finishOp(msg opDoneMsg) Model {
-	op, ok := m.ops[msg.id]
-	delete(m.ops, msg.id)
-	if !ok {
-		return m
-	}
-	if msg.err != nil {
-		return m.fail(fmt.Errorf("%s failed: %w", op.desc, msg.err))
-	}
-	done := op.done
-	if msg.created != "" {
-		done += ": " + msg.created
-	}
-	return m.info(done)
+// finishOp reports how a sandbox action ended.
+func (m Model) finishOp(msg pane.OpDoneMsg) Model {
+	m.host.FinishOp(msg)
+	m, _ = m.drain(nil)
+	return m
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/ui/internal/golden"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
 // fakeConvs is a conversation source whose listing can be made to fail,
@@ -137,9 +137,7 @@ func TestFailedRefreshKeepsRowsAndOpenStream(t *testing.T) {
 	}
 
 	src.setListErr(fmt.Errorf("list: %w", errors.Join(backend.ErrUnavailable, context.DeadlineExceeded)))
-	m, cmd := h.m.refreshConversations()
-	h.m = m
-	h.run(cmd)
+	h.run(h.refreshConversations())
 	view := ansi.Strip(h.view())
 	if !strings.Contains(view, "Fix the flaky test") {
 		t.Fatalf("the row vanished after one failed refresh:\n%s", view)
@@ -147,14 +145,12 @@ func TestFailedRefreshKeepsRowsAndOpenStream(t *testing.T) {
 	if !strings.Contains(view, "could not be listed") {
 		t.Fatalf("the failure is not shown:\n%s", view)
 	}
-	if h.m.conv.events.Key() == "" {
+	if h.convTab().Streaming() == "" {
 		t.Fatal("the open conversation was closed by a failed refresh")
 	}
 
 	src.setListErr(nil)
-	m, cmd = h.m.refreshConversations()
-	h.m = m
-	h.run(cmd)
+	h.run(h.refreshConversations())
 	if got := src.opens(); len(got) != 1 {
 		t.Fatalf("streams opened = %v: the conversation was reopened", got)
 	}
@@ -181,9 +177,7 @@ func TestRefreshDropsDeletedConversation(t *testing.T) {
 	src.mu.Lock()
 	src.list = src.list[:1]
 	src.mu.Unlock()
-	m, cmd := h.m.refreshConversations()
-	h.m = m
-	h.run(cmd)
+	h.run(h.refreshConversations())
 	if view := ansi.Strip(h.view()); strings.Contains(view, "Delete me") || !strings.Contains(view, "Keep me") {
 		t.Fatalf("listing not refreshed:\n%s", view)
 	}
@@ -238,12 +232,12 @@ func TestGoldenConversationsTab(t *testing.T) {
 			}
 			// The row's age follows the stream, not the last listing.
 			evs := fixtureEvents()
-			if sel, _ := h.m.conv.list.Selected(); !sel.UpdatedAt.Equal(evs[len(evs)-1].Time) {
+			if sel, _ := h.convTab().Selected(); !sel.UpdatedAt.Equal(evs[len(evs)-1].Time) {
 				t.Fatalf("updated %v, want the newest event's time %v", sel.UpdatedAt, evs[len(evs)-1].Time)
 			}
 			v := h.view()
 			checkShape(t, v, size[0], size[1])
-			golden.Require(t, name, v)
+			testkit.Golden(t, name, v)
 		})
 	}
 }

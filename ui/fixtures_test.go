@@ -11,10 +11,12 @@ import (
 	"github.com/ohdash/ohdash/backend/fake"
 	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/convtab"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
 // testNow pins the clock so ages in golden views never change.
-var testNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+var testNow = testkit.Now
 
 func fixtureSandboxes() []backend.Sandbox {
 	key := backend.NewSecret("kP3xq9ZrT1bVw7YcLm2NfA8sDe4GhJ6uXo0iQyRtBnM")
@@ -151,14 +153,32 @@ func (h *harness) view() string {
 	return v1
 }
 
-func keyMsg(k string) tea.KeyPressMsg {
-	special := map[string]rune{
-		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "down": tea.KeyDown,
-		"up": tea.KeyUp, "right": tea.KeyRight, "left": tea.KeyLeft, "backspace": tea.KeyBackspace,
+// keyMsg presses a key: "p", "enter", "esc", "tab", "down"...
+var keyMsg = testkit.Press
+
+// convTab is the registered conversations tab.
+func (h *harness) convTab() convtab.Model {
+	h.t.Helper()
+	for _, p := range h.m.panes {
+		if c, ok := p.(convtab.Model); ok {
+			return c
+		}
 	}
-	if code, ok := special[k]; ok {
-		return tea.KeyPressMsg{Code: code}
+	h.t.Fatal("no conversations tab registered")
+	return convtab.Model{}
+}
+
+// refreshConversations re-reads the conversations list now, as its poll
+// does, and returns the listing's Cmd.
+func (h *harness) refreshConversations() tea.Cmd {
+	h.t.Helper()
+	for i, p := range h.m.panes {
+		if c, ok := p.(convtab.Model); ok {
+			c, cmd := c.Refresh()
+			h.m.panes[i] = c
+			return cmd
+		}
 	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
+	h.t.Fatal("no conversations tab registered")
+	return nil
 }

@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/ui/table"
 )
 
@@ -24,72 +23,32 @@ func (m Model) shortHelp() []key.Binding {
 			// With nothing listed, creating a sandbox is the next step.
 			b = append([]key.Binding{k.Start}, b...)
 		}
-	} else {
-		b = append(b, m.paneKeys()...)
+	}
+	own := false
+	if m.focus == focusPane {
+		var pk []key.Binding
+		pk, own = m.active().ShortHelp()
+		b = append(b, pk...)
 		b = append(b, k.Back)
 	}
-	// On the conversations tab the conversation keys matter more; the
-	// sandbox actions still work and stay listed in the full help.
-	if !m.cfg.ReadOnly && !(m.focus == focusPane && m.tab == tabConversations) {
+	// A pane with actions of its own (conversations) lists them instead;
+	// the sandbox actions still work and stay listed in the full help.
+	if !m.cfg.ReadOnly && !own {
 		b = append(b, k.Pause, k.Resume, k.Delete)
 	}
 	return append(b, k.Help, k.Quit)
-}
-
-func (m Model) paneKeys() []key.Binding {
-	switch m.tab {
-	case tabDetails:
-		return append(m.details.KeyMap().ShortHelp(), m.keys.Reveal)
-	case tabLogs:
-		return m.logs.ShortHelp()
-	case tabConversations:
-		var b []key.Binding
-		if m.conv.area == convEvents {
-			b = m.conv.events.ShortHelp()
-		} else {
-			b = append(m.conv.list.ShortHelp(), m.keys.Open, m.keys.ConvScope)
-		}
-		if !m.cfg.ReadOnly {
-			b = append(b, m.keys.ConvMessage)
-			if c, ok := m.focusedConversation(); ok && c.Status == backend.ExecWaitingForConfirmation {
-				// What the conversation waits for comes first: a
-				// narrow help line cuts off its end.
-				b = append([]key.Binding{m.keys.ConvAccept, m.keys.ConvReject}, b...)
-			}
-		}
-		return b
-	}
-	return nil
-}
-
-func (m Model) paneFullHelp() [][]key.Binding {
-	switch m.tab {
-	case tabDetails:
-		return m.details.KeyMap().FullHelp()
-	case tabLogs:
-		return m.logs.FullHelp()
-	case tabConversations:
-		g := append(m.conv.list.FullHelp(), m.conv.events.FullHelp()...)
-		if !m.cfg.ReadOnly {
-			g = append(g, m.keys.conversationActions())
-		} else {
-			g = append(g, []key.Binding{m.keys.ConvScope})
-		}
-		return g
-	}
-	return nil
 }
 
 // helpLines is the full help: global keys, sandbox actions, the table's
 // keys and the current pane's keys, in columns.
 func (m Model) helpLines() []string {
 	k := m.keys
-	groups := [][]key.Binding{k.global(), k.more()}
+	groups := [][]key.Binding{k.Global(), k.More()}
 	if !m.cfg.ReadOnly {
-		groups = append(groups, k.sandboxActions())
+		groups = append(groups, k.SandboxActions())
 	}
 	groups = append(groups, m.table.KeyMap().FullHelp()...)
-	groups = append(groups, m.paneFullHelp()...)
+	groups = append(groups, m.active().FullHelp()...)
 	lines := m.packHelp(groups)
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]

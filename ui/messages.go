@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/pane"
 )
 
 // snapshotMsg carries one source's new snapshot and the channel to wait
@@ -27,14 +28,6 @@ type watchClosedMsg struct{}
 type tickMsg struct {
 	gen int
 	at  time.Time
-}
-
-// opDoneMsg reports the end of a lifecycle action.
-type opDoneMsg struct {
-	id  int
-	err error
-	// created is the id of a sandbox a start created.
-	created string
 }
 
 func startWatch(ctx context.Context, hub *backend.Hub) tea.Cmd {
@@ -69,14 +62,9 @@ func tick(gen int, every time.Duration) tea.Cmd {
 const lowBandwidthTick = 5 * time.Second
 
 // settledMsg fires a moment after the selection changed; if no other
-// change followed (n is still current), the logs pane follows it.
+// change followed (n is still current), the panes follow it.
 type settledMsg struct{ n int }
 
-// settleDelay is how long the cursor must rest before a log stream is
-// opened: holding an arrow key must not open and cancel dozens of
-// streams against the engine.
-const settleDelay = 150 * time.Millisecond
-
 func settleAfter(n int) tea.Cmd {
-	return tea.Tick(settleDelay, func(time.Time) tea.Msg { return settledMsg{n: n} })
+	return tea.Tick(pane.SettleDelay, func(time.Time) tea.Msg { return settledMsg{n: n} })
 }

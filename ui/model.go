@@ -1,6 +1,7 @@
 // Package ui is ohdash's Bubble Tea program: a value-receiver root model
-// that owns the layout, the focus and the backend streams, and fans
-// messages out to one component package per pane.
+// that owns the sandboxes table, the layout, the focus, the dialogs and
+// the backend watch, and routes everything else to the panes registered
+// in panes.go, each a package of its own behind the pane.Pane interface.
 package ui
 
 import (
@@ -14,10 +15,10 @@ import (
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
-	"github.com/ohdash/ohdash/ui/convs"
-	"github.com/ohdash/ohdash/ui/details"
-	"github.com/ohdash/ohdash/ui/events"
-	"github.com/ohdash/ohdash/ui/logs"
+	"github.com/ohdash/ohdash/ui/convtab"
+	"github.com/ohdash/ohdash/ui/keymap"
+	"github.com/ohdash/ohdash/ui/logtab"
+	"github.com/ohdash/ohdash/ui/pane"
 	"github.com/ohdash/ohdash/ui/sandboxes"
 )
 
@@ -66,34 +67,18 @@ type Config struct {
 	// ConversationRefresh is how often the conversations list is re-read
 	// over REST while its tab is shown (default 5 s).
 	ConversationRefresh time.Duration
+	// ExtraPanes are registered after the built-in panes (see panes.go).
+	ExtraPanes []func(pane.Context) pane.Pane
 }
 
 // Refusal is an action the dashboard refused in read-only mode.
-type Refusal struct {
-	// Kind is "sandbox" or "conversation"; Action the dashboard's name for
-	// it ("pause", "accept", "message").
-	Kind, Action string
-	// Source is the backend; Target the sandbox or conversation id;
-	// Sandbox a conversation's sandbox.
-	Source, Target, Sandbox string
-}
+type Refusal = pane.Refusal
 
-// ConversationSource is every conversation role the dashboard uses. The
-// router in backend/conversations implements it for all sandbox flavors.
-type ConversationSource interface {
-	backend.ConversationLister
-	backend.FleetConversationLister
-	backend.ConversationController
-	backend.EventStreamer
-	backend.EventPager
-}
+// ConversationSource is every conversation role the dashboard uses.
+type ConversationSource = convtab.Source
 
 // LogConfig sizes the logs pane.
-type LogConfig struct {
-	Tail     int
-	MaxLines int
-	MaxBytes int
-}
+type LogConfig = logtab.Config
 
 // Frame rates for tea.WithFPS. Bubble Tea redraws on a ticker, and every
 // tick wakes the process even when nothing changed: measured on a 2-core
@@ -112,28 +97,11 @@ const (
 // garbage double the heap, which keeps the process well under 64 MiB.
 const MemoryLimit = 40 << 20
 
-type paneTab int
-
-const (
-	tabLogs paneTab = iota
-	tabDetails
-	tabConversations
-)
-
 type focusArea int
 
 const (
 	focusTable focusArea = iota
 	focusPane
-)
-
-// convArea is what has the keyboard inside the conversations tab: the
-// list of conversations, or the events of the open one.
-type convArea int
-
-const (
-	convList convArea = iota
-	convEvents
 )
 
 // Model is the root model. It is a value: Update returns a new one.
@@ -142,7 +110,7 @@ type Model struct {
 	ctx  context.Context
 	now  func() time.Time
 	th   theme.Theme
-	keys KeyMap
+	keys keymap.Root
 
 	width, height int
 
@@ -151,21 +119,21 @@ type Model struct {
 	sources []string
 	snaps   map[string]backend.Snapshot
 
-	table   sandboxes.Model
-	details details.Model
-	logs    logs.Model
-	// logKey is the Key of the sandbox the logs pane streams ("" for none).
-	logKey string
+	table sandboxes.Model
+	// panes are the tabs under the table, in tab-bar order; tab is the
+	// one shown.
+	panes []pane.Pane
+	tab   int
+	// followed is the Key of the sandbox the panes last settled on (""
+	// for none).
+	followed string
 	// settle counts selection changes, so only the last of a burst of
-	// cursor moves opens a log stream.
+	// cursor moves opens a stream.
 	settle int
-	tab    paneTab
 	focus  focusArea
 	zoom   bool
 	reveal bool
 	mouse  bool
-
-	conv convState
 
 	confirm  *confirm.Model
 	composer *composer.Model
@@ -175,9 +143,9 @@ type Model struct {
 	helpTop int
 	help    help.Model
 
-	msg   statusMsg
-	ops   map[int]operation
-	opSeq int
+	msg notice
+	// host carries the panes' requests and the actions under way.
+	host *pane.Host
 
 	// tickGen and tickEvery describe the live clock chain.
 	tickGen   int
@@ -198,33 +166,14 @@ func New(ctx context.Context, cfg Config) Model {
 	}
 	m := Model{
 		cfg: cfg, ctx: ctx, now: now, th: cfg.Theme, keys: cfg.Keys.Root,
-		snaps: map[string]backend.Snapshot{}, ops: map[int]operation{},
-		mouse: cfg.Mouse, tab: tabLogs, tickEvery: fastTick,
+		snaps: map[string]backend.Snapshot{}, host: pane.NewHost(),
+		mouse: cfg.Mouse, tickEvery: fastTick,
 	}
 	for _, b := range cfg.Hub.Backends() {
 		m.sources = append(m.sources, b.Name())
 	}
 	m.table = sandboxes.New(m.th, sandboxes.WithClock(now), sandboxes.WithKeyMap(cfg.Keys.Sandboxes)).Focus()
-	m.details = details.New(m.th, cfg.Keys.Details, now)
-	lo := []logs.Option{logs.WithKeyMap(cfg.Keys.Logs)}
-	if cfg.Logs.Tail != 0 {
-		lo = append(lo, logs.WithTail(cfg.Logs.Tail))
-	}
-	if cfg.Logs.MaxLines > 0 {
-		lo = append(lo, logs.WithMaxLines(cfg.Logs.MaxLines))
-	}
-	if cfg.Logs.MaxBytes > 0 {
-		lo = append(lo, logs.WithMaxBytes(cfg.Logs.MaxBytes))
-	}
-	m.logs = logs.New(m.th, lo...)
-	if cfg.ConversationRefresh <= 0 {
-		m.cfg.ConversationRefresh = defaultConvRefresh
-	}
-	m.conv = convState{
-		list:   convs.New(m.th, convs.WithClock(now), convs.WithKeyMap(cfg.Keys.Convs)),
-		events: events.New(m.th, events.WithClock(now), events.WithKeyMap(cfg.Keys.Events)),
-		drafts: map[string]string{},
-	}
+	m.panes = register(m.paneContext(), cfg)
 	m.help = help.New()
 	m.help.Styles = helpStyles(m.th)
 	return m

@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/ui/internal/golden"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
 func TestGoldenViews(t *testing.T) {
@@ -41,7 +41,7 @@ func TestGoldenViews(t *testing.T) {
 				}
 				v := h.view()
 				checkShape(t, v, size[0], size[1])
-				golden.Require(t, name, v)
+				testkit.Golden(t, name, v)
 			})
 		}
 	}

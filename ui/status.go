@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,16 +18,17 @@ const (
 	levelError
 )
 
-// statusMsg is the one-line message under the panes: results of actions,
-// refusals and errors. Info fades quickly; errors stay long enough to read.
-type statusMsg struct {
+// notice is the one-line message under the panes (a field of the model,
+// not a tea.Msg): results of actions, refusals and errors. Info fades
+// quickly; errors stay long enough to read.
+type notice struct {
 	text  string
 	level level
 	until time.Time
 }
 
 func (m Model) say(l level, text string, ttl time.Duration) Model {
-	m.msg = statusMsg{text: text, level: l, until: m.now().Add(ttl)}
+	m.msg = notice{text: text, level: l, until: m.now().Add(ttl)}
 	return m
 }
 
@@ -49,7 +49,7 @@ func (m Model) fail(err error) Model {
 
 func (m Model) expireMessage() Model {
 	if m.msg.text != "" && m.now().After(m.msg.until) {
-		m.msg = statusMsg{}
+		m.msg = notice{}
 	}
 	return m
 }
@@ -58,16 +58,10 @@ func (m Model) expireMessage() Model {
 // last), then the last message.
 func (m Model) messageLine() string {
 	st := m.th.Styles
-	if len(m.ops) > 0 {
-		ids := make([]int, 0, len(m.ops))
-		for id := range m.ops {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		parts := make([]string, 0, len(ids))
-		for _, id := range ids {
-			op := m.ops[id]
-			parts = append(parts, fmt.Sprintf("⟳ %s… %s", op.desc, m.now().Sub(op.started).Round(time.Second)))
+	if ops := m.host.Ops(); len(ops) > 0 {
+		parts := make([]string, 0, len(ops))
+		for _, op := range ops {
+			parts = append(parts, fmt.Sprintf("⟳ %s… %s", op.Desc, m.now().Sub(op.Started).Round(time.Second)))
 		}
 		return st.Info.Render(strings.Join(parts, "  "))
 	}

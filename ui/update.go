@@ -11,6 +11,7 @@ import (
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
+	"github.com/ohdash/ohdash/ui/pane"
 )
 
 // Update implements tea.Model: global messages first, then keys in order
@@ -37,23 +38,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.n != m.settle {
 			return m, nil
 		}
-		m, cmd := m.followSelection()
-		m, lc := m.refreshConversations()
-		return m, tea.Batch(cmd, lc)
-	case convListMsg:
-		return m.applyConvList(msg)
-	case convPollMsg:
-		return m.convPoll(msg)
-	case convSettledMsg:
-		return m.followConversation(msg)
-	case convDoneMsg:
-		m, cmd := m.finishConv(msg)
-		m, qc := m.quicken()
-		return m, tea.Batch(cmd, qc)
+		m.followed = ""
+		if sel, ok := m.table.Selected(); ok {
+			m.followed = sel.Key()
+		}
+		return m.selectAll(true)
 	case composer.SubmitMsg, composer.CancelMsg:
-		m, cmd := m.composed(msg)
-		m, qc := m.quicken()
-		return m, tea.Batch(cmd, qc)
+		m.composer = nil
+		return m.forwardAll(msg)
 	case watchClosedMsg:
 		return m, nil
 	case tickMsg:
@@ -63,10 +55,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m = m.expireMessage()
 		m.tickEvery = m.clockRate()
 		return m, tick(m.tickGen, m.tickEvery)
-	case opDoneMsg:
+	case pane.OpDoneMsg:
 		return m.finishOp(msg).quicken()
 	case confirm.ResultMsg:
 		m.confirm = nil
+		if _, ok := msg.Payload.(actionRequest); !ok {
+			// A pane's dialog: the pane that asked answers it.
+			return m.forwardAll(msg)
+		}
 		next, cmd := m.confirmed(msg)
 		m, qc := next.(Model).quicken()
 		return m, tea.Batch(cmd, qc)
@@ -75,7 +71,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, qc := next.(Model).quicken()
 		return m, tea.Batch(cmd, qc)
 	}
-	return m.forward(msg)
+	return m.forwardAll(msg)
 }
 
 // clockRate is how often the screen has something to update by itself:
@@ -86,10 +82,7 @@ func (m Model) clockRate() time.Duration {
 	if m.cfg.LowBandwidth {
 		fast = lowBandwidthTick
 	}
-	if len(m.ops) > 0 || m.msg.text != "" {
-		return fast
-	}
-	if m.convVisible() && m.conv.events.State().Conn.Phase == backend.ConnReconnecting {
+	if m.host.Busy() || m.msg.text != "" || m.active().Ticking() {
 		return fast
 	}
 	now := m.now()
@@ -122,10 +115,7 @@ func (m Model) setTheme(th theme.Theme) Model {
 	m.th = th
 	m.help.Styles = helpStyles(th)
 	m.table = m.table.SetTheme(th)
-	m.details = m.details.SetTheme(th)
-	m.logs = m.logs.SetTheme(th)
-	m.conv.list = m.conv.list.SetTheme(th)
-	m.conv.events = m.conv.events.SetTheme(th)
+	m, _ = m.eachPane(func(p pane.Pane) (pane.Pane, tea.Cmd) { return p.SetTheme(th), nil })
 	return m
 }
 
@@ -144,52 +134,23 @@ func (m Model) applySnapshot(s backend.Snapshot) (Model, tea.Cmd) {
 	return m.selectionChanged()
 }
 
-// selectionChanged updates the details pane at once (it is cheap) and
-// schedules the logs pane to follow once the cursor rests.
+// selectionChanged tells the panes at once (the details are cheap to
+// redraw) and schedules the settled selection, which opens streams, for
+// when the cursor rests.
 func (m Model) selectionChanged() (Model, tea.Cmd) {
-	sel, ok := m.table.Selected()
-	m.details = m.details.SetSandbox(sel, ok, m.reveal)
-	if ok && sel.Key() == m.logKey {
-		return m, nil
+	m, cmd := m.selectAll(false)
+	if sel, ok := m.table.Selected(); ok && sel.Key() == m.followed {
+		return m, cmd
 	}
 	m.settle++
-	return m, settleAfter(m.settle)
-}
-
-// followSelection points the logs pane at the selected sandbox. A backend
-// without container logs (a remote runtime) gets a nil streamer, which the
-// pane reports as unsupported.
-func (m Model) followSelection() (Model, tea.Cmd) {
-	sel, ok := m.table.Selected()
-	if !ok {
-		m.logs = m.logs.Close()
-		m.logKey = ""
-		return m, nil
-	}
-	if sel.Key() == m.logKey {
-		return m, nil
-	}
-	var src backend.LogStreamer
-	if b, found := m.cfg.Hub.Backend(sel.Source); found {
-		src, _ = b.(backend.LogStreamer)
-	}
-	m.logKey = sel.Key()
-	var cmd tea.Cmd
-	m.logs, cmd = m.logs.Open(m.ctx, src, sel.ID, sel.ID)
-	return m, cmd
+	return m, tea.Batch(cmd, settleAfter(m.settle))
 }
 
 // capturing reports whether a text input has the keyboard, so keys are
 // typed rather than taken as shortcuts.
 func (m Model) capturing() bool {
-	if m.focus == focusPane && m.tab == tabLogs {
-		return m.logs.Capturing()
-	}
-	if m.focus == focusPane && m.tab == tabConversations {
-		if m.conv.area == convEvents {
-			return m.conv.events.Capturing()
-		}
-		return m.conv.list.Capturing()
+	if m.focus == focusPane {
+		return m.active().Capturing()
 	}
 	return m.table.Capturing()
 }
@@ -197,19 +158,7 @@ func (m Model) capturing() bool {
 // paneWantsEsc reports whether the focused pane uses esc itself (to clear
 // a search), so it must not mean "back".
 func (m Model) paneWantsEsc() bool {
-	if m.focus != focusPane {
-		return false
-	}
-	switch m.tab {
-	case tabLogs:
-		return m.logs.SearchActive()
-	case tabConversations:
-		if m.conv.area == convEvents {
-			return m.conv.events.WantsEsc()
-		}
-		return m.conv.list.WantsEsc()
-	}
-	return false
+	return m.focus == focusPane && m.active().WantsEsc()
 }
 
 func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -258,26 +207,23 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.setFocus(1 - m.focus), nil
 	case key.Matches(kp, m.keys.Open) && m.focus == focusTable:
 		return m.setFocus(focusPane), nil
-	case key.Matches(kp, m.keys.Open) && m.inConvList() && !m.paneWantsEsc():
-		return m.setConvArea(convEvents), nil
+	case key.Matches(kp, m.keys.Open) && m.focus == focusPane && !m.paneWantsEsc():
+		if p, ok := m.active().Open(); ok {
+			m, _ = m.setActive(p, nil)
+			return m.setFocus(m.focus), nil
+		}
 	case key.Matches(kp, m.keys.Back) && m.focus == focusPane && !m.paneWantsEsc():
-		if m.tab == tabConversations && m.conv.area == convEvents {
-			return m.setConvArea(convList), nil
+		if p, ok := m.active().Back(); ok {
+			m, _ = m.setActive(p, nil)
+			return m.setFocus(m.focus), nil
 		}
 		return m.setFocus(focusTable), nil
 	case key.Matches(kp, m.keys.Zoom):
 		m.zoom = !m.zoom
 		return m.layout(), nil
-	case key.Matches(kp, m.keys.TabLogs):
-		return m.setTab(tabLogs)
-	case key.Matches(kp, m.keys.TabDetails):
-		return m.setTab(tabDetails)
-	case key.Matches(kp, m.keys.TabConversations):
-		return m.setTab(tabConversations)
 	case key.Matches(kp, m.keys.Reveal):
 		m.reveal = !m.reveal
-		sel, ok := m.table.Selected()
-		m.details = m.details.SetSandbox(sel, ok, m.reveal)
+		m, _ = m.selectAll(false)
 		if m.reveal {
 			return m.warn("secrets are shown: x masks them again"), nil
 		}
@@ -285,8 +231,13 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(kp, m.keys.Copy), key.Matches(kp, m.keys.CopyURL):
 		return m.copySelected(key.Matches(kp, m.keys.CopyURL))
 	}
-	if next, cmd, ok := m.conversationAction(kp); ok {
-		return next, cmd
+	for i, p := range m.panes {
+		if key.Matches(kp, p.Tab()) {
+			return m.setTab(i)
+		}
+	}
+	if p, cmd, ok := m.active().Act(kp); ok {
+		return m.setActive(p, cmd)
 	}
 	if next, cmd, ok := m.sandboxAction(kp); ok {
 		return next, cmd
@@ -301,101 +252,61 @@ func mouseText(on bool) string {
 	return "mouse capture off: select text with the terminal; M turns it on"
 }
 
-// forward hands a key to the component that has the focus. Any other
-// message (stream batches, search steps, input cursor ticks) goes to every
-// component that may be waiting for it; each ignores what is not its own.
-func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if _, isKey := msg.(tea.KeyPressMsg); !isKey {
-		var c1, c2, c3, c4 tea.Cmd
-		m.logs, c1 = m.logs.Update(msg)
-		m.table, c2 = m.table.Update(msg)
-		m.conv.list, c3 = m.conv.list.Update(msg)
-		m.conv.events, c4 = m.conv.events.Update(msg)
-		m = m.syncOpenConversation()
-		return m, tea.Batch(c1, c2, c3, c4)
+// forward hands a key to what has the focus: the table, or the pane
+// shown.
+func (m Model) forward(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.focus == focusPane {
+		p, cmd := m.active().Update(kp)
+		return m.setActive(p, cmd)
 	}
+	before, _ := m.table.Selected()
 	var cmd tea.Cmd
-	if m.focus == focusTable {
-		before, _ := m.table.Selected()
-		m.table, cmd = m.table.Update(msg)
-		if after, _ := m.table.Selected(); after.Key() != before.Key() {
-			var sel tea.Cmd
-			m, sel = m.selectionChanged()
-			cmd = tea.Batch(cmd, sel)
-		}
-		return m, cmd
-	}
-	switch m.tab {
-	case tabDetails:
-		m.details, cmd = m.details.Update(msg)
-	case tabLogs:
-		m.logs, cmd = m.logs.Update(msg)
-	case tabConversations:
-		return m.forwardConv(msg)
-	}
-	return m, cmd
-}
-
-// forwardConv hands a key to the conversations list or the events pane.
-func (m Model) forwardConv(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	if m.conv.area == convEvents {
-		m.conv.events, cmd = m.conv.events.Update(msg)
-		return m.syncOpenConversation(), cmd
-	}
-	before, _ := m.conv.list.Selected()
-	m.conv.list, cmd = m.conv.list.Update(msg)
-	if after, _ := m.conv.list.Selected(); after.Key() != before.Key() {
+	m.table, cmd = m.table.Update(kp)
+	if after, _ := m.table.Selected(); after.Key() != before.Key() {
 		var sel tea.Cmd
-		m, sel = m.convSelectionChanged()
+		m, sel = m.selectionChanged()
 		cmd = tea.Batch(cmd, sel)
 	}
 	return m, cmd
 }
 
-func (m Model) inConvList() bool {
-	return m.focus == focusPane && m.tab == tabConversations && m.conv.area == convList
+// forwardAll hands any other message (stream batches, search steps, input
+// cursor ticks, a pane's own results) to the table and every pane; each
+// ignores what is not its own.
+func (m Model) forwardAll(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var tc tea.Cmd
+	m.table, tc = m.table.Update(msg)
+	m, pc := m.eachPane(func(p pane.Pane) (pane.Pane, tea.Cmd) { return p.Update(msg) })
+	m, qc := m.quicken()
+	return m, tea.Batch(tc, pc, qc)
 }
 
-// setConvArea moves the keyboard between the conversations list and the
-// events pane.
-func (m Model) setConvArea(a convArea) Model {
-	m.conv.area = a
-	return m.setFocus(m.focus)
-}
-
+// setFocus moves the keyboard between the table and the pane shown.
 func (m Model) setFocus(f focusArea) Model {
 	m.focus = f
-	m.table, m.details, m.logs = m.table.Blur(), m.details.Blur(), m.logs.Blur()
-	m.conv.list, m.conv.events = m.conv.list.Blur(), m.conv.events.Blur()
-	switch {
-	case f == focusTable:
+	m.table = m.table.Blur()
+	m, _ = m.eachPane(func(p pane.Pane) (pane.Pane, tea.Cmd) { return p.Blur(), nil })
+	if f == focusTable {
 		m.table = m.table.Focus()
-	case m.tab == tabDetails:
-		m.details = m.details.Focus()
-	case m.tab == tabLogs:
-		m.logs = m.logs.Focus()
-	case m.tab == tabConversations && m.conv.area == convEvents:
-		m.conv.events = m.conv.events.Focus()
-	case m.tab == tabConversations:
-		m.conv.list = m.conv.list.Focus()
+	} else {
+		m.panes[m.tab] = m.active().Focus()
 	}
 	return m.layout()
 }
 
-// setTab shows a pane. The conversations tab lists and polls only while
-// it is shown, and its websocket closes when it is hidden.
-func (m Model) setTab(t paneTab) (Model, tea.Cmd) {
+// setTab shows a pane; the one it replaces is hidden (a pane may hold a
+// stream only while shown).
+func (m Model) setTab(t int) (Model, tea.Cmd) {
+	if t == m.tab {
+		return m.setFocus(m.focus), nil
+	}
 	was := m.tab
+	m.panes = slices.Clone(m.panes)
+	m.panes[was] = m.panes[was].Hide()
 	m.tab = t
 	m = m.setFocus(m.focus)
-	switch {
-	case t == tabConversations && was != tabConversations:
-		return m.enterConversations()
-	case t != tabConversations && was == tabConversations:
-		return m.leaveConversations(), nil
-	}
-	return m, nil
+	p, cmd := m.active().Show()
+	return m.setActive(p, cmd)
 }
 
 func (m Model) copySelected(url bool) (tea.Model, tea.Cmd) {

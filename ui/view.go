@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/ohdash/ohdash/ui/pane"
 	"github.com/ohdash/ohdash/ui/table"
 )
 
@@ -29,11 +30,7 @@ func (m Model) layout() Model {
 	tableH, paneH := m.bodyHeights()
 	m.table = m.table.SetSize(m.width, tableH)
 	// The pane's first row is its tab bar.
-	m.details = m.details.SetSize(m.width, max(0, paneH-1))
-	m.logs = m.logs.SetSize(m.width, max(0, paneH-1))
-	listH, eventsH := m.convHeights(max(0, paneH-1))
-	m.conv.list = m.conv.list.SetSize(m.width, listH)
-	m.conv.events = m.conv.events.SetSize(m.width, eventsH)
+	m, _ = m.eachPane(func(p pane.Pane) (pane.Pane, tea.Cmd) { return p.SetSize(m.width, max(0, paneH-1)), nil })
 	m.help.SetWidth(m.width)
 	return m
 }
@@ -56,20 +53,6 @@ func (m Model) bodyHeights() (tableH, paneH int) {
 func (m Model) bodyHeight() int {
 	t, p := m.bodyHeights()
 	return t + p
-}
-
-// convHeights splits the conversations tab between the list and the
-// events of the open conversation. When there is little room, the part
-// with the keyboard takes it all.
-func (m Model) convHeights(h int) (listH, eventsH int) {
-	if h < 12 {
-		if m.conv.area == convEvents {
-			return 0, h
-		}
-		return h, 0
-	}
-	listH = max(5, h*2/5)
-	return listH, h - listH
 }
 
 // View implements tea.Model.
@@ -97,7 +80,7 @@ func (m Model) render() string {
 		body = append(body, m.table.View())
 	}
 	if paneH > 0 {
-		body = append(body, m.paneTabs(), m.paneView())
+		body = append(body, m.paneTabs(), m.active().View())
 	}
 	bodyStr := strings.Join(body, "\n")
 	if m.showHelp {
@@ -146,10 +129,11 @@ func (m Model) titleBar() string {
 
 func (m Model) paneTabs() string {
 	st := m.th.Styles
-	names := []string{"1 Logs", "2 Details", "3 Conversations"}
-	out := make([]string, len(names))
-	for i, n := range names {
-		if paneTab(i) == m.tab {
+	out := make([]string, len(m.panes))
+	for i, p := range m.panes {
+		// The key comes from the binding, so a remapped key shows.
+		n := p.Tab().Help().Key + " " + p.Title()
+		if i == m.tab {
 			s := st.TabActive
 			if m.focus != focusPane {
 				s = st.Tab.Bold(true).Underline(true)
@@ -164,37 +148,6 @@ func (m Model) paneTabs() string {
 		line += st.Muted.Render("  " + sel.ID)
 	}
 	return line
-}
-
-func (m Model) paneView() string {
-	switch m.tab {
-	case tabDetails:
-		return m.details.View()
-	case tabLogs:
-		return m.logs.View()
-	default:
-		_, h := m.bodyHeights()
-		if m.cfg.Conversations == nil {
-			return placeholder(m.width, h-1, "conversations are not available: no conversation source is configured")
-		}
-		listH, eventsH := m.convHeights(max(0, h-1))
-		var parts []string
-		if listH > 0 {
-			parts = append(parts, m.conv.list.View())
-		}
-		if eventsH > 0 {
-			parts = append(parts, m.conv.events.View())
-		}
-		return strings.Join(parts, "\n")
-	}
-}
-
-func placeholder(w, h int, text string) string {
-	rows := make([]string, max(0, h))
-	if h > 0 {
-		rows[0] = "  " + text
-	}
-	return strings.Join(rows, "\n")
 }
 
 // helpLine is the short help of what has the focus.

@@ -100,7 +100,7 @@ func (a *app) runLifecycle(ctx context.Context, act backend.Action, f found) err
 // them.
 func deletePrompt(f found) string {
 	msg := fmt.Sprintf("Delete %s on %s (%s)?", f.sandbox.ID, f.backend.Name(), f.sandbox.Status)
-	if ex, ok := f.backend.(backend.Explainer); ok {
+	if ex, ok := f.backend.(backend.Explainer); ok && backend.Supports(f.backend, backend.CapExplain) {
 		if why := ex.Explain(backend.ActionDelete, f.sandbox); why != "" {
 			msg += " " + why
 		}

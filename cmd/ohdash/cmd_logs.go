@@ -37,7 +37,7 @@ func setupLogs(fs *flag.FlagSet) runner {
 			return err
 		}
 		ls, ok := f.backend.(backend.LogStreamer)
-		if !ok {
+		if !ok || !backend.Supports(f.backend, backend.CapLogs) {
 			return fmt.Errorf("backend %s has no container logs: %w", f.backend.Name(), backend.ErrUnsupported)
 		}
 		return a.printLogs(ctx, ls, f.sandbox.ID, opts, o.timestamps)

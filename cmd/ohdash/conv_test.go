@@ -191,7 +191,16 @@ func TestEventsFollowIsGapFreeAndDuplicateFree(t *testing.T) {
 	}
 	want, _ := agent.Events(c.ID)
 	waitFor(t, 15*time.Second, "every event after the drop", func() bool { return strings.Count(out.String(), "\n") >= len(want) })
-	time.Sleep(200 * time.Millisecond) // let any duplicate show up before counting
+	// A sentinel event written after all of them: once it is printed,
+	// every event before it has been delivered, repeats included, since
+	// the stream is in log order.
+	n, err := agent.Generate(c.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := agent.EventIDs(c.ID)
+	sentinel := all[n-1]
+	waitFor(t, 15*time.Second, "the sentinel event", func() bool { return strings.Contains(out.String(), sentinel) })
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Fatalf("interrupted events -f exited %d: %s", code, errb.String())

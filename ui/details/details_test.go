@@ -10,9 +10,10 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
-var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+var now = testkit.Now
 
 func hostile() backend.Sandbox {
 	key := backend.NewSecret("sessionkey-0123456789-abcd")

@@ -10,9 +10,10 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
-var testNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+var testNow = testkit.Now
 
 // fakeSource is an EventStreamer and EventPager over a fixed history.
 type fakeSource struct {

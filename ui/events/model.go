@@ -16,6 +16,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/stream"
 	"github.com/ohdash/ohdash/ui/textview"
 )
 
@@ -59,8 +60,7 @@ type Model struct {
 	pager  backend.EventPager
 	sb     backend.Sandbox
 	conv   backend.Conversation
-	gen    uint64
-	cancel context.CancelFunc
+	stream stream.Stream
 	closed bool
 	noSrc  bool
 

@@ -11,22 +11,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/ui/internal/golden"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
-func press(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "home":
-		return tea.KeyPressMsg{Code: tea.KeyHome}
-	}
-	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
-}
+// press builds a key press the way Bubble Tea delivers it.
+var press = testkit.Press
 
 // opened returns a pane whose stream delivered evs, and the Cmd waiting
 // for the next delivery.
@@ -61,7 +50,7 @@ func TestSupersededStreamIsIgnored(t *testing.T) {
 	m, cmd = newPane(120, 20, f) // a second Open replaces the first
 	_ = cmd
 	old := m
-	m, _ = m.Update(updateMsg{gen: old.gen - 1, u: backend.EventUpdate{Events: mixed(1)}, ch: make(chan backend.EventUpdate)})
+	m, _ = m.Update(updateMsg{Gen: old.stream.Gen() - 1, Value: backend.EventUpdate{Events: mixed(1)}, Ch: make(chan backend.EventUpdate)})
 	if m.Len() != 0 {
 		t.Fatal("a superseded stream's events were shown")
 	}
@@ -77,7 +66,7 @@ func TestBackFillMarkerTypingAndReconnecting(t *testing.T) {
 	if !strings.Contains(v, "reconnecting in 4s") || !strings.Contains(v, "websocket closed") {
 		t.Fatalf("reconnecting state not shown:\n%s", v)
 	}
-	golden.Require(t, "reconnecting_120x20", m.View())
+	testkit.Golden(t, "reconnecting_120x20", m.View())
 	m, next = deliver(m, f, next, backend.EventUpdate{Conn: live(), BackFilled: 2,
 		Events: []backend.Event{ev(100, "ActionEvent", "agent", "→ terminal: $ make"), ev(101, "ObservationEvent", "environment", "← terminal [exit 0]: ok")}})
 	m, _ = deliver(m, f, next, backend.EventUpdate{Conn: live(), Typing: "I found the bug in"})
@@ -91,8 +80,8 @@ func TestBackFillMarkerTypingAndReconnecting(t *testing.T) {
 	if !strings.Contains(v, "agent is typing: I found the bug in") {
 		t.Fatalf("typing line missing:\n%s", v)
 	}
-	golden.Require(t, "backfilled_80x12", m.SetSize(80, 12).View())
-	m, _ = m.Update(updateMsg{gen: m.gen, ch: f.ch, u: backend.EventUpdate{Conn: live()}})
+	testkit.Golden(t, "backfilled_80x12", m.SetSize(80, 12).View())
+	m, _ = m.Update(updateMsg{Gen: m.stream.Gen(), Ch: f.ch, Value: backend.EventUpdate{Conn: live()}})
 	if strings.Contains(ansi.Strip(m.View()), "typing") {
 		t.Fatal("typing line must go when Typing is empty")
 	}
@@ -256,7 +245,7 @@ func TestExpandShowsSanitisedJSON(t *testing.T) {
 	if !strings.Contains(ansi.Strip(v), `"exit_code": 1`) || !strings.Contains(ansi.Strip(v), "event ev-000003") {
 		t.Fatalf("pretty JSON not shown:\n%s", ansi.Strip(v))
 	}
-	golden.Require(t, "expanded_80x12", m.SetSize(80, 12).View())
+	testkit.Golden(t, "expanded_80x12", m.SetSize(80, 12).View())
 	m, _ = m.Update(press("esc"))
 	if m.WantsEsc() || strings.Contains(ansi.Strip(m.View()), "exit_code") {
 		t.Fatal("esc collapses the JSON view")
@@ -286,7 +275,7 @@ func TestGoldenLive(t *testing.T) {
 		if m.View() != m.View() {
 			t.Fatal("View is not deterministic")
 		}
-		golden.Require(t, fmt.Sprintf("live_%dx%d", sz[0], sz[1]), m.View())
+		testkit.Golden(t, fmt.Sprintf("live_%dx%d", sz[0], sz[1]), m.View())
 	}
 }
 

@@ -7,23 +7,15 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/stream"
 )
 
-// openedMsg hands stream gen's channel to the pane.
-type openedMsg struct {
-	gen uint64
-	ch  <-chan backend.EventUpdate
-}
-
-// updateMsg carries one delivery of stream gen.
-type updateMsg struct {
-	gen uint64
-	ch  <-chan backend.EventUpdate
-	u   backend.EventUpdate
-}
-
-// closedMsg: stream gen's producer closed its channel.
-type closedMsg struct{ gen uint64 }
+// The stream's messages: its channel opened, one delivery, its end.
+type (
+	openedMsg = stream.Opened[backend.EventUpdate]
+	updateMsg = stream.Item[backend.EventUpdate]
+	closedMsg = stream.Closed[backend.EventUpdate]
+)
 
 // pageMsg carries a page of older history for stream gen.
 type pageMsg struct {
@@ -60,49 +52,35 @@ func (m Model) Open(ctx context.Context, src backend.EventStreamer, pager backen
 		m.state.Conn = backend.ConnState{Phase: backend.ConnClosed, Err: fmt.Errorf("events of %s: %w", conv.ID, backend.ErrUnsupported)}
 		return m, nil
 	}
-	sctx, cancel := context.WithCancel(ctx)
-	m.cancel = cancel
-	gen, tail, id := m.gen, m.tail, conv.ID
-	return m, func() tea.Msg {
-		return openedMsg{gen: gen, ch: src.StreamEvents(sctx, sb, id, backend.StreamOptions{Tail: tail})}
-	}
+	var sctx context.Context
+	m.stream, sctx = m.stream.Start(ctx)
+	tail, id := m.tail, conv.ID
+	return m, stream.Open(m.stream.Gen(), func() (<-chan backend.EventUpdate, error) {
+		return src.StreamEvents(sctx, sb, id, backend.StreamOptions{Tail: tail}), nil
+	})
 }
 
 // Close cancels the stream; what is shown stays until the next Open.
 func (m Model) Close() Model {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
-	m.gen++
+	m.stream = m.stream.Stop()
 	return m
-}
-
-func waitUpdate(gen uint64, ch <-chan backend.EventUpdate) tea.Cmd {
-	return func() tea.Msg {
-		u, ok := <-ch
-		if !ok {
-			return closedMsg{gen: gen}
-		}
-		return updateMsg{gen: gen, ch: ch, u: u}
-	}
 }
 
 // handle takes the pane's own messages; ok is false for anything else.
 func (m Model) handle(msg tea.Msg) (Model, tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case openedMsg:
-		if msg.gen != m.gen {
-			return m, drain(msg.ch), true
+		if !m.stream.Current(msg.Gen) {
+			return m, stream.Drain(msg.Ch), true
 		}
-		return m, waitUpdate(msg.gen, msg.ch), true
+		return m, stream.Wait(msg.Gen, msg.Ch), true
 	case updateMsg:
-		if msg.gen != m.gen {
-			return m, drain(msg.ch), true
+		if !m.stream.Current(msg.Gen) {
+			return m, stream.Drain(msg.Ch), true
 		}
-		return m.apply(msg.u), waitUpdate(msg.gen, msg.ch), true
+		return m.apply(msg.Value), stream.Wait(msg.Gen, msg.Ch), true
 	case closedMsg:
-		if msg.gen == m.gen {
+		if m.stream.Current(msg.Gen) {
 			m.closed = true
 			if m.state.Conn.Phase != backend.ConnClosed {
 				m.state.Conn = backend.ConnState{Phase: backend.ConnClosed, Err: fmt.Errorf("stream ended")}
@@ -110,27 +88,17 @@ func (m Model) handle(msg tea.Msg) (Model, tea.Cmd, bool) {
 		}
 		return m, nil, true
 	case pageMsg:
-		if msg.gen != m.gen {
+		if !m.stream.Current(msg.gen) {
 			return m, nil, true
 		}
 		return m.prepend(msg), nil, true
 	case detailMsg:
-		if msg.gen != m.gen || !m.expanded || msg.id != m.detailID {
+		if !m.stream.Current(msg.gen) || !m.expanded || msg.id != m.detailID {
 			return m, nil, true
 		}
 		return m.showDetail(msg), nil, true
 	}
 	return m, nil, false
-}
-
-// drain empties a superseded stream's channel so its producer can finish
-// (its context is already cancelled).
-func drain(ch <-chan backend.EventUpdate) tea.Cmd {
-	return func() tea.Msg {
-		for range ch {
-		}
-		return nil
-	}
 }
 
 // apply takes one delivery: state, typing line, new events.
@@ -230,7 +198,7 @@ func (m Model) wantOlder() (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.paging, m.pageErr = true, nil
-	ctx, pager, sb, id, gen := m.ctx, m.pager, m.sb, m.conv.ID, m.gen
+	ctx, pager, sb, id, gen := m.ctx, m.pager, m.sb, m.conv.ID, m.stream.Gen()
 	return m, func() tea.Msg {
 		page, err := pager.EventsBefore(ctx, sb, id, backend.PageQuery{Before: oldest})
 		return pageMsg{gen: gen, page: page, err: err}

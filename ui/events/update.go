@@ -120,9 +120,9 @@ func (m Model) expand() (Model, tea.Cmd) {
 	m.detail = m.detail.Reset()
 	if it.ev.ID == "" || m.pager == nil {
 		// A transient event has no id to fetch: show what was received.
-		return m.showDetail(detailMsg{gen: m.gen, ev: it.ev}), nil
+		return m.showDetail(detailMsg{gen: m.stream.Gen(), ev: it.ev}), nil
 	}
-	ctx, pager, sb, conv, id, gen := m.ctx, m.pager, m.sb, m.conv.ID, it.ev.ID, m.gen
+	ctx, pager, sb, conv, id, gen := m.ctx, m.pager, m.sb, m.conv.ID, it.ev.ID, m.stream.Gen()
 	return m, func() tea.Msg {
 		ev, err := pager.Event(ctx, sb, conv, id)
 		return detailMsg{gen: gen, id: id, ev: ev, err: err}

@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
 // sampleLog is a container log with the things that break log views:
@@ -110,9 +111,10 @@ func goldenCases() []goldenCase {
 func TestGolden(t *testing.T) {
 	for _, c := range goldenCases() {
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
-			t.Run(fmt.Sprintf("%s_%dx%d", c.name, size[0], size[1]), func(t *testing.T) {
+			name := fmt.Sprintf("%s_%dx%d", c.name, size[0], size[1])
+			t.Run(name, func(t *testing.T) {
 				m := c.build(t, size[0], size[1])
-				golden(t, screen(t, m))
+				testkit.Golden(t, name, screen(t, m))
 			})
 		}
 	}

@@ -3,9 +3,6 @@ package logs
 import (
 	"context"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,9 +14,8 @@ import (
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // fakeStreamer is a LogStreamer whose streams the test drives by hand. Each
 // stream's channel holds one batch, like the real log buffer, which hands
@@ -79,56 +75,13 @@ func run(t *testing.T, cmd tea.Cmd) tea.Msg {
 }
 
 // press builds a key press the way Bubble Tea delivers it.
-func press(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "home":
-		return tea.KeyPressMsg{Code: tea.KeyHome}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
-	case "ctrl+u":
-		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
-	case "ctrl+d":
-		return tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
-	}
-	if r := []rune(k); len(r) == 1 {
-		return tea.KeyPressMsg{Code: r[0], Text: k}
-	}
-	panic("press: unknown key " + k)
-}
+var press = testkit.Press
 
-// keys feeds key presses to m and returns the result.
-func keys(m Model, ks ...string) Model {
-	for _, k := range ks {
-		m, _ = m.Update(press(k))
-	}
-	return m
-}
+// keys presses ks in m, in order.
+var keys = testkit.Keys[Model]
 
 // typeText types s into m one rune at a time.
-func typeText(m Model, s string) Model {
-	for _, r := range s {
-		m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
-	}
-	return m
-}
+var typeText = testkit.Type[Model]
 
 func newPane(w, h int, opts ...Option) Model {
 	opts = append([]Option{WithLocation(time.UTC)}, opts...)
@@ -189,43 +142,6 @@ func mustContain(t *testing.T, s string, subs ...string) {
 	for _, sub := range subs {
 		if !strings.Contains(s, sub) {
 			t.Fatalf("missing %q in:\n%s", sub, s)
-		}
-	}
-}
-
-// golden compares got with testdata/<test name>.golden; -update rewrites it.
-// On a mismatch the actual output is written next to it as .golden.got.
-func golden(t *testing.T, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/logs -run %s -update to create it)", err, t.Name())
-	}
-	if got == string(want) {
-		return
-	}
-	_ = os.WriteFile(path+".got", []byte(got), 0o644)
-	gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-	for i := 0; i < max(len(gl), len(wl)); i++ {
-		var g, w string
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if g != w {
-			t.Fatalf("%s differs at row %d:\n got: %q\nwant: %q\n(actual output in %s.got; -update to accept)", path, i, g, w, path)
 		}
 	}
 }

@@ -10,7 +10,6 @@
 package logs
 
 import (
-	"context"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/stream"
 	"github.com/ohdash/ohdash/ui/textview"
 )
 
@@ -52,8 +52,7 @@ type Model struct {
 
 	title     string
 	sandboxID string
-	gen       uint64
-	cancel    context.CancelFunc
+	stream    stream.Stream
 	phase     phase
 	state     logbuf.State
 	stateErr  error

@@ -4,17 +4,19 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/ui/stream"
 	"github.com/ohdash/ohdash/ui/textview"
 )
 
 // Update handles stream messages (always) and keys (only when focused).
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
-	case openedMsg:
+	case stream.Opened[logbuf.Batch]:
 		return m.handleOpened(msg)
-	case batchMsg:
+	case stream.Item[logbuf.Batch]:
 		return m.handleBatch(msg)
-	case closedMsg:
+	case stream.Closed[logbuf.Batch]:
 		return m.handleClosed(msg)
 	case searchStepMsg:
 		return m.continueSearch()

@@ -152,14 +152,38 @@ func TestConversationFlowInDocker(t *testing.T) {
 	})
 
 	// The paused agent finishes its step in flight (one pace) before the
-	// server lets it run again, as the real agent-server does.
-	time.Sleep(2 * time.Second)
-	typeKeys(t, keys, "R")
-	p.await(t, "the run confirmation", 5*time.Second, func(f string) bool { return strings.Contains(f, "run conversation") })
-	typeKeys(t, keys, "y")
+	// server lets it run again, as the real agent-server does: until then
+	// R is answered "still running", and the test presses it again after
+	// each such answer instead of guessing how long the step takes.
+	runAgain(t, p, keys, 30*time.Second)
 	p.await(t, "the agent's reply to the message", 30*time.Second, func(f string) bool {
 		return strings.Contains(f, "Done with “please add a regression test”")
 	})
+}
+
+// runAgain presses R and confirms until the agent-server accepts the run.
+// Each attempt ends on a frame where the confirmation is closed and no
+// action is in flight (the action is added in the same Update that closes
+// the dialog), so a previous attempt's warning is never taken for this
+// attempt's answer.
+func runAgain(t *testing.T, p *probe, keys io.Writer, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for attempt := 1; ; attempt++ {
+		typeKeys(t, keys, "R")
+		p.await(t, "the run confirmation", 5*time.Second, func(f string) bool { return strings.Contains(f, "run conversation") })
+		typeKeys(t, keys, "y")
+		f := p.await(t, "the answer to run", 20*time.Second, func(f string) bool {
+			settled := !strings.Contains(f, "run conversation") && !strings.Contains(f, "starting the agent of")
+			return settled && (strings.Contains(f, "started the agent of") || strings.Contains(f, "still running"))
+		})
+		if strings.Contains(f, "started the agent of") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the agent-server still refused to run after %d attempts; last frame:\n%s", attempt, f)
+		}
+	}
 }
 
 // BenchmarkEventDeliveryToUI measures how long an event written by the

@@ -28,12 +28,4 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 
 // Bindings names every binding by a stable action name, so configuration
 // can remap keys.
-func (k *KeyMap) Bindings() map[string]*key.Binding {
-	return map[string]*key.Binding{
-		"sandboxes.up": &k.Up, "sandboxes.down": &k.Down,
-		"sandboxes.page_up": &k.PageUp, "sandboxes.page_down": &k.PageDown,
-		"sandboxes.first": &k.Home, "sandboxes.last": &k.End,
-		"sandboxes.filter": &k.Filter, "sandboxes.clear_filter": &k.ClearFilter, "sandboxes.accept_filter": &k.AcceptFilter,
-		"sandboxes.sort": &k.Sort, "sandboxes.reverse": &k.Reverse,
-	}
-}
+func (k *KeyMap) Bindings() map[string]*key.Binding { return k.ListKeys.Bindings("sandboxes") }

@@ -11,9 +11,10 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
-var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+var now = testkit.Now
 
 func rows(n int) []backend.Sandbox {
 	out := make([]backend.Sandbox, n)
@@ -27,17 +28,8 @@ func rows(n int) []backend.Sandbox {
 	return out
 }
 
-func press(k string) tea.KeyPressMsg {
-	switch k {
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	}
-	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
-}
+// press builds a key press the way Bubble Tea delivers it.
+var press = testkit.Press
 
 func newModel(n int) Model {
 	return New(theme.New(true), WithClock(func() time.Time { return now })).SetSize(100, 10).Focus().SetSandboxes(rows(n))
@@ -47,7 +39,7 @@ func TestSortByStatusThenName(t *testing.T) {
 	m := newModel(8)
 	var got []string
 	for i := 0; i < m.Len(); i++ {
-		got = append(got, string(m.all[m.order[i]].Status))
+		got = append(got, string(m.all[m.list.Order[i]].Status))
 	}
 	want := "ERROR ERROR STARTING STARTING RUNNING RUNNING PAUSED PAUSED"
 	if strings.Join(got, " ") != want {
@@ -78,7 +70,7 @@ func TestFilterMatchesEveryTermAndEscClears(t *testing.T) {
 		m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 	for i := 0; i < m.Len(); i++ {
-		s := m.all[m.order[i]]
+		s := m.all[m.list.Order[i]]
 		if s.Status != backend.StatusPaused || s.Image != "img-1" {
 			t.Fatalf("row %s (%s, %s) does not match", s.ID, s.Status, s.Image)
 		}

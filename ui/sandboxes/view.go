@@ -41,14 +41,6 @@ func (m Model) columns() []table.Column {
 	return cols
 }
 
-func (m Model) styles() table.Styles {
-	st := table.Styles{Header: m.th.Styles.Header, Cell: m.th.Styles.Cell, Selected: m.th.Styles.Selected}
-	if !m.focused {
-		st.Selected = m.th.Styles.Cell.Reverse(true)
-	}
-	return st
-}
-
 // View renders the header, the visible rows and, while filtering, the
 // filter input in place of the last row. It is exactly m.height rows.
 func (m Model) View() string {
@@ -62,22 +54,23 @@ func (m Model) View() string {
 			widths[i] = 0
 		}
 	}
-	st := m.styles()
+	st := m.list.Styles()
 	rows := make([]string, 0, m.height)
 	rows = append(rows, table.Fit(table.Header(cols, widths, st), m.width, false))
-	now := m.now()
-	for i := m.offset; i < len(m.order) && i < m.offset+m.visibleRows(); i++ {
-		s := m.all[m.order[i]]
-		rows = append(rows, table.Fit(table.Row(cols, widths, m.cells(s, now), i == m.cursor, st), m.width, false))
+	now := m.list.Now()
+	l := m.list
+	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
+		s := m.all[l.Order[i]]
+		rows = append(rows, table.Fit(table.Row(cols, widths, m.cells(s, now), i == l.Cursor, st), m.width, false))
 	}
-	if len(m.order) == 0 {
-		rows = append(rows, m.th.Styles.Muted.Render(m.emptyText()))
+	if l.Len() == 0 {
+		rows = append(rows, m.list.Theme.Styles.Muted.Render(m.emptyText()))
 	}
-	for len(rows) < m.height-boolInt(m.filtering) {
+	for len(rows) < 1+l.Rows() {
 		rows = append(rows, "")
 	}
-	if m.filtering {
-		rows = append(rows, m.filter.View())
+	if l.Filtering {
+		rows = append(rows, l.Filter.View())
 	}
 	for i := range rows {
 		rows[i] = table.Fit(rows[i], m.width, false)
@@ -94,7 +87,7 @@ func (m Model) emptyText() string {
 
 func (m Model) cells(s backend.Sandbox, now time.Time) []string {
 	c := make([]string, colURL+1)
-	c[colStatus] = m.th.Status(s.Status)
+	c[colStatus] = m.list.Theme.Status(s.Status)
 	// Names, sources and specs came from containers and APIs: sanitised
 	// here, where they meet the terminal (the table's Fit strips ESC
 	// sequences but not C1 controls or bidi overrides); a spec label may
@@ -103,7 +96,7 @@ func (m Model) cells(s backend.Sandbox, now time.Time) []string {
 	c[colSource] = backend.CleanText(s.Source)
 	c[colImage] = backend.SafeText(imageOf(s))
 	c[colAge] = format.Age(now, s.CreatedAt)
-	c[colHealth] = healthCell(m.th, s)
+	c[colHealth] = healthCell(m.list.Theme, s)
 	c[colURL] = urlCell(s)
 	return c
 }

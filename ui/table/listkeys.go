@@ -57,3 +57,15 @@ func (k ListKeys) Move(kp tea.KeyPressMsg, cursor, n, page int) (int, bool) {
 	}
 	return cursor, false
 }
+
+// Bindings names the list bindings "<prefix>.up", "<prefix>.filter"…, so
+// every table's keys are remapped under the same action names.
+func (k *ListKeys) Bindings(prefix string) map[string]*key.Binding {
+	return map[string]*key.Binding{
+		prefix + ".up": &k.Up, prefix + ".down": &k.Down,
+		prefix + ".page_up": &k.PageUp, prefix + ".page_down": &k.PageDown,
+		prefix + ".first": &k.Home, prefix + ".last": &k.End,
+		prefix + ".filter": &k.Filter, prefix + ".clear_filter": &k.ClearFilter, prefix + ".accept_filter": &k.AcceptFilter,
+		prefix + ".sort": &k.Sort, prefix + ".reverse": &k.Reverse,
+	}
+}

@@ -21,14 +21,11 @@ const (
 )
 
 // Backend wraps b so its lifecycle actions go through g. Reads pass
-// straight through. The result offers the optional capabilities b has
-// (LogStreamer, Explainer), so type assertions on it answer as on b.
+// straight through. The result implements every optional capability,
+// answering ErrUnsupported for those b lacks, and tells which b has through
+// backend.Supports: a new capability never vanishes behind the wrapper.
 func (g *Guard) Backend(b backend.Backend) backend.Backend {
-	gb := guarded{Backend: b, g: g}
-	if ls, ok := b.(backend.LogStreamer); ok {
-		return guardedLogs{guarded: gb, logs: ls}
-	}
-	return gb
+	return guarded{Backend: b, g: g}
 }
 
 // Unwrap returns the backend a guarded backend wraps, or b itself.
@@ -44,17 +41,16 @@ type guarded struct {
 	g *Guard
 }
 
-type guardedLogs struct {
-	guarded
-	logs backend.LogStreamer
-}
-
 var (
-	_ backend.Backend        = guarded{}
-	_ backend.Explainer      = guarded{}
-	_ backend.SandboxStopper = guarded{}
-	_ backend.LogStreamer    = guardedLogs{}
+	_ backend.Backend            = guarded{}
+	_ backend.Explainer          = guarded{}
+	_ backend.SandboxStopper     = guarded{}
+	_ backend.LogStreamer        = guarded{}
+	_ backend.CapabilityReporter = guarded{}
 )
+
+// Supports reports what the wrapped backend can do.
+func (b guarded) Supports(c backend.Capability) bool { return backend.Supports(b.Backend, c) }
 
 func (b guarded) Unwrap() backend.Backend { return b.Backend }
 
@@ -111,9 +107,14 @@ func (b guarded) Explain(a backend.Action, sb backend.Sandbox) string {
 	return ""
 }
 
-// Logs streams logs: reading, so never refused.
-func (b guardedLogs) Logs(ctx context.Context, id string, opts backend.LogOptions) (<-chan logbuf.Batch, error) {
-	return b.logs.Logs(ctx, id, opts)
+// Logs streams logs: reading, so never refused; a backend without logs
+// says ErrUnsupported.
+func (b guarded) Logs(ctx context.Context, id string, opts backend.LogOptions) (<-chan logbuf.Batch, error) {
+	ls, ok := b.Backend.(backend.LogStreamer)
+	if !ok {
+		return nil, fmt.Errorf("logs of %s: the %s backend has no container logs: %w", id, b.Name(), backend.ErrUnsupported)
+	}
+	return ls.Logs(ctx, id, opts)
 }
 
 // String names the wrapper in debug output.

@@ -191,14 +191,38 @@ type logless struct{ backend.Backend }
 
 func TestCapabilitiesArePreserved(t *testing.T) {
 	g := &Guard{}
-	if _, ok := g.Backend(fixture()).(backend.LogStreamer); !ok {
+	if !backend.Supports(g.Backend(fixture()), backend.CapLogs) {
 		t.Error("a backend with logs lost them when guarded")
 	}
 	wrapped := g.Backend(logless{fixture()})
-	if _, ok := wrapped.(backend.LogStreamer); ok {
+	if backend.Supports(wrapped, backend.CapLogs) {
 		t.Error("a backend without logs gained them when guarded")
+	}
+	if _, err := wrapped.(backend.LogStreamer).Logs(context.Background(), "x", backend.LogOptions{}); !errors.Is(err, backend.ErrUnsupported) {
+		t.Errorf("logs through the guard of a backend without logs: %v, want ErrUnsupported", err)
 	}
 	if _, ok := Unwrap(wrapped).(logless); !ok {
 		t.Error("Unwrap does not return the inner backend")
+	}
+}
+
+// TestGuardImplementsEveryCapability: whatever the backend beneath, the
+// guard has every optional interface, so none vanishes behind it, and
+// Supports tells the truth about each.
+func TestGuardImplementsEveryCapability(t *testing.T) {
+	g := &Guard{}
+	for _, b := range []backend.Backend{fixture(), logless{fixture()}} {
+		w := g.Backend(b)
+		_, logs := w.(backend.LogStreamer)
+		_, stop := w.(backend.SandboxStopper)
+		_, expl := w.(backend.Explainer)
+		if !logs || !stop || !expl {
+			t.Errorf("guarded %T: LogStreamer %v, SandboxStopper %v, Explainer %v; want all", b, logs, stop, expl)
+		}
+		for _, c := range []backend.Capability{backend.CapLogs, backend.CapStop, backend.CapExplain} {
+			if got, want := backend.Supports(w, c), backend.Supports(b, c); got != want {
+				t.Errorf("guarded %T supports %s = %v, the backend itself %v", b, c, got, want)
+			}
+		}
 	}
 }
