@@ -12,6 +12,8 @@ const (
 	CapStop Capability = "stop"
 	// CapExplain is Explainer: the backend's own confirmation text.
 	CapExplain Capability = "explain"
+	// CapGet is SandboxGetter: reading one sandbox without listing all.
+	CapGet Capability = "get"
 )
 
 // CapabilityReporter answers which capabilities a backend really has. A
@@ -37,6 +39,8 @@ func Supports(b Backend, c Capability) bool {
 		_, ok = b.(SandboxStopper)
 	case CapExplain:
 		_, ok = b.(Explainer)
+	case CapGet:
+		_, ok = b.(SandboxGetter)
 	}
 	return ok
 }

@@ -35,6 +35,12 @@ type SandboxLister interface {
 	List(ctx context.Context) ([]Sandbox, error)
 }
 
+// SandboxGetter reads one sandbox as it is now, without listing the others:
+// what a reconnecting stream asks to find a sandbox's current URL.
+type SandboxGetter interface {
+	Get(ctx context.Context, id string) (Sandbox, error)
+}
+
 // SandboxController runs lifecycle actions on sandboxes.
 type SandboxController interface {
 	Start(ctx context.Context, req StartRequest) (Sandbox, error)

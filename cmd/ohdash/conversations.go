@@ -23,8 +23,9 @@ func (a *app) Conversations() guard.Conversations {
 	return a.convs
 }
 
-// sandboxResolver returns a function that lists a sandbox's backend again
-// and returns the sandbox as it is now (a restart publishes new host
+// sandboxResolver returns a function that reads a sandbox again (alone
+// where its backend can, else by listing the backend) and returns it as it
+// is now (a restart publishes new host
 // ports), or nil before the backends are built. It captures the backends
 // here, on the command's goroutine: streams call it from their own.
 func (a *app) sandboxResolver() func(context.Context, backend.Sandbox) (backend.Sandbox, error) {
@@ -36,6 +37,9 @@ func (a *app) sandboxResolver() func(context.Context, backend.Sandbox) (backend.
 		for _, b := range bs {
 			if b.Name() != sb.Source {
 				continue
+			}
+			if backend.Supports(b, backend.CapGet) {
+				return b.(backend.SandboxGetter).Get(ctx, sb.ID)
 			}
 			all, err := b.List(ctx)
 			if err != nil {

@@ -46,6 +46,7 @@ var (
 	_ backend.Explainer          = guarded{}
 	_ backend.SandboxStopper     = guarded{}
 	_ backend.LogStreamer        = guarded{}
+	_ backend.SandboxGetter      = guarded{}
 	_ backend.CapabilityReporter = guarded{}
 )
 
@@ -105,6 +106,16 @@ func (b guarded) Explain(a backend.Action, sb backend.Sandbox) string {
 		return ex.Explain(a, sb)
 	}
 	return ""
+}
+
+// Get reads one sandbox: reading, so never refused; a backend that cannot
+// read one alone says ErrUnsupported (callers list instead).
+func (b guarded) Get(ctx context.Context, id string) (backend.Sandbox, error) {
+	g, ok := b.Backend.(backend.SandboxGetter)
+	if !ok {
+		return backend.Sandbox{}, fmt.Errorf("get %s: the %s backend cannot read one sandbox alone: %w", id, b.Name(), backend.ErrUnsupported)
+	}
+	return g.Get(ctx, id)
 }
 
 // Logs streams logs: reading, so never refused; a backend without logs

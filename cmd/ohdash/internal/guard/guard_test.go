@@ -216,10 +216,11 @@ func TestGuardImplementsEveryCapability(t *testing.T) {
 		_, logs := w.(backend.LogStreamer)
 		_, stop := w.(backend.SandboxStopper)
 		_, expl := w.(backend.Explainer)
-		if !logs || !stop || !expl {
-			t.Errorf("guarded %T: LogStreamer %v, SandboxStopper %v, Explainer %v; want all", b, logs, stop, expl)
+		_, get := w.(backend.SandboxGetter)
+		if !logs || !stop || !expl || !get {
+			t.Errorf("guarded %T: LogStreamer %v, SandboxStopper %v, Explainer %v, SandboxGetter %v; want all", b, logs, stop, expl, get)
 		}
-		for _, c := range []backend.Capability{backend.CapLogs, backend.CapStop, backend.CapExplain} {
+		for _, c := range []backend.Capability{backend.CapLogs, backend.CapStop, backend.CapExplain, backend.CapGet} {
 			if got, want := backend.Supports(w, c), backend.Supports(b, c); got != want {
 				t.Errorf("guarded %T supports %s = %v, the backend itself %v", b, c, got, want)
 			}
