@@ -19,6 +19,10 @@ type Snapshot struct {
 	// Listed is false until the source has produced one successful list;
 	// an empty, unlisted snapshot means "don't know yet", not "none".
 	Listed bool
+	// Notice is something to tell the person once, in the one snapshot
+	// that carries it (a damaged state file moved aside and rebuilt); it
+	// is not a failure of the connection.
+	Notice error
 }
 
 // SandboxSource watches one backend's sandboxes.

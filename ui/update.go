@@ -126,6 +126,10 @@ func (m Model) applySnapshot(s backend.Snapshot) (Model, tea.Cmd) {
 		m.sources = append(m.sources, s.Source)
 	}
 	m.snaps[s.Source] = s
+	if s.Notice != nil {
+		// Said once: only the snapshot that carries it has it.
+		m = m.warn(backend.CleanText(s.Source + ": " + s.Notice.Error()))
+	}
 	var all []backend.Sandbox
 	for _, src := range m.sources {
 		all = append(all, m.snaps[src].Sandboxes...)

@@ -33,13 +33,14 @@ type Backend struct {
 	loadedAt time.Time
 	// storeErr is the last failure to load or save the store.
 	storeErr error
-	// storeEpoch is the store's Epoch when last loaded; storeNote says
-	// that the store was found damaged and replaced, until shown once.
+	// storeEpoch is the store's Epoch when last loaded.
 	storeEpoch uint64
-	storeNote  error
 
-	mu    sync.Mutex
-	known map[string]*entry
+	mu sync.Mutex
+	// storeNote says that the store was found damaged and replaced, until
+	// the next snapshot carries it as its Notice.
+	storeNote error
+	known     map[string]*entry
 	// listIndex maps the hash of each runtime's bytes in the last /list to
 	// its sandbox id.
 	listIndex map[uint64]string
@@ -182,7 +183,9 @@ func (b *Backend) snapshot() backend.Snapshot {
 	for i, e := range es {
 		sbs[i] = e.sandbox(b.opts.Name, b.apiHost)
 	}
-	return backend.Snapshot{Source: b.opts.Name, Seq: b.seq.Add(1), Sandboxes: sbs, Conn: b.conn, Listed: b.listed}
+	note := b.storeNote
+	b.storeNote = nil
+	return backend.Snapshot{Source: b.opts.Name, Seq: b.seq.Add(1), Sandboxes: sbs, Conn: b.conn, Listed: b.listed, Notice: note}
 }
 
 // sandbox returns one sandbox as the last refresh left it.

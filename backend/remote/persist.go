@@ -132,7 +132,7 @@ func (b *Backend) record(ctx context.Context, e *entry) error {
 // checkEpoch notices that the store file was found damaged and replaced by
 // an empty one: everything known here is marked to be written again (what
 // the runtime API still lists is thereby rebuilt), and the damage is noted
-// for the connection state, to be shown once.
+// for the next snapshot, to be shown once.
 func (b *Backend) checkEpoch() {
 	st := b.opts.Store
 	ep := st.Epoch()
@@ -141,10 +141,10 @@ func (b *Backend) checkEpoch() {
 	}
 	b.storeEpoch = ep
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	for _, e := range b.known {
 		e.dirty = true
 	}
-	b.mu.Unlock()
 	if ds := st.Damages(); len(ds) > 0 {
 		b.storeNote = fmt.Errorf("%s: %w", ds[len(ds)-1], store.ErrDamaged)
 	}

@@ -309,8 +309,7 @@ func (b *Backend) succeeded(began time.Time) {
 	b.conn.Attempt = 0
 	// A store that cannot be written does not stop the list, but it is
 	// said: sandboxes started now might be forgotten later.
-	b.conn.Err = cmp.Or(b.storeErr, b.storeNote)
-	b.storeNote = nil
+	b.conn.Err = b.storeErr
 	b.conn.Latency = now.Sub(began)
 	b.conn.LastRefresh, b.conn.LastAnswer = now, now
 	b.conn.NextRetry = time.Time{}

@@ -28,8 +28,8 @@ func TestFaultStoreDamagedUnderRunningBackend(t *testing.T) {
 	if aside, _ := filepath.Glob(r.store.Path() + ".damaged-*"); len(aside) != 1 {
 		t.Fatalf("damaged file not moved aside: %v", aside)
 	}
-	if err := r.b.snapshot().Conn.Err; !errors.Is(err, store.ErrDamaged) {
-		t.Errorf("connection state does not say the store was replaced: %v", err)
+	if snap := r.b.snapshot(); !errors.Is(snap.Notice, store.ErrDamaged) || snap.Conn.Err != nil {
+		t.Errorf("the snapshot does not say once that the store was replaced: notice %v, connection error %v", snap.Notice, snap.Conn.Err)
 	}
 	recs, err := r.store.List(ctx, r.b.APIURL())
 	if err != nil {
@@ -39,7 +39,7 @@ func TestFaultStoreDamagedUnderRunningBackend(t *testing.T) {
 		t.Fatalf("new store holds %d records after a refresh, want all %d again", len(recs), len(ids))
 	}
 	r.list()
-	if err := r.b.snapshot().Conn.Err; err != nil {
-		t.Errorf("the notice is repeated on the next refresh: %v", err)
+	if snap := r.b.snapshot(); snap.Notice != nil || snap.Conn.Err != nil {
+		t.Errorf("the notice is repeated on the next refresh: %v, %v", snap.Notice, snap.Conn.Err)
 	}
 }
