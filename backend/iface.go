@@ -19,9 +19,11 @@ type Snapshot struct {
 	// Listed is false until the source has produced one successful list;
 	// an empty, unlisted snapshot means "don't know yet", not "none".
 	Listed bool
-	// Notice is something to tell the person once, in the one snapshot
-	// that carries it (a damaged state file moved aside and rebuilt); it
-	// is not a failure of the connection.
+	// Notice is something to tell the person once (a damaged state file
+	// moved aside and rebuilt); it is not a failure of the connection.
+	// Every later snapshot carries the same value until another notice
+	// replaces it, because a slow reader only sees the newest snapshot: a
+	// consumer says it when the value differs from the one before.
 	Notice error
 }
 

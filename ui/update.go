@@ -125,11 +125,11 @@ func (m Model) applySnapshot(s backend.Snapshot) (Model, tea.Cmd) {
 	if !slices.Contains(m.sources, s.Source) {
 		m.sources = append(m.sources, s.Source)
 	}
-	m.snaps[s.Source] = s
-	if s.Notice != nil {
-		// Said once: only the snapshot that carries it has it.
+	if s.Notice != nil && s.Notice != m.snaps[s.Source].Notice {
+		// Said once: later snapshots carry the same notice.
 		m = m.warn(backend.CleanText(s.Source + ": " + s.Notice.Error()))
 	}
+	m.snaps[s.Source] = s
 	var all []backend.Sandbox
 	for _, src := range m.sources {
 		all = append(all, m.snaps[src].Sandboxes...)

@@ -37,8 +37,8 @@ type Backend struct {
 	storeEpoch uint64
 
 	mu sync.Mutex
-	// storeNote says that the store was found damaged and replaced, until
-	// the next snapshot carries it as its Notice.
+	// storeNote says that the store was found damaged and replaced: the
+	// Notice of every snapshot since.
 	storeNote error
 	known     map[string]*entry
 	// listIndex maps the hash of each runtime's bytes in the last /list to
@@ -183,9 +183,7 @@ func (b *Backend) snapshot() backend.Snapshot {
 	for i, e := range es {
 		sbs[i] = e.sandbox(b.opts.Name, b.apiHost)
 	}
-	note := b.storeNote
-	b.storeNote = nil
-	return backend.Snapshot{Source: b.opts.Name, Seq: b.seq.Add(1), Sandboxes: sbs, Conn: b.conn, Listed: b.listed, Notice: note}
+	return backend.Snapshot{Source: b.opts.Name, Seq: b.seq.Add(1), Sandboxes: sbs, Conn: b.conn, Listed: b.listed, Notice: b.storeNote}
 }
 
 // sandbox returns one sandbox as the last refresh left it.
