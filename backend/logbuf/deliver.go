@@ -7,7 +7,9 @@ import (
 
 // deliver is the pipeline's delivery goroutine: it wakes when lines arrive
 // or the state changes, waits out the rest of the flush interval so that
-// everything pending goes into one batch, and sends it.
+// everything pending goes into one batch, and sends it. A lossless pipeline
+// does not pace: it sends whatever is pending as soon as the consumer has
+// room, waiting for it as long as it takes (Feed waits meanwhile).
 func (p *Pipeline) deliver(ctx context.Context) {
 	defer close(p.out)
 	defer p.markStopped()
@@ -23,7 +25,7 @@ func (p *Pipeline) deliver(ctx context.Context) {
 		case <-p.ring.Ready():
 		case <-p.wake:
 		}
-		if !p.pace(ctx, timer, last) {
+		if !p.opts.Lossless && !p.pace(ctx, timer, last) {
 			p.abandon(ctx.Err())
 			return
 		}
@@ -38,8 +40,16 @@ func (p *Pipeline) deliver(ctx context.Context) {
 		if len(b.Lines) == 0 && b.Dropped == sentDropped && version == sentVersion {
 			continue
 		}
-		// Never blocks: this goroutine is the only sender and out is empty.
-		p.out <- b
+		if p.opts.Lossless {
+			select {
+			case p.out <- b:
+			case <-ctx.Done():
+				return
+			}
+		} else {
+			// Never blocks: this goroutine is the only sender and out is empty.
+			p.out <- b
+		}
 		last, sentDropped, sentVersion = time.Now(), b.Dropped, version
 	}
 }
@@ -94,6 +104,7 @@ func (p *Pipeline) markStopped() {
 	p.mu.Lock()
 	p.stopped = true
 	p.mu.Unlock()
+	close(p.done)
 }
 
 func (p *Pipeline) isClosing() bool {

@@ -82,43 +82,54 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 // lineWriter writes log lines to one output, keeping colour only for a
 // terminal that wants it.
 type lineWriter struct {
-	w      *bufio.Writer
-	colour bool
+	w *bufio.Writer
+	// strip removes the colour the lines still carry (when the other
+	// output wants it, the stream keeps it).
+	strip bool
 }
 
 func (lw lineWriter) write(l logbuf.Line, stamps bool) error {
 	text := l.Text
-	if !lw.colour {
+	if lw.strip {
 		text = ansi.Strip(text)
 	}
 	if stamps {
-		ts := "-"
-		if !l.Time.IsZero() {
-			ts = l.Time.UTC().Format(time.RFC3339Nano)
-		}
-		if _, err := lw.w.WriteString(ts + " "); err != nil {
-			return err
+		if l.Time.IsZero() {
+			_, _ = lw.w.WriteString("- ")
+		} else {
+			var buf [64]byte
+			_, _ = lw.w.Write(l.Time.UTC().AppendFormat(buf[:0], time.RFC3339Nano))
+			_ = lw.w.WriteByte(' ')
 		}
 	}
-	if _, err := lw.w.WriteString(text); err != nil {
-		return err
-	}
+	_, _ = lw.w.WriteString(text)
+	// A bufio.Writer keeps its first error and returns it from every later
+	// call: checking the last one is enough.
 	return lw.w.WriteByte('\n')
 }
 
 // printLogs copies a log stream to stdout and stderr until it ends or ctx
-// is done (an interrupt while following is a normal end).
+// is done (an interrupt while following is a normal end). The stream is
+// lossless: when the outputs are slow (a pipe to a slow reader), reading
+// the engine waits for them, like `docker logs`, and no line is dropped.
 func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, opts backend.LogOptions, stamps bool) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	colour := a.io.getenv("NO_COLOR") == ""
+	outColour, errColour := colour && a.io.outTTY, colour && a.io.errTTY
+	opts.Lossless = true
+	// Without --timestamps a history read needs no times: the engine
+	// then formats none, which is most of what makes it slower than a
+	// plain `docker logs`.
+	opts.Untimed = !stamps
+	// Colour neither output shows is dropped where lines are made, once.
+	opts.StripColor = !outColour && !errColour
 	ch, err := ls.Logs(sctx, id, opts)
 	if err != nil {
 		return err
 	}
-	colour := a.io.getenv("NO_COLOR") == ""
-	out := lineWriter{w: bufio.NewWriterSize(a.io.out, 64<<10), colour: colour && a.io.outTTY}
-	errw := lineWriter{w: bufio.NewWriterSize(a.io.err, 16<<10), colour: colour && a.io.errTTY}
-	var dropped uint64
+	out := lineWriter{w: bufio.NewWriterSize(a.io.out, 64<<10), strip: !outColour && !opts.StripColor}
+	errw := lineWriter{w: bufio.NewWriterSize(a.io.err, 16<<10), strip: !errColour && !opts.StripColor}
 	state := logbuf.Streaming
 	for b := range ch {
 		for _, l := range b.Lines {
@@ -130,12 +141,18 @@ func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, 
 				return fmt.Errorf("writing logs: %w", err)
 			}
 		}
-		if err := flushBoth(out.w, errw.w); err != nil {
-			return err
+		if b.Dropped > 0 {
+			// Cannot happen with a lossless stream; if it ever does, a
+			// script must not take the output for complete.
+			_ = flushBoth(out.w, errw.w)
+			return fmt.Errorf("logs of %s: %d lines were lost", id, b.Dropped)
 		}
-		if b.Dropped > dropped {
-			a.warnf("%d log lines dropped: output was slower than the log (raise logs.max_lines)", b.Dropped-dropped)
-			dropped = b.Dropped
+		if len(ch) == 0 || b.State != state {
+			// Written out whenever nothing more is waiting: big writes
+			// while the stream pours, every line at once while it trickles.
+			if err := flushBoth(out.w, errw.w); err != nil {
+				return err
+			}
 		}
 		if b.State != state {
 			state = b.State
@@ -143,6 +160,9 @@ func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, 
 				return followEnd(ctx, opts, err)
 			}
 		}
+	}
+	if err := flushBoth(out.w, errw.w); err != nil {
+		return err
 	}
 	return followEnd(ctx, opts, ctx.Err())
 }
