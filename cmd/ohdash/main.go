@@ -67,7 +67,8 @@ func run(ctx context.Context, args []string, s stdio) int {
 		if a.log != nil {
 			a.log.Error("command failed", "command", inv.path, "err", err)
 		}
-		if !errors.Is(err, errInterrupted) {
+		var done reportedError
+		if !errors.Is(err, errInterrupted) && !errors.As(err, &done) {
 			// Backends mask credentials in their errors; masking URLs here
 			// again costs nothing and catches one that slipped through.
 			fmt.Fprintf(s.err, "ohdash: %s\n", logging.MaskText(err.Error()))
