@@ -8,8 +8,8 @@ import (
 // deliver is the pipeline's delivery goroutine: it wakes when lines arrive
 // or the state changes, waits out the rest of the flush interval so that
 // everything pending goes into one batch, and sends it. A lossless pipeline
-// does not pace: it sends whatever is pending as soon as the consumer has
-// room, waiting for it as long as it takes (Feed waits meanwhile).
+// paces by a short linger only, and waits for the consumer to take each
+// batch as long as it takes (Feed waits meanwhile).
 func (p *Pipeline) deliver(ctx context.Context) {
 	defer close(p.out)
 	defer p.markStopped()
@@ -25,7 +25,7 @@ func (p *Pipeline) deliver(ctx context.Context) {
 		case <-p.ring.Ready():
 		case <-p.wake:
 		}
-		if !p.opts.Lossless && !p.pace(ctx, timer, last) {
+		if !p.pace(ctx, timer, last) {
 			p.abandon(ctx.Err())
 			return
 		}
@@ -54,6 +54,10 @@ func (p *Pipeline) deliver(ctx context.Context) {
 	}
 }
 
+// losslessLinger is the shortest time between two batches of a lossless
+// pipeline.
+const losslessLinger = 2 * time.Millisecond
+
 // pace waits until a batch may be sent: a flush interval after the last
 // one, and once the consumer has taken it. While the consumer has not, new
 // lines stay in the ring, where its caps bound them and drops are counted.
@@ -61,6 +65,13 @@ func (p *Pipeline) deliver(ctx context.Context) {
 func (p *Pipeline) pace(ctx context.Context, timer *time.Timer, last time.Time) bool {
 	if p.isClosing() {
 		return true
+	}
+	if p.opts.Lossless {
+		// Only a linger: lines that pour in go out in batches rather than
+		// a wake-up of this goroutine and the consumer per read (which
+		// costs more than the lines), and the send below waits for the
+		// consumer anyway. A trickle still goes out at once.
+		return p.sleep(ctx, timer, time.Until(last.Add(losslessLinger)))
 	}
 	if !p.sleep(ctx, timer, time.Until(last.Add(p.opts.FlushInterval))) {
 		return false
