@@ -90,6 +90,20 @@ type LogOptions struct {
 	Tail int
 	// Since skips lines older than this time (zero: no limit).
 	Since time.Time
+	// Lossless asks for every line: a consumer that falls behind slows
+	// the reading of the stream down (backpressure), as `docker logs`
+	// does, instead of losing lines; memory stays bounded all the same.
+	// For a command line's output. Without it a slow consumer loses the
+	// oldest pending lines, counted in Batch.Dropped (a display's choice).
+	Lossless bool
+	// StripColor drops colour from the lines at the source, for output
+	// that is not a terminal.
+	StripColor bool
+	// Untimed says the consumer has no use for Line.Time. A history read
+	// (not Follow) then asks the engine for no timestamps, which costs it
+	// less; such a read cannot resume after a broken connection, so it
+	// ends with the error instead (lines carry no time to resume from).
+	Untimed bool
 }
 
 // LogStreamer streams a sandbox's logs.

@@ -31,6 +31,8 @@ type Backend struct {
 	cache  detailCache
 	// closeDial releases the SSH connection of the built-in ssh dialer.
 	closeDial func() error
+	// closeIdle releases the idle connections to the engine.
+	closeIdle func()
 }
 
 var (
@@ -56,13 +58,13 @@ func New(opts Options) (*Backend, error) {
 		return nil, fmt.Errorf("docker backend: %w", err)
 	}
 	dialers, closeDial := withSSHDialer(ep, opts.Dialers, opts.Getenv)
-	cli, err := newClient(ep, dialers)
+	cli, closeIdle, err := newClient(ep, dialers)
 	if err != nil {
 		_ = closeDial()
 		return nil, fmt.Errorf("docker backend: %w", err)
 	}
 	return &Backend{
-		opts: opts, ep: ep, cli: cli, bind: bind, closeDial: closeDial,
+		opts: opts, ep: ep, cli: cli, bind: bind, closeIdle: closeIdle, closeDial: closeDial,
 		prober: newProber(opts.HealthTimeout),
 		cache:  detailCache{m: map[string]details{}},
 	}, nil
@@ -76,7 +78,10 @@ func (b *Backend) Endpoint() Endpoint { return b.ep }
 
 // Close releases idle connections to the engine, and the SSH connection
 // of an ssh:// engine. Streams and watches stop with their contexts.
-func (b *Backend) Close() error { return errors.Join(b.cli.Close(), b.closeDial()) }
+func (b *Backend) Close() error {
+	b.closeIdle()
+	return errors.Join(b.cli.Close(), b.closeDial())
+}
 
 // view returns the settings that turn records into sandboxes, at now.
 func (b *Backend) view(now time.Time) view {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/docker/go-connections/sockets"
 	"github.com/docker/go-connections/tlsconfig"
 	"github.com/moby/moby/client"
 
@@ -27,8 +28,10 @@ const tunnelHost = "tcp://docker.invalid:2375"
 
 // newClient builds an API client for ep. The API version is negotiated on
 // the first request, so an engine that is down at start-up is retried
-// later with the same client.
-func newClient(ep Endpoint, dialers map[string]Dialer) (*client.Client, error) {
+// later with the same client. Every answer passes an engineCheck, which
+// recognises a server that is not a Docker engine; the returned closer
+// releases the transport's idle connections.
+func newClient(ep Endpoint, dialers map[string]Dialer) (*client.Client, func(), error) {
 	tr := &http.Transport{
 		// Like the moby default: a long-running process must not hoard
 		// idle connections to the engine.
@@ -38,7 +41,7 @@ func newClient(ep Endpoint, dialers map[string]Dialer) (*client.Client, error) {
 	if ep.TLS != nil {
 		cfg, err := tlsConfig(*ep.TLS)
 		if err != nil {
-			return nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
+			return nil, nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
 		}
 		tr.TLSClientConfig = cfg
 	}
@@ -46,38 +49,54 @@ func newClient(ep Endpoint, dialers map[string]Dialer) (*client.Client, error) {
 	if ep.TLS != nil {
 		scheme = "https"
 	}
-	opts := []client.Opt{
-		client.WithHTTPClient(&http.Client{Transport: tr, CheckRedirect: client.CheckRedirect}),
-		// Stated, not inferred: a cloned transport may carry a TLS config
-		// even for plain HTTP.
-		client.WithScheme(scheme),
-	}
-	if dial := dialers[ep.Scheme]; dial != nil {
-		opts = append(opts,
-			client.WithHost(tunnelHost),
-			client.WithDialContext(func(ctx context.Context, _, _ string) (net.Conn, error) {
-				c, err := dial(ctx, ep)
-				if err != nil {
-					return nil, &dialError{err}
-				}
-				return c, nil
-			}))
+	host := ep.Host
+	dial := dialers[ep.Scheme]
+	if dial != nil {
+		host = tunnelHost
 	} else {
 		switch ep.Scheme {
 		case "unix", "tcp", "npipe":
-			opts = append(opts, client.WithHost(ep.Host))
 		case "ssh":
 			// New plugs sshdial in; only a caller that removed it gets here.
-			return nil, fmt.Errorf("docker host %s: no dialer for ssh:// hosts: %w", ep.Host, backend.ErrUnsupported)
+			return nil, nil, fmt.Errorf("docker host %s: no dialer for ssh:// hosts: %w", ep.Host, backend.ErrUnsupported)
 		default:
-			return nil, fmt.Errorf("docker host %s: scheme %q is %w", ep.Host, ep.Scheme, backend.ErrUnsupported)
+			return nil, nil, fmt.Errorf("docker host %s: scheme %q is %w", ep.Host, ep.Scheme, backend.ErrUnsupported)
 		}
 	}
-	cli, err := client.New(opts...)
+	// The transport is set up here rather than by the client's WithHost,
+	// which only configures a bare *http.Transport: the client gets it
+	// wrapped in the engine check.
+	u, err := client.ParseHostURL(host)
 	if err != nil {
-		return nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
+		return nil, nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
 	}
-	return cli, nil
+	if err := sockets.ConfigureTransport(tr, u.Scheme, u.Host); err != nil {
+		return nil, nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
+	}
+	if dial != nil {
+		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			c, err := dial(ctx, ep)
+			if err != nil {
+				return nil, &dialError{err}
+			}
+			return c, nil
+		}
+	}
+	check := &engineCheck{base: tr, host: ep.Host}
+	cli, err := client.New(
+		// WithHost insists on configuring a bare transport: give it a
+		// throwaway one, then the real client.
+		client.WithHTTPClient(&http.Client{Transport: &http.Transport{}}),
+		client.WithHost(host),
+		client.WithHTTPClient(&http.Client{Transport: check, CheckRedirect: client.CheckRedirect}),
+		// Stated, not inferred: the client cannot see the TLS config
+		// through the wrapper.
+		client.WithScheme(scheme),
+	)
+	if err != nil {
+		return nil, nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
+	}
+	return cli, check.CloseIdleConnections, nil
 }
 
 // withSSHDialer returns dialers with the built-in SSH dialer (package

@@ -20,6 +20,11 @@ func sentinelFor(err error) error {
 	switch {
 	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return nil
+	case errors.As(err, new(*NotEngineError)):
+		// Something else answers at the engine's address: for ohdash the
+		// engine is not there. Checked first: such a server's 404 is not
+		// "no such container".
+		return backend.ErrUnavailable
 	case errors.Is(err, backend.ErrUnauthorized):
 		// Our own SSH dialer's refusals (login, host key) reach here
 		// as a failed connection; what failed is trust, not the network.
@@ -58,7 +63,13 @@ func engineErr(op, id string, err error) error {
 	}
 	s := sentinelFor(err)
 	var de *dialError
-	if errors.As(err, &de) {
+	var ne *NotEngineError
+	switch {
+	case errors.As(err, &ne):
+		// The request's URL and the client's "error during connect"
+		// around it add nothing to what the server turned out to be.
+		err = ne
+	case errors.As(err, &de):
 		// The HTTP request around a Dialer's error only repeats the
 		// tunnel's placeholder URL; the dialer's own error says it all.
 		err = de.err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -22,7 +23,9 @@ import (
 // timestamp seen, so no line is lost or repeated. A removed container ends
 // the stream with an ErrNotFound error; engine trouble shows as
 // Reconnecting and is retried with backoff. Without Follow the stream ends
-// at the end of the history. Everything stops when ctx is done.
+// at the end of the history. Everything stops when ctx is done. With
+// opts.Lossless a slow consumer blocks the reading of the engine's stream
+// (the engine then waits too) and nothing is dropped.
 func (b *Backend) Logs(ctx context.Context, id string, opts backend.LogOptions) (<-chan logbuf.Batch, error) {
 	c, err := b.inspectSandbox(ctx, "logs", id)
 	if err != nil {
@@ -31,12 +34,26 @@ func (b *Backend) Logs(ctx context.Context, id string, opts backend.LogOptions) 
 	s := &logStream{
 		b: b, id: c.ID, name: id, opts: opts,
 		tty:     c.Config != nil && c.Config.Tty,
-		p:       logbuf.NewPipeline(ctx, b.opts.Logs),
+		p:       logbuf.NewPipeline(ctx, pipelineOptions(b.opts.Logs, opts)),
 		backoff: backend.NewBackoff(),
 	}
 	go s.run(ctx)
 	return s.p.Batches(), nil
 }
+
+// pipelineOptions are the configured buffer options with what this stream
+// asks for on top: lossless delivery for a command line, no colour.
+func pipelineOptions(base logbuf.Options, opts backend.LogOptions) logbuf.Options {
+	base.Lossless = opts.Lossless
+	base.StripColor = base.StripColor || opts.StripColor
+	base.Untimed = untimed(opts)
+	return base
+}
+
+// untimed reports whether the stream is read without timestamps: only a
+// history read whose consumer has no use for them. Following needs them
+// to resume after a restart.
+func untimed(opts backend.LogOptions) bool { return opts.Untimed && !opts.Follow }
 
 // logStream is one Logs call: the attach, wait, re-attach loop.
 type logStream struct {
@@ -56,7 +73,7 @@ func (s *logStream) run(ctx context.Context) {
 	}
 	for ctx.Err() == nil {
 		lo := client.ContainerLogsOptions{
-			ShowStdout: true, ShowStderr: true, Timestamps: true,
+			ShowStdout: true, ShowStderr: true, Timestamps: !untimed(s.opts),
 			Follow: s.opts.Follow, Tail: tail,
 		}
 		if !since.IsZero() {
@@ -73,10 +90,21 @@ func (s *logStream) run(ctx context.Context) {
 			continue
 		}
 		s.p.SetState(logbuf.Streaming, nil)
-		err = s.p.Feed(ctx, newReplayFilter(rc, !s.tty), !s.tty)
+		var src io.ReadCloser = rc
+		if lo.Timestamps {
+			// Replays are recognised by their timestamps; an untimed
+			// read is history only, where the engine does not replay.
+			src = newReplayFilter(rc, !s.tty)
+		}
+		err = s.p.Feed(ctx, src, !s.tty)
 		stopWatch()
 		_ = rc.Close()
 		if ctx.Err() != nil || errors.Is(err, logbuf.ErrClosed) {
+			return
+		}
+		if err != nil && !lo.Timestamps {
+			// Nothing to resume from: say the history is cut short.
+			s.p.Close(engineErr("logs: read", s.name, err))
 			return
 		}
 		// From now on only what is newer than what was shown.

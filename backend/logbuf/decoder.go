@@ -52,20 +52,21 @@ type decoder struct {
 	frameIdx  int
 	streams   [numStreams]entryState
 	maxLine   int
+	untimed   bool // the stream has no timestamps (see Options.Untimed)
 	emit      emitFunc
 	filter    resumeFilter
 	point     resumePoint
 }
 
-func newDecoder(maxLine int, emit emitFunc) *decoder {
-	return &decoder{maxLine: maxLine, emit: emit}
+func newDecoder(maxLine int, untimed bool, emit emitFunc) *decoder {
+	return &decoder{maxLine: maxLine, untimed: untimed, emit: emit}
 }
 
 // reset prepares the decoder for a new attachment, keeping its buffers.
 // Entries already delivered up to from are skipped when they are replayed.
 func (d *decoder) reset(multiplexed bool, from resumePoint) {
 	*d = decoder{
-		framing: framingDetect, maxLine: d.maxLine, emit: d.emit, streams: d.streams,
+		framing: framingDetect, maxLine: d.maxLine, untimed: d.untimed, emit: d.emit, streams: d.streams,
 		filter: newResumeFilter(from), point: from,
 	}
 	if multiplexed {

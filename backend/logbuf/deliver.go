@@ -7,7 +7,9 @@ import (
 
 // deliver is the pipeline's delivery goroutine: it wakes when lines arrive
 // or the state changes, waits out the rest of the flush interval so that
-// everything pending goes into one batch, and sends it.
+// everything pending goes into one batch, and sends it. A lossless pipeline
+// paces by a short linger only, and waits for the consumer to take each
+// batch as long as it takes (Feed waits meanwhile).
 func (p *Pipeline) deliver(ctx context.Context) {
 	defer close(p.out)
 	defer p.markStopped()
@@ -38,11 +40,23 @@ func (p *Pipeline) deliver(ctx context.Context) {
 		if len(b.Lines) == 0 && b.Dropped == sentDropped && version == sentVersion {
 			continue
 		}
-		// Never blocks: this goroutine is the only sender and out is empty.
-		p.out <- b
+		if p.opts.Lossless {
+			select {
+			case p.out <- b:
+			case <-ctx.Done():
+				return
+			}
+		} else {
+			// Never blocks: this goroutine is the only sender and out is empty.
+			p.out <- b
+		}
 		last, sentDropped, sentVersion = time.Now(), b.Dropped, version
 	}
 }
+
+// losslessLinger is the shortest time between two batches of a lossless
+// pipeline.
+const losslessLinger = 2 * time.Millisecond
 
 // pace waits until a batch may be sent: a flush interval after the last
 // one, and once the consumer has taken it. While the consumer has not, new
@@ -51,6 +65,13 @@ func (p *Pipeline) deliver(ctx context.Context) {
 func (p *Pipeline) pace(ctx context.Context, timer *time.Timer, last time.Time) bool {
 	if p.isClosing() {
 		return true
+	}
+	if p.opts.Lossless {
+		// Only a linger: lines that pour in go out in batches rather than
+		// a wake-up of this goroutine and the consumer per read (which
+		// costs more than the lines), and the send below waits for the
+		// consumer anyway. A trickle still goes out at once.
+		return p.sleep(ctx, timer, time.Until(last.Add(losslessLinger)))
 	}
 	if !p.sleep(ctx, timer, time.Until(last.Add(p.opts.FlushInterval))) {
 		return false
@@ -94,6 +115,7 @@ func (p *Pipeline) markStopped() {
 	p.mu.Lock()
 	p.stopped = true
 	p.mu.Unlock()
+	close(p.done)
 }
 
 func (p *Pipeline) isClosing() bool {

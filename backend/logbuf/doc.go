@@ -12,7 +12,9 @@
 //     one-line terminal and dropping every other control and escape sequence;
 //     it is exported because agent event text needs the same treatment;
 //   - the Ring queues lines between the reader goroutine and the consumer,
-//     capped by lines and bytes, dropping the oldest and counting them;
+//     capped by lines and bytes, dropping the oldest and counting them (for
+//     a display that must stay live), or, in lossless mode, making the
+//     reader wait for the consumer (for a command line's complete output);
 //   - the Pipeline ties them together for one log stream: Feed reads an
 //     attachment (and re-attachments, skipping what Docker replays), and
 //     Batches delivers at most one Batch per flush interval.

@@ -67,8 +67,10 @@ func (d *decoder) payload(idx int, data []byte) {
 // consumed and whether the prefix is decided; if not, it needs more bytes.
 // A prefix that is not a timestamp is message text: nothing is lost.
 func (d *decoder) stamp(idx int, e *entryState, data []byte) (int, bool) {
-	if idx == idxSystem {
-		d.startEntry(e, stamp{}, false) // the daemon's own messages carry none
+	if idx == idxSystem || d.untimed {
+		// The daemon's own messages carry none, nor does an untimed
+		// stream: text that looks like a timestamp is the program's own.
+		d.startEntry(e, stamp{}, false)
 		return 0, true
 	}
 	if e.preN == 0 && len(data) > fixedLen && data[fixedLen] == ' ' {

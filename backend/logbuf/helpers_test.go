@@ -73,7 +73,7 @@ func newTestFeeder(opts Options) *Pipeline {
 		ring: NewRing(opts.MaxLines, opts.MaxBytes),
 		san:  NewSanitizer(SanitizeOptions{StripColor: opts.StripColor, TabWidth: opts.TabWidth}),
 	}
-	p.dec = newDecoder(opts.MaxLineBytes, p.emit)
+	p.dec = newDecoder(opts.MaxLineBytes, opts.Untimed, p.emit)
 	return p
 }
 

@@ -68,11 +68,14 @@ func (s State) String() string {
 }
 
 // Batch is what a log stream delivers to its consumer: at most one batch per
-// flush interval (50 ms), never a message per line.
+// flush interval (50 ms), never a message per line. A lossless pipeline
+// sends one as soon as the consumer took the last, so batches grow while
+// the consumer is busy.
 type Batch struct {
 	Lines []Line
 	// Dropped is the total number of lines this stream has dropped so far
-	// because the consumer fell behind the buffer's caps (cumulative).
+	// because the consumer fell behind the buffer's caps (cumulative);
+	// always 0 for a lossless pipeline.
 	Dropped uint64
 	State   State
 	// Err is the reason for Reconnecting or Ended, if any.

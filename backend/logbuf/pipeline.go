@@ -30,6 +30,19 @@ type Options struct {
 	// assembled (default 1 MiB). A longer line is delivered in pieces of at
 	// most this many bytes, each with the line's timestamp: cut, not lost.
 	MaxLineBytes int
+	// Lossless makes a slow consumer slow the reader down instead of
+	// losing lines: Feed waits while the ring is at its caps (so memory
+	// stays bounded by them), and batches go out as soon as the consumer
+	// takes the previous one, without the flush interval's pacing. For
+	// output that must be complete, like a command line's; a display that
+	// must stay live keeps the default and shows Batch.Dropped.
+	Lossless bool
+	// Untimed says the stream was requested without timestamps
+	// (timestamps=false): lines have no Time, nothing at the start of an
+	// entry is taken for a timestamp, and ResumeFrom stays zero, so a
+	// broken attachment cannot be resumed. The engine does less work; for
+	// a history read whose times are not shown.
+	Untimed bool
 }
 
 func (o Options) withDefaults() Options {
@@ -46,16 +59,18 @@ func (o Options) withDefaults() Options {
 // Docker's log stream (Feed), sanitises lines, queues them in a bounded Ring
 // and delivers them in batches, at most one per flush interval (Batches).
 //
-// Feed runs on the caller's goroutine (the reader) and never waits for the
-// consumer; delivery runs on the pipeline's own goroutine. When the consumer
-// falls behind, the ring drops the oldest lines and Batch.Dropped counts
-// them.
+// Feed runs on the caller's goroutine (the reader) and, by default, never
+// waits for the consumer; delivery runs on the pipeline's own goroutine.
+// When the consumer falls behind, the ring drops the oldest lines and
+// Batch.Dropped counts them. With Options.Lossless, Feed waits for the
+// consumer instead, which stops reading the stream until it catches up.
 type Pipeline struct {
 	opts   Options
 	ring   *Ring
 	out    chan Batch
 	wake   chan struct{}
 	closed chan struct{} // closed by Close, to cut a pacing wait short
+	done   chan struct{} // closed when the delivery goroutine has stopped
 
 	mu       sync.Mutex // guards the fields below
 	state    State
@@ -88,9 +103,10 @@ func NewPipeline(ctx context.Context, opts Options) *Pipeline {
 		out:    make(chan Batch, 1),
 		wake:   make(chan struct{}, 1),
 		closed: make(chan struct{}),
+		done:   make(chan struct{}),
 		san:    NewSanitizer(SanitizeOptions{StripColor: opts.StripColor, TabWidth: opts.TabWidth}),
 	}
-	p.dec = newDecoder(opts.MaxLineBytes, p.emit)
+	p.dec = newDecoder(opts.MaxLineBytes, opts.Untimed, p.emit)
 	go p.deliver(ctx)
 	return p
 }
@@ -103,7 +119,7 @@ func NewPipeline(ctx context.Context, opts Options) *Pipeline {
 func (p *Pipeline) Batches() <-chan Batch { return p.out }
 
 // Feed decodes one attachment to Docker's log stream, requested with
-// timestamps=true; multiplexed is true when the container has no TTY (a
+// timestamps=true (unless Options.Untimed); multiplexed is true when the container has no TTY (a
 // stream that turns out otherwise is detected from its first bytes, or read
 // raw from the first invalid frame header on). It returns nil at EOF,
 // ctx.Err() when ctx is done and a wrapped error when a read fails. If r is
@@ -135,17 +151,21 @@ func (p *Pipeline) Feed(ctx context.Context, r io.Reader, multiplexed bool) erro
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			p.endFeed(false)
+			_ = p.endFeed(ctx, false)
 			return err
 		}
 		n, err := r.Read(p.readBuf)
 		if n > 0 {
 			p.dec.write(p.readBuf[:n])
-			p.publish()
+			if perr := p.publish(ctx); perr != nil {
+				return perr
+			}
 		}
 		if err != nil {
 			eof := errors.Is(err, io.EOF)
-			p.endFeed(eof)
+			if perr := p.endFeed(ctx, eof); perr != nil {
+				return perr
+			}
 			switch {
 			case eof:
 				return nil
@@ -157,9 +177,9 @@ func (p *Pipeline) Feed(ctx context.Context, r io.Reader, multiplexed bool) erro
 	}
 }
 
-func (p *Pipeline) endFeed(eof bool) {
+func (p *Pipeline) endFeed(ctx context.Context, eof bool) error {
 	p.dec.finish(eof)
-	p.publish()
+	return p.publish(ctx)
 }
 
 // emit turns one decoded line into a Line; the decoder calls it.
@@ -174,14 +194,26 @@ func (p *Pipeline) emit(st Stream, ts stamp, hasTS bool, raw []byte) {
 }
 
 // publish moves the lines decoded from one read into the ring, and records
-// how far the stream has been read.
-func (p *Pipeline) publish() {
-	p.ring.Push(p.pending...)
+// how far the stream has been read. A lossless pipeline waits for room
+// first; it fails only when ctx ends or delivery has stopped meanwhile, and
+// then the lines were not delivered (nor is the resume point moved past
+// them).
+func (p *Pipeline) publish(ctx context.Context) error {
+	if p.opts.Lossless {
+		if err := p.ring.PushWait(ctx, p.done, p.pending...); err != nil {
+			clear(p.pending)
+			p.pending = p.pending[:0]
+			return err
+		}
+	} else {
+		p.ring.Push(p.pending...)
+	}
 	clear(p.pending)
 	p.pending = p.pending[:0]
 	p.mu.Lock()
 	p.resume = p.dec.point
 	p.mu.Unlock()
+	return nil
 }
 
 // ResumeFrom returns the since= value for re-attaching: the timestamp of

@@ -1,6 +1,9 @@
 package logbuf
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
 // Default caps of a Ring.
 const (
@@ -10,8 +13,10 @@ const (
 
 // Ring is the bounded queue between a log reader and its consumer. Push
 // never blocks on the consumer: when the ring is over its line or byte cap,
-// the oldest lines are dropped and counted. The consumer takes everything
-// pending at once with Drain. It is safe for concurrent use.
+// the oldest lines are dropped and counted. PushWait is the lossless
+// alternative: it waits for the consumer to make room instead. The consumer
+// takes everything pending at once with Drain. It is safe for concurrent
+// use.
 type Ring struct {
 	maxLines, maxBytes int
 
@@ -23,6 +28,7 @@ type Ring struct {
 	nextCap int
 
 	ready chan struct{}
+	room  chan struct{} // signalled by Drain, for PushWait
 }
 
 // NewRing returns a ring that holds at most maxLines lines and maxBytes
@@ -35,7 +41,7 @@ func NewRing(maxLines, maxBytes int) *Ring {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	return &Ring{maxLines: maxLines, maxBytes: maxBytes, ready: make(chan struct{}, 1)}
+	return &Ring{maxLines: maxLines, maxBytes: maxBytes, ready: make(chan struct{}, 1), room: make(chan struct{}, 1)}
 }
 
 // Push appends lines, dropping the oldest pending ones when over a cap, and
@@ -50,6 +56,49 @@ func (r *Ring) Push(lines ...Line) {
 		r.dropped += uint64(excess)
 		lines = lines[excess:]
 	}
+	r.appendLocked(lines)
+	for n := len(r.lines) - r.head; n > 1 && (n > r.maxLines || r.bytes > r.maxBytes); n-- {
+		r.bytes -= len(r.lines[r.head].Text)
+		r.lines[r.head] = Line{} // let the text go
+		r.head++
+		r.dropped++
+	}
+	r.mu.Unlock()
+	r.signalReady()
+}
+
+// PushWait appends lines without ever dropping one: while the ring is at
+// its line or byte cap it waits for Drain to make room, so a slow consumer
+// slows the producer down (backpressure). Once there is room, all of lines
+// go in, so the ring holds at most its caps plus one call's lines. It
+// returns ctx.Err() if ctx ends first, or ErrClosed if stop is closed
+// first; the lines are not added then.
+func (r *Ring) PushWait(ctx context.Context, stop <-chan struct{}, lines ...Line) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	for {
+		r.mu.Lock()
+		if n := len(r.lines) - r.head; n < r.maxLines && r.bytes < r.maxBytes {
+			break // locked: append below
+		}
+		r.mu.Unlock()
+		select {
+		case <-r.room:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-stop:
+			return ErrClosed
+		}
+	}
+	r.appendLocked(lines)
+	r.mu.Unlock()
+	r.signalReady()
+	return nil
+}
+
+// appendLocked appends lines to the pending ones; r.mu is held.
+func (r *Ring) appendLocked(lines []Line) {
 	if r.lines == nil {
 		r.lines = make([]Line, 0, max(r.nextCap, len(lines), 64))
 	} else if r.head > 0 && len(r.lines)+len(lines) > cap(r.lines) {
@@ -59,13 +108,9 @@ func (r *Ring) Push(lines ...Line) {
 		r.bytes += len(l.Text)
 	}
 	r.lines = append(r.lines, lines...)
-	for n := len(r.lines) - r.head; n > 1 && (n > r.maxLines || r.bytes > r.maxBytes); n-- {
-		r.bytes -= len(r.lines[r.head].Text)
-		r.lines[r.head] = Line{} // let the text go
-		r.head++
-		r.dropped++
-	}
-	r.mu.Unlock()
+}
+
+func (r *Ring) signalReady() {
 	select {
 	case r.ready <- struct{}{}:
 	default:
@@ -93,6 +138,10 @@ func (r *Ring) Drain() (lines []Line, dropped uint64) {
 		// (copying lines full of pointers is most of what a push costs).
 		r.nextCap = min(2*len(lines), r.maxLines)
 		r.lines, r.head, r.bytes = nil, 0, 0
+		select {
+		case r.room <- struct{}{}:
+		default:
+		}
 	}
 	return lines, r.dropped
 }

@@ -85,7 +85,8 @@ func setupConvs(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
-		return failed
+		// Each sandbox's failure was printed above.
+		return reported(failed)
 	}
 }
 

@@ -32,6 +32,11 @@ func setupLifecycle(act lifecycle) func(fs *flag.FlagSet) runner {
 			yes = fs.Bool("yes", false, "delete without asking (needed when stdin is not a terminal)")
 		}
 		return func(ctx context.Context, a *app, args []string) error {
+			for _, name := range args {
+				if err := checkSandboxRef(name); err != nil {
+					return err // before anything is asked or done
+				}
+			}
 			r, err := a.resolver(ctx)
 			if err != nil {
 				return err
@@ -74,7 +79,8 @@ func setupLifecycle(act lifecycle) func(fs *flag.FlagSet) runner {
 				}
 				fmt.Fprintln(a.io.out, f.sandbox.ID)
 			}
-			return first
+			// Each failure was printed as it happened.
+			return reported(first)
 		}
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -25,7 +27,7 @@ func setupLogs(fs *flag.FlagSet) runner {
 	var o logsOpts
 	fs.BoolVar(&o.follow, "follow", false, "keep printing new lines until interrupted (across restarts)")
 	fs.StringVar(&o.tail, "tail", "all", "print only the last `N` lines of history (or all)")
-	fs.StringVar(&o.since, "since", "", "skip lines older than `T`: a duration (10m), RFC 3339 time or Unix seconds")
+	fs.StringVar(&o.since, "since", "", "skip lines older than `T`: Unix seconds, a duration (10m) or an RFC 3339 time")
 	fs.BoolVar(&o.timestamps, "timestamps", false, "prefix every line with its RFC 3339 timestamp")
 	return func(ctx context.Context, a *app, args []string) error {
 		opts, err := o.options(time.Now())
@@ -50,7 +52,7 @@ func (o logsOpts) options(now time.Time) (backend.LogOptions, error) {
 	if o.tail != "all" && o.tail != "" {
 		n, err := strconv.Atoi(o.tail)
 		if err != nil || n < 0 {
-			return opts, usagef("--tail %q: want a number of lines or all", o.tail)
+			return opts, usagef("--tail %s: want a number of lines or all", quoteArg(o.tail))
 		}
 		opts.Tail = n
 	}
@@ -64,61 +66,94 @@ func (o logsOpts) options(now time.Time) (backend.LogOptions, error) {
 	return opts, nil
 }
 
-// parseSince accepts a duration back from now, an RFC 3339 time or Unix
-// seconds, like docker logs --since.
+// maxUnixSeconds is the last second of year 9999, the latest time RFC 3339
+// (and the engine) can express.
+const maxUnixSeconds = 253402300799
+
+// unixSeconds is docker's form of a Unix time: seconds, optionally with up
+// to nine digits of fraction (no sign, exponent or "Inf").
+var unixSeconds = regexp.MustCompile(`^([0-9]+)(?:\.([0-9]{1,9}))?$`)
+
+// parseSince accepts Unix seconds, a duration back from now or an RFC 3339
+// time, like docker logs --since. Numbers come first, so "0" is the epoch
+// (every line), as for docker, not a zero duration (none). Out-of-range
+// values are usage errors; a time before 1970 is the epoch, older than
+// any log line.
 func parseSince(s string, now time.Time) (time.Time, error) {
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
+	var t time.Time
+	if m := unixSeconds.FindStringSubmatch(s); m != nil {
+		secs, err := strconv.ParseInt(m[1], 10, 64)
+		if err != nil || secs > maxUnixSeconds {
+			return time.Time{}, usagef("--since %s: Unix seconds after the year 9999", quoteArg(s))
+		}
+		frac := m[2] + strings.Repeat("0", 9-len(m[2]))
+		nanos, _ := strconv.ParseInt(frac, 10, 64) // nine digits: cannot fail
+		t = time.Unix(secs, nanos)
+	} else if d, err := time.ParseDuration(s); err == nil {
+		if d < 0 {
+			return time.Time{}, usagef("--since %s: a duration back from now cannot be negative", quoteArg(s))
+		}
+		t = now.Add(-d)
+	} else if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+		return time.Time{}, usagef("--since %s: want Unix seconds, a duration (10m) or an RFC 3339 time", quoteArg(s))
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
+	if t.Before(time.Unix(0, 0)) {
+		t = time.Unix(0, 0)
 	}
-	if secs, err := strconv.ParseFloat(s, 64); err == nil && secs >= 0 {
-		return time.Unix(0, int64(secs*float64(time.Second))), nil
-	}
-	return time.Time{}, usagef("--since %q: want a duration (10m), an RFC 3339 time or Unix seconds", s)
+	return t, nil
 }
 
 // lineWriter writes log lines to one output, keeping colour only for a
 // terminal that wants it.
 type lineWriter struct {
-	w      *bufio.Writer
-	colour bool
+	w *bufio.Writer
+	// strip removes the colour the lines still carry (when the other
+	// output wants it, the stream keeps it).
+	strip bool
 }
 
 func (lw lineWriter) write(l logbuf.Line, stamps bool) error {
 	text := l.Text
-	if !lw.colour {
+	if lw.strip {
 		text = ansi.Strip(text)
 	}
 	if stamps {
-		ts := "-"
-		if !l.Time.IsZero() {
-			ts = l.Time.UTC().Format(time.RFC3339Nano)
-		}
-		if _, err := lw.w.WriteString(ts + " "); err != nil {
-			return err
+		if l.Time.IsZero() {
+			_, _ = lw.w.WriteString("- ")
+		} else {
+			var buf [64]byte
+			_, _ = lw.w.Write(l.Time.UTC().AppendFormat(buf[:0], time.RFC3339Nano))
+			_ = lw.w.WriteByte(' ')
 		}
 	}
-	if _, err := lw.w.WriteString(text); err != nil {
-		return err
-	}
+	_, _ = lw.w.WriteString(text)
+	// A bufio.Writer keeps its first error and returns it from every later
+	// call: checking the last one is enough.
 	return lw.w.WriteByte('\n')
 }
 
 // printLogs copies a log stream to stdout and stderr until it ends or ctx
-// is done (an interrupt while following is a normal end).
+// is done (an interrupt while following is a normal end). The stream is
+// lossless: when the outputs are slow (a pipe to a slow reader), reading
+// the engine waits for them, like `docker logs`, and no line is dropped.
 func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, opts backend.LogOptions, stamps bool) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	colour := a.io.getenv("NO_COLOR") == ""
+	outColour, errColour := colour && a.io.outTTY, colour && a.io.errTTY
+	opts.Lossless = true
+	// Without --timestamps a history read needs no times: the engine
+	// then formats none (a sixth of its work on short lines, measured),
+	// as for a plain `docker logs`.
+	opts.Untimed = !stamps
+	// Colour neither output shows is dropped where lines are made, once.
+	opts.StripColor = !outColour && !errColour
 	ch, err := ls.Logs(sctx, id, opts)
 	if err != nil {
 		return err
 	}
-	colour := a.io.getenv("NO_COLOR") == ""
-	out := lineWriter{w: bufio.NewWriterSize(a.io.out, 64<<10), colour: colour && a.io.outTTY}
-	errw := lineWriter{w: bufio.NewWriterSize(a.io.err, 16<<10), colour: colour && a.io.errTTY}
-	var dropped uint64
+	out := lineWriter{w: bufio.NewWriterSize(a.io.out, 64<<10), strip: !outColour && !opts.StripColor}
+	errw := lineWriter{w: bufio.NewWriterSize(a.io.err, 16<<10), strip: !errColour && !opts.StripColor}
 	state := logbuf.Streaming
 	for b := range ch {
 		for _, l := range b.Lines {
@@ -130,12 +165,18 @@ func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, 
 				return fmt.Errorf("writing logs: %w", err)
 			}
 		}
-		if err := flushBoth(out.w, errw.w); err != nil {
-			return err
+		if b.Dropped > 0 {
+			// Cannot happen with a lossless stream; if it ever does, a
+			// script must not take the output for complete.
+			_ = flushBoth(out.w, errw.w)
+			return fmt.Errorf("logs of %s: %d lines were lost", id, b.Dropped)
 		}
-		if b.Dropped > dropped {
-			a.warnf("%d log lines dropped: output was slower than the log (raise logs.max_lines)", b.Dropped-dropped)
-			dropped = b.Dropped
+		if len(ch) == 0 || b.State != state {
+			// Written out whenever nothing more is waiting: big writes
+			// while the stream pours, every line at once while it trickles.
+			if err := flushBoth(out.w, errw.w); err != nil {
+				return err
+			}
 		}
 		if b.State != state {
 			state = b.State
@@ -143,6 +184,9 @@ func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, 
 				return followEnd(ctx, opts, err)
 			}
 		}
+	}
+	if err := flushBoth(out.w, errw.w); err != nil {
+		return err
 	}
 	return followEnd(ctx, opts, ctx.Err())
 }

@@ -95,6 +95,9 @@ func (a *app) sandboxConversations(ctx context.Context, sandboxRef string) ([]ba
 // (dashed or 32-hex, any case) or a unique prefix of it, in the sandbox
 // named by sandboxRef or in any running sandbox.
 func (a *app) resolveConversation(ctx context.Context, name, sandboxRef string) (convFound, error) {
+	if err := checkConversationRef(name); err != nil {
+		return convFound{}, err
+	}
 	all, err := a.sandboxConversations(ctx, sandboxRef)
 	if err != nil {
 		return convFound{}, err

@@ -32,6 +32,22 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // complete.
 var errPartial = errors.New("partial listing")
 
+// reportedError is an error the command has already printed (commands
+// that act on several things report each failure as it happens): main
+// turns it into the exit code without printing it again.
+type reportedError struct{ err error }
+
+func (e reportedError) Error() string { return e.err.Error() }
+func (e reportedError) Unwrap() error { return e.err }
+
+// reported marks err (nil stays nil) as printed already.
+func reported(err error) error {
+	if err == nil {
+		return nil
+	}
+	return reportedError{err}
+}
+
 // errInterrupted is returned when a signal stopped a command that was not
 // meant to run until interrupted.
 var errInterrupted = errors.New("interrupted")

@@ -119,9 +119,11 @@ api_key = "runtime-key-0123456789"
 			t.Errorf("the state file %s stored the hostile session id", o.path)
 		}
 	}
-	// The refused runtimes are reported.
+	// The refused runtimes are reported, the plausible ones still listed,
+	// and the exit code says the list is partial.
 	r := h.run("ls", "--backend", "evil")
-	if strings.Contains(r.stdout, "evil") || !strings.Contains(r.stderr, "not a remote sandbox id") {
+	if strings.Contains(r.stdout, "cHduZWQ=") || strings.ContainsRune(r.stdout, 0x1b) || !strings.Contains(r.stdout, "goodsession1") ||
+		!strings.Contains(r.stderr, "not a remote sandbox id") || r.code != 5 {
 		t.Errorf("ls --backend evil: exit %d\nstdout %q\nstderr %q", r.code, r.stdout, r.stderr)
 	}
 }

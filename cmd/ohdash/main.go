@@ -65,7 +65,8 @@ func run(ctx context.Context, args []string, s stdio) int {
 		if a.log != nil {
 			a.log.Error("command failed", "command", inv.path, "err", err)
 		}
-		if !errors.Is(err, errInterrupted) {
+		var done reportedError
+		if !errors.Is(err, errInterrupted) && !errors.As(err, &done) {
 			// Errors quote servers and containers: sanitised and masked
 			// here, whatever the backend did.
 			fmt.Fprintf(s.err, "ohdash: %s\n", safeMessage(err.Error()))

@@ -22,7 +22,7 @@ var (
 
 // buildOhdash builds the ohdash binary once per test run, for the tests
 // that need the real process: exit codes, terminals, signals.
-func buildOhdash(t *testing.T) string {
+func buildOhdash(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "ohdash-bin-")

@@ -101,6 +101,9 @@ func (a *app) resolver(ctx context.Context) (*resolver, error) {
 
 // resolveSandbox finds the one sandbox name refers to.
 func (a *app) resolveSandbox(ctx context.Context, name string) (found, error) {
+	if err := checkSandboxRef(name); err != nil {
+		return found{}, err
+	}
 	r, err := a.resolver(ctx)
 	if err != nil {
 		return found{}, err
