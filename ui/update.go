@@ -89,7 +89,7 @@ func (m Model) clockRate() time.Duration {
 	if len(m.ops) > 0 || m.msg.text != "" {
 		return fast
 	}
-	if m.convVisible() && m.conv.events.State().Conn.Phase == backend.ConnReconnecting {
+	if p := m.conv.events.State().Conn.Phase; m.convVisible() && (p == backend.ConnReconnecting || p == backend.ConnUnresponsive) {
 		return fast
 	}
 	now := m.now()
