@@ -16,10 +16,14 @@ type StreamTuning struct {
 	// history anyway (the server subscribes before it sends anything, and
 	// skips its snapshot if that takes over 0.5 s). Default 2 s.
 	ReadyGrace time.Duration
-	// PingInterval is how often the client pings (default 20 s) and
-	// IdleTimeout how long the socket may stay silent, pongs included,
-	// before it is dropped and redialled (default 60 s).
-	PingInterval, IdleTimeout time.Duration
+	// PingInterval is how long the socket may be quiet before the client
+	// pings (default 4 s; frames count as answers, so a busy socket is not
+	// pinged); AnswerDeadline how long a ping may go unanswered before the
+	// stream says it is not answering, socket kept open (default
+	// backend.AnswerDeadline, 2 s); IdleTimeout how long the socket may
+	// stay silent, pongs included, before it is dropped and redialled
+	// (default 20 s).
+	PingInterval, AnswerDeadline, IdleTimeout time.Duration
 	// DialTimeout bounds the websocket handshake (default 10 s).
 	DialTimeout time.Duration
 	// ResyncDelay is how long the history reload after an unreadable frame
@@ -47,8 +51,9 @@ func (t StreamTuning) withDefaults() StreamTuning {
 		}
 	}
 	def(&t.ReadyGrace, 2*time.Second)
-	def(&t.PingInterval, 20*time.Second)
-	def(&t.IdleTimeout, 60*time.Second)
+	def(&t.PingInterval, 4*time.Second)
+	def(&t.AnswerDeadline, backend.AnswerDeadline)
+	def(&t.IdleTimeout, 20*time.Second)
 	def(&t.DialTimeout, 10*time.Second)
 	def(&t.ResyncDelay, time.Second)
 	if t.MaxFrame <= 0 {
@@ -148,7 +153,7 @@ func (s *stream) close(err error) {
 // session runs one connection until it fails.
 func (s *stream) session(ctx context.Context) error {
 	v, verr := s.c.Version(ctx)
-	conn, err := s.c.dial(ctx, s.c.socketURL(s.id, s.win.last, v, verr == nil), s.rawCap)
+	conn, err := s.c.dial(ctx, s.c.socketURL(s.id, s.win.last, v, verr == nil), s.rawCap, linkLiveness{s.link})
 	if err != nil {
 		return err
 	}
@@ -232,3 +237,9 @@ func (s *stream) session(ctx context.Context) error {
 		}
 	}
 }
+
+// linkLiveness sends an events socket's liveness reports to the link.
+type linkLiveness struct{ l *clientkit.Link }
+
+func (k linkLiveness) silent(last time.Time)  { k.l.Silent(last) }
+func (k linkLiveness) answering(at time.Time) { k.l.Answered(at) }

@@ -41,6 +41,7 @@ type wsConn struct {
 	wg     sync.WaitGroup
 	err    error // why the reader stopped; read after frames is closed
 	tuning StreamTuning
+	alive  *alive
 	once   sync.Once
 }
 
@@ -75,8 +76,9 @@ func (c *Client) socketURL(convID, resumeFrom string, v ServerVersion, known boo
 	return u.String()
 }
 
-// dial opens the events socket and starts its reader.
-func (c *Client) dial(ctx context.Context, target string, rawCap int) (*wsConn, error) {
+// dial opens the events socket and starts its reader and its pinger;
+// live receives the liveness reports (see alive).
+func (c *Client) dial(ctx context.Context, target string, rawCap int, live liveness) (*wsConn, error) {
 	d := websocket.Dialer{
 		Proxy:            http.ProxyFromEnvironment,
 		HandshakeTimeout: c.tuning.DialTimeout,
@@ -88,11 +90,15 @@ func (c *Client) dial(ctx context.Context, target string, rawCap int) (*wsConn, 
 	if err != nil {
 		return nil, c.dialError(ctx, err, resp)
 	}
-	w := &wsConn{ws: ws, frames: make(chan frame, 64), rawCap: rawCap, done: make(chan struct{}), tuning: c.tuning}
+	w := &wsConn{ws: ws, frames: make(chan frame, 64), rawCap: rawCap, done: make(chan struct{}), tuning: c.tuning,
+		alive: newAlive(c.tuning, live.silent, live.answering)}
+	// Every answer from the server proves it alive and pushes the idle
+	// deadline back.
 	extend := func() { _ = ws.SetReadDeadline(time.Now().Add(c.tuning.IdleTimeout)) }
-	ws.SetPongHandler(func(string) error { extend(); return nil })
+	answered := func() { w.alive.answered(); extend() }
+	ws.SetPongHandler(func(string) error { answered(); return nil })
 	ws.SetPingHandler(func(data string) error {
-		extend()
+		answered()
 		err := ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(5*time.Second))
 		if errors.Is(err, websocket.ErrCloseSent) {
 			return nil
@@ -100,9 +106,17 @@ func (c *Client) dial(ctx context.Context, target string, rawCap int) (*wsConn, 
 		return err
 	})
 	w.wg.Add(2)
-	go w.read(extend)
+	go w.read(extend, answered)
 	go w.keepAlive()
 	return w, nil
+}
+
+// liveness receives an events socket's liveness reports: silent while a
+// ping is overdue (repeated; last is the server's last answer), answering
+// at the first answer after that.
+type liveness interface {
+	silent(last time.Time)
+	answering(at time.Time)
 }
 
 // dialError explains a failed handshake without the URL (it holds the key).
@@ -129,8 +143,10 @@ func (c *Client) dialError(ctx context.Context, err error, resp *http.Response) 
 	return fmt.Errorf("events socket at %s unreachable (%s): %w", c.api.CurrentBase().Host, msg, backend.ErrUnavailable)
 }
 
-// read delivers frames until the connection fails or is closed.
-func (w *wsConn) read(extend func()) {
+// read delivers frames until the connection fails or is closed. The idle
+// deadline starts again whenever it goes back to reading: time spent
+// waiting for the stream to take a frame is not the server's silence.
+func (w *wsConn) read(extend, answered func()) {
 	defer w.wg.Done()
 	defer close(w.frames)
 	for {
@@ -140,11 +156,12 @@ func (w *wsConn) read(extend func()) {
 			w.err = err
 			return
 		}
+		answered()
 		if typ != websocket.TextMessage && typ != websocket.BinaryMessage {
 			continue
 		}
 		// A large frame on a slow link is progress, not silence.
-		data, err := readFrame(progressReader{r, extend}, w.tuning.MaxFrame)
+		data, err := readFrame(progressReader{r, answered}, w.tuning.MaxFrame)
 		if err != nil {
 			w.err = err
 			return
@@ -155,11 +172,27 @@ func (w *wsConn) read(extend func()) {
 			f.d, derr = decodeEvent(data, w.rawCap)
 			f.bad = derr != nil
 		}
-		select {
-		case w.frames <- f:
-		case <-w.done:
+		if !w.hand(f) {
 			return
 		}
+	}
+}
+
+// hand gives a frame to the stream; false when the connection is closed.
+// While the stream is behind, the reader waits here, and alive is told so.
+func (w *wsConn) hand(f frame) bool {
+	select {
+	case w.frames <- f:
+		return true
+	default:
+	}
+	w.alive.handingOff(true)
+	defer w.alive.handingOff(false)
+	select {
+	case w.frames <- f:
+		return true
+	case <-w.done:
+		return false
 	}
 }
 
@@ -181,39 +214,20 @@ func readFrame(r io.Reader, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// progressReader extends the read deadline whenever data arrives.
+// progressReader counts every chunk of a frame as an answer (which also
+// extends the read deadline).
 type progressReader struct {
-	r      io.Reader
-	extend func()
+	r        io.Reader
+	answered func()
 }
 
-// Read reads and extends the deadline on progress.
+// Read reads and records progress.
 func (p progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	if n > 0 {
-		p.extend()
+		p.answered()
 	}
 	return n, err
-}
-
-// keepAlive pings the server so a dead peer is noticed (no pong within
-// IdleTimeout fails the reader). It runs apart from the stream's own loop,
-// which may be busy loading history for a while.
-func (w *wsConn) keepAlive() {
-	defer w.wg.Done()
-	t := time.NewTicker(w.tuning.PingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-w.done:
-			return
-		case <-t.C:
-			if err := w.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(w.tuning.PingInterval)); err != nil {
-				// The reader notices the failure and ends the connection.
-				return
-			}
-		}
-	}
 }
 
 // close tears the connection down and waits for the reader. Safe to call

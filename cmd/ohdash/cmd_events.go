@@ -88,8 +88,17 @@ func (p eventPrinter) follow(ctx context.Context) error {
 			p.a.warnf("reconnected: %d events back-filled", u.BackFilled)
 		}
 		if u.Conn.Phase != phase {
+			was := phase
 			phase = u.Conn.Phase
 			switch phase {
+			case backend.ConnUnresponsive:
+				// The socket is open but nothing answers (a frozen proxy,
+				// a stopped sandbox): events may be late, not lost.
+				p.a.warnf("event stream of %s %s", p.f.conv.ID, u.Conn.Describe(time.Now()))
+			case backend.ConnLive:
+				if was == backend.ConnUnresponsive || was == backend.ConnReconnecting {
+					p.a.warnf("event stream of %s resumed", p.f.conv.ID)
+				}
 			case backend.ConnReconnecting:
 				p.a.warnf("event stream lost (%v); %s", u.Conn.Err, u.Conn.Describe(time.Now()))
 			case backend.ConnClosed:

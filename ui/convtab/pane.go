@@ -183,7 +183,9 @@ func (m Model) Back() (pane.Pane, bool) {
 
 // Ticking reports a reconnect countdown on the open conversation's stream.
 func (m Model) Ticking() bool {
-	return m.convVisible() && m.events.State().Conn.Phase == backend.ConnReconnecting
+	// A countdown to the next try, or "not answering for Ns".
+	p := m.events.State().Conn.Phase
+	return m.convVisible() && (p == backend.ConnReconnecting || p == backend.ConnUnresponsive)
 }
 
 // ShortHelp lists the keys of the part with the keyboard, what the

@@ -290,3 +290,24 @@ func TestPendingIsTheNewestAction(t *testing.T) {
 		t.Fatal("an empty pane has no pending action")
 	}
 }
+
+// TestFaultHeaderSaysNotAnswering: a stream whose socket is open but
+// silent shows "not answering for Ns" in the header, counted from the
+// last answer (it fell through to "connecting"), and "live" again after.
+func TestFaultHeaderSaysNotAnswering(t *testing.T) {
+	f := &fakeSource{}
+	m, next := opened(t, 120, 20, f, mixed(1))
+	m, next = deliver(m, f, next, backend.EventUpdate{Conn: backend.ConnState{Phase: backend.ConnUnresponsive,
+		Since: testNow.Add(-6 * time.Second), LastAnswer: testNow.Add(-6 * time.Second)}})
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "⚠ not answering for 6s") || strings.Contains(v, "● live") {
+		t.Fatalf("not-answering state not shown:\n%s", v)
+	}
+	if m.Len() != 5 {
+		t.Fatalf("the events held must stay shown: %d", m.Len())
+	}
+	m, _ = deliver(m, f, next, backend.EventUpdate{Conn: live()})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "● live") || strings.Contains(v, "not answering") {
+		t.Fatalf("back to live not shown:\n%s", v)
+	}
+}

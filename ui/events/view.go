@@ -203,6 +203,9 @@ func (m Model) connText() string {
 			txt += ": " + c.Err.Error()
 		}
 		return txt
+	case backend.ConnUnresponsive:
+		// The socket is open but silent: what is shown may be late.
+		return "⚠ " + c.Describe(m.now())
 	case backend.ConnClosed:
 		txt := "✗ closed"
 		if c.Err != nil {
@@ -219,6 +222,8 @@ func (m Model) connStyle() lipgloss.Style {
 		return m.th.Styles.Success
 	case backend.ConnReconnecting, backend.ConnClosed:
 		return m.th.Styles.Error
+	case backend.ConnUnresponsive:
+		return m.th.Styles.Warning
 	}
 	return m.th.Styles.Muted
 }

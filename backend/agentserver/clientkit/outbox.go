@@ -45,6 +45,18 @@ func (o *Outbox) Update(f func(*backend.EventUpdate)) {
 	signal(o.wake)
 }
 
+// UpdateIf changes the stream state when f reports a change; a state
+// left as it was is not delivered again.
+func (o *Outbox) UpdateIf(f func(*backend.EventUpdate) bool) {
+	o.mu.Lock()
+	changed := f(&o.cur)
+	o.news = o.news || changed
+	o.mu.Unlock()
+	if changed {
+		signal(o.wake)
+	}
+}
+
 // Push queues new events (backFilled of them recovered after a reconnect),
 // waiting while the queue is full. It fails only when ctx ends.
 func (o *Outbox) Push(ctx context.Context, evs []backend.Event, backFilled int) error {
@@ -53,7 +65,8 @@ func (o *Outbox) Push(ctx context.Context, evs []backend.Event, backFilled int) 
 		if len(o.cur.Events) < o.max || len(o.cur.Events) == 0 {
 			o.cur.Events = append(o.cur.Events, evs...)
 			o.cur.BackFilled += backFilled
-			o.cur.Conn.LastRefresh = time.Now()
+			now := time.Now()
+			o.cur.Conn.LastRefresh, o.cur.Conn.LastAnswer = now, now
 			o.news = true
 			o.mu.Unlock()
 			signal(o.wake)

@@ -65,8 +65,11 @@ func (s *Server) parseSocketParams(r *http.Request) (socketParams, bool) {
 // eventsSocket serves /sockets/events/{id} in the order the real server
 // works: validate, authenticate (before accept when a key came with the
 // handshake), find the conversation (4004), subscribe (1013 at the cap),
-// push the snapshot, replay history while live events flow, then read
-// client frames as user messages.
+// push the snapshot, replay history while live events flow, then handle
+// client frames as user messages. Frames are read from the start, so
+// pings are answered even during the replay, as the real server's
+// protocol layer (uvicorn's websockets or wsproto) answers them whatever
+// the handler is doing.
 func (s *Server) eventsSocket(w http.ResponseWriter, r *http.Request) {
 	id, okID := wire.ParseUUID(r.PathValue("id"))
 	p, okParams := s.parseSocketParams(r)
@@ -109,6 +112,16 @@ func (s *Server) eventsSocket(w http.ResponseWriter, r *http.Request) {
 		k.closeWith(closeAuthFailed, "Authentication failed")
 		return
 	}
+	msgs := make(chan clientFrame, clientQueue)
+	reading := make(chan struct{})
+	go func() {
+		defer close(reading)
+		k.readLoop(msgs)
+	}()
+	defer func() {
+		k.kill()
+		<-reading
+	}()
 	c := s.lookup(id)
 	if c == nil {
 		log.Warn("Conversation not found")
@@ -133,7 +146,7 @@ func (s *Server) eventsSocket(w http.ResponseWriter, r *http.Request) {
 	if !s.replay(k, c, p) {
 		return
 	}
-	s.readFrames(k, c)
+	s.handleFrames(k, c, msgs)
 }
 
 func rejectHandshake(w http.ResponseWriter) {

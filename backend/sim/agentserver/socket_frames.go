@@ -38,16 +38,40 @@ func (s *Server) replay(k *socket, c *conversation, p socketParams) bool {
 	}
 }
 
-// readFrames treats every client text frame as a user message sent with
-// run=true. A frame that cannot be processed is answered with a
-// ServerErrorEvent (v1.16.0+; older servers only logged it).
-func (s *Server) readFrames(k *socket, c *conversation) {
+// clientQueue is how many client messages wait for the handler before
+// the reader stops reading (and so stops answering pings), like the
+// protocol layer's bounded queue.
+const clientQueue = 16
+
+// clientFrame is one message read from the client.
+type clientFrame struct {
+	typ  int
+	data []byte
+}
+
+// readLoop reads the client's frames until the connection ends; gorilla
+// answers pings while it reads. Messages go to msgs, closed at the end.
+func (k *socket) readLoop(msgs chan<- clientFrame) {
+	defer close(msgs)
 	for {
 		typ, data, err := k.conn.ReadMessage()
 		if err != nil {
 			return
 		}
-		code, detail := s.handleFrame(c, typ, data)
+		select {
+		case msgs <- clientFrame{typ, data}:
+		case <-k.gone:
+			return
+		}
+	}
+}
+
+// handleFrames treats every client text frame as a user message sent with
+// run=true. A frame that cannot be processed is answered with a
+// ServerErrorEvent (v1.16.0+; older servers only logged it).
+func (s *Server) handleFrames(k *socket, c *conversation, msgs <-chan clientFrame) {
+	for m := range msgs {
+		code, detail := s.handleFrame(c, m.typ, m.data)
 		if code == "" || !s.version.AtLeast(tagWSErrorEvent) {
 			continue
 		}

@@ -314,3 +314,33 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestSocketAnswersPingsDuringReplay: like the real server's protocol
+// layer, the emulator answers a ping while its handler is still sending a
+// long replay (it used to read, and so answer, only after the replay), so
+// a client proving liveness does not see a busy server as a frozen one.
+func TestSocketAnswersPingsDuringReplay(t *testing.T) {
+	e := start(t, agentserver.Options{})
+	id := e.seed(agentserver.SeedSpec{Events: 5000})
+	total := len(e.allEvents(id, ""))
+	conn := e.dialKey(id, url.Values{"resend_mode": {"all"}})
+	frames, pongAt := 0, -1
+	conn.SetPongHandler(func(string) error { pongAt = frames; return nil })
+	if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	// Not reading yet fills the socket buffers, so the replay is surely
+	// under way, and blocked, when the ping arrives.
+	time.Sleep(200 * time.Millisecond)
+	read(t, conn, 5*time.Second) // the snapshot
+	for frames < total && pongAt < 0 {
+		if _, err := tryReadID(conn, 5*time.Second); err != nil {
+			t.Fatalf("after %d frames: %v", frames, err)
+		}
+		frames++
+	}
+	if pongAt < 0 || pongAt >= total {
+		t.Fatalf("the pong came after the whole replay of %d events (at frame %d)", total, pongAt)
+	}
+	t.Logf("pong after %d of %d replayed frames", pongAt, total)
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/sim/agentserver"
+	"github.com/ohdash/ohdash/backend/sim/faults"
 	"github.com/ohdash/ohdash/backend/sim/runtimeapi"
 )
 
@@ -40,6 +41,9 @@ type Options struct {
 	Confirmation string
 	// Seed makes ids reproducible (0: random).
 	Seed uint64
+	// Freezer, when set, holds every connection's traffic while it is
+	// frozen (runtime API and agent-servers alike), for fault tests.
+	Freezer *faults.Freezer
 }
 
 // Fleet is a running deployment.
@@ -67,6 +71,9 @@ func Start(ctx context.Context, opts Options) (*Fleet, error) {
 	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("fleet: listen: %w", err)
+	}
+	if opts.Freezer != nil {
+		ln = opts.Freezer.Listener(ln)
 	}
 	f := &Fleet{URL: "http://" + ln.Addr().String(), APIKey: opts.APIKey, opts: opts, agents: map[string]*agentserver.Server{}}
 	cfg := runtimeapi.Config{APIKey: opts.APIKey, PublicURL: f.URL, Runtime: f.agentFor, Seed: opts.Seed}
