@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"slices"
 	"sync"
 	"time"
@@ -29,6 +28,7 @@ type Backend struct {
 	prober *prober
 	bind   netip.Addr
 	cache  detailCache
+	engine engineCache
 	// closeDial releases the SSH connection of the built-in ssh dialer.
 	closeDial func() error
 }
@@ -87,13 +87,10 @@ func (b *Backend) view(now time.Time) view {
 }
 
 // listRecords lists every sandbox container, stopped ones included. The
-// engine filters by name (a regexp per prefix); the prefix is checked again
-// here because Docker's name filter is a substring match.
+// engine filters by name (see nameFilters); the prefix is checked again
+// here because the engine's name filter is a substring match.
 func (b *Backend) listRecords(ctx context.Context) ([]record, error) {
-	f := make(client.Filters)
-	for _, p := range b.opts.Prefixes {
-		f.Add("name", "^/"+regexp.QuoteMeta(p.Prefix))
-	}
+	f := nameFilters(b.opts.Prefixes)
 	ctx, cancel := context.WithTimeout(ctx, listTimeout)
 	defer cancel()
 	res, err := b.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})

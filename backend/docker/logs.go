@@ -70,7 +70,7 @@ func (s *logStream) run(ctx context.Context) {
 			continue
 		}
 		s.p.SetState(logbuf.Streaming, nil)
-		err = s.p.Feed(ctx, newReplayFilter(rc, !s.tty), !s.tty)
+		err = s.p.Feed(ctx, s.b.logReader(ctx, rc, !s.tty), !s.tty)
 		_ = rc.Close()
 		if ctx.Err() != nil || errors.Is(err, logbuf.ErrClosed) {
 			return
@@ -169,7 +169,7 @@ func (s *logStream) awaitStart(ctx context.Context, ev client.EventsResult) erro
 			switch m.Action {
 			case events.ActionStart, events.ActionRestart, events.ActionUnPause:
 				return nil
-			case events.ActionDestroy:
+			case events.ActionDestroy, actionRemove: // Docker's, Podman's
 				return errDestroyed
 			}
 		case err := <-ev.Err:

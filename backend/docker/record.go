@@ -54,7 +54,7 @@ func recordFromSummary(prefixes []Prefix, s container.Summary) (record, bool) {
 		return record{}, false
 	}
 	r := record{
-		ID: s.ID, Name: name, Prefix: p, State: string(s.State), Image: s.Image,
+		ID: s.ID, Name: name, Prefix: p, State: normalizeState(string(s.State)), Image: s.Image,
 		Created: time.Unix(s.Created, 0), Labels: s.Labels,
 	}
 	for _, ps := range s.Ports {
@@ -100,7 +100,7 @@ func detailsFromInspect(c container.InspectResponse) details {
 	var d details
 	d.Created = parseDockerTime(c.Created)
 	if c.State != nil {
-		d.State = string(c.State.Status)
+		d.State = normalizeState(string(c.State.Status))
 		d.StartedAt = parseDockerTime(c.State.StartedAt)
 		d.FinishedAt = parseDockerTime(c.State.FinishedAt)
 		d.ExitCode, d.OOMKilled, d.Error = c.State.ExitCode, c.State.OOMKilled, c.State.Error

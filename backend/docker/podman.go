@@ -1,0 +1,85 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/client"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// Podman's Docker-compatible API answers like Docker's in most places; this
+// file holds what differs (recorded in testdata/podman, checked by
+// TestPodmanDifferences) and how each answer is brought to Docker's shape.
+
+// normalizeState maps container state words to Docker's. Podman's own
+// states can reach the compatible API: "configured" and "initialized"
+// (created, not started yet), "stopping" (a stop in progress: still
+// running) and "stopped" (exited, cleanup not done yet).
+func normalizeState(s string) string {
+	switch s {
+	case "configured", "initialized":
+		return "created"
+	case "stopping":
+		return "running"
+	case "stopped":
+		return "exited"
+	}
+	return s
+}
+
+// actionRemove is Podman's event for a removed container; Docker's is
+// "destroy" (events.ActionDestroy).
+const actionRemove events.Action = "remove"
+
+// refused wraps an engine's refusal of an action on a container. Docker
+// refuses an action on a container in the wrong state with 409 Conflict;
+// Podman with 500 and a body whose cause is "container state improper",
+// which the client turns into an unclassified error. So an unclassified
+// refusal is checked against the container itself: when it is no longer in
+// the state the action needed (it changed since it was looked at), the
+// refusal is a conflict, on either engine, without reading error text.
+func (b *Backend) refused(ctx context.Context, op, id, needed string, err error) error {
+	if sentinelFor(err) != nil || ctx.Err() != nil {
+		return engineErr(op, id, err)
+	}
+	res, ierr := b.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	if ierr != nil {
+		return engineErr(op, id, err)
+	}
+	if st := stateOf(res.Container); st != needed {
+		return fmt.Errorf("%s %s: it is %s, not %s: %w: %w", op, id, st, needed, backend.ErrConflict, err)
+	}
+	return engineErr(op, id, err)
+}
+
+// logReader wraps one log attachment for the pipeline. Docker's stream goes
+// through the replay filter (its json-file reader re-sends stretches of a
+// fast-growing file). Podman's does not: it has no such replays, and it
+// stamps entries to the second only, so many lines share a stamp and the
+// filter, which relies on Docker's nanosecond stamps, would take all but
+// the first line of each second for replays.
+func (b *Backend) logReader(ctx context.Context, rc io.ReadCloser, multiplexed bool) io.ReadCloser {
+	if b.engineKind(ctx) == EnginePodman {
+		if !multiplexed {
+			return newPodmanTTY(rc)
+		}
+		return rc
+	}
+	return newReplayFilter(rc, multiplexed)
+}
+
+// engineKind is the engine behind the backend, asked once; Docker when it
+// cannot be told (the behaviour before Podman was known).
+func (b *Backend) engineKind(ctx context.Context) EngineKind {
+	if e := b.KnownEngine(); e.Kind != "" {
+		return e.Kind
+	}
+	if e, err := b.Engine(ctx); err == nil {
+		return e.Kind
+	}
+	return EngineDocker
+}
