@@ -19,6 +19,9 @@ type Snapshot struct {
 	// Listed is false until the source has produced one successful list;
 	// an empty, unlisted snapshot means "don't know yet", not "none".
 	Listed bool
+	// Engine names the engine behind the source when it says, e.g.
+	// "Podman 4.3.1" or "Docker 20.10.24"; empty when unknown.
+	Engine string
 }
 
 // SandboxSource watches one backend's sandboxes.

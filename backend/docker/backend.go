@@ -82,7 +82,7 @@ func (b *Backend) Close() error { return errors.Join(b.cli.Close(), b.closeDial(
 func (b *Backend) view(now time.Time) view {
 	return view{
 		source: b.opts.Name, pattern: b.opts.URLPattern, jwtSecret: b.opts.JWTSecret.Reveal(),
-		grace: b.opts.StartupGrace, now: now,
+		grace: b.opts.StartupGrace, now: now, engine: b.KnownEngine().String(),
 	}
 }
 
@@ -126,6 +126,7 @@ func (b *Backend) List(ctx context.Context) ([]backend.Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.engineKind(ctx) // for the details' Engine field
 	now := time.Now()
 	v := b.view(now)
 	healths := make([]backend.Health, len(recs))

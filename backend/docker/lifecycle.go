@@ -239,9 +239,8 @@ func (b *Backend) Delete(ctx context.Context, id string) error {
 	if _, err := checkID(b.opts.Prefixes, id); err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
-	secs := int(b.opts.StopTimeout / time.Second)
-	if _, err := b.cli.ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: &secs}); err != nil {
-		return engineErr("stop", id, err)
+	if err := b.stopContainer(ctx, id); err != nil {
+		return err
 	}
 	// Force: a restart policy may have started it again since the stop.
 	_, err := b.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/client"
@@ -82,4 +83,35 @@ func (b *Backend) engineKind(ctx context.Context) EngineKind {
 		return e.Kind
 	}
 	return EngineDocker
+}
+
+// stopContainer stops a container, giving it StopTimeout to exit. Docker
+// stops a paused container; Podman refuses to ("container state
+// improper"), so a paused container is unpaused first and the stop tried
+// again.
+func (b *Backend) stopContainer(ctx context.Context, id string) error {
+	secs := int(b.opts.StopTimeout / time.Second)
+	_, err := b.cli.ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: &secs})
+	if err == nil || sentinelFor(err) != nil || ctx.Err() != nil {
+		return wrapIf("stop", id, err)
+	}
+	res, ierr := b.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	if ierr != nil || stateOf(res.Container) != "paused" {
+		return engineErr("stop", id, err)
+	}
+	if _, uerr := b.cli.ContainerUnpause(ctx, id, client.ContainerUnpauseOptions{}); uerr != nil {
+		return engineErr("stop: unpause", id, uerr)
+	}
+	if _, err := b.cli.ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: &secs}); err != nil {
+		return engineErr("stop", id, err)
+	}
+	return nil
+}
+
+// wrapIf is engineErr for a non-nil error, nil otherwise.
+func wrapIf(op, id string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return engineErr(op, id, err)
 }

@@ -130,6 +130,8 @@ type view struct {
 	jwtSecret string
 	grace     time.Duration
 	now       time.Time
+	// engine is "Podman 4.3.1" or "Docker 20.10.24", empty when unknown.
+	engine string
 }
 
 // sandbox builds the immutable Sandbox the UI shows.
@@ -146,6 +148,9 @@ func (v view) sandbox(r record, h backend.Health) backend.Sandbox {
 		sb.ConversationID = strings.TrimPrefix(r.Name, r.Prefix.Prefix)
 	}
 	sb.Details = append(sb.Details, backend.Field{Name: "Container", Value: shortID(r.ID)})
+	if v.engine != "" {
+		sb.Details = append(sb.Details, backend.Field{Name: "Engine", Value: v.engine})
+	}
 	in := statusInput{State: r.State, Health: h, Grace: v.grace, Now: v.now}
 	var env map[string]string
 	if d := r.det; d != nil {

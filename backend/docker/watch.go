@@ -186,6 +186,8 @@ func (w *watcher) relist(ctx context.Context) {
 	now := time.Now()
 	reinspect := false
 	if w.conn.Phase != backend.ConnLive {
+		// (Re)connected: the engine behind the endpoint may have changed.
+		_, _ = w.b.Engine(ctx)
 		reinspect = w.everLive
 		w.conn = backend.ConnState{Phase: backend.ConnLive, Since: now}
 	}
@@ -238,6 +240,7 @@ func (w *watcher) emit(now time.Time) {
 	w.seq++
 	backend.SendLatest(w.out, backend.Snapshot{
 		Source: w.b.opts.Name, Seq: w.seq, Sandboxes: sbs, Conn: w.conn, Listed: w.listed,
+		Engine: w.b.KnownEngine().String(),
 	})
 	w.dirty = false
 }
