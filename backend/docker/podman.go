@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/moby/moby/api/types/events"
@@ -114,4 +115,18 @@ func wrapIf(op, id string, err error) error {
 		return nil
 	}
 	return engineErr(op, id, err)
+}
+
+// familiarImage writes an image reference the way Docker shows it. Podman
+// reports images by their full name ("docker.io/library/ubuntu:24.04" for
+// "ubuntu:24.04"), Docker as they were asked for; both become the short
+// form, so a sandbox's spec id reads the same on either engine.
+func familiarImage(ref string) string {
+	if rest, ok := strings.CutPrefix(ref, "docker.io/"); ok {
+		if short, ok := strings.CutPrefix(rest, "library/"); ok && !strings.Contains(short, "/") {
+			return short
+		}
+		return rest
+	}
+	return ref
 }

@@ -54,7 +54,7 @@ func recordFromSummary(prefixes []Prefix, s container.Summary) (record, bool) {
 		return record{}, false
 	}
 	r := record{
-		ID: s.ID, Name: name, Prefix: p, State: normalizeState(string(s.State)), Image: s.Image,
+		ID: s.ID, Name: name, Prefix: p, State: normalizeState(string(s.State)), Image: familiarImage(s.Image),
 		Created: time.Unix(s.Created, 0), Labels: s.Labels,
 	}
 	for _, ps := range s.Ports {
@@ -78,7 +78,7 @@ func recordFromInspect(prefixes []Prefix, c container.InspectResponse) (record, 
 	det := detailsFromInspect(c)
 	r := record{ID: c.ID, Name: name, Prefix: p, State: det.State, Created: det.Created, det: &det}
 	if c.Config != nil {
-		r.Image, r.Labels = c.Config.Image, c.Config.Labels
+		r.Image, r.Labels = familiarImage(c.Config.Image), c.Config.Labels
 	}
 	if c.NetworkSettings != nil {
 		for port, binds := range c.NetworkSettings.Ports {
