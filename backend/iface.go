@@ -25,6 +25,9 @@ type Snapshot struct {
 	// replaces it, because a slow reader only sees the newest snapshot: a
 	// consumer says it when the value differs from the one before.
 	Notice error
+	// Engine names the engine behind the source when it says, e.g.
+	// "Podman 4.3.1" or "Docker 20.10.24"; empty when unknown.
+	Engine string
 }
 
 // SandboxSource watches one backend's sandboxes.

@@ -95,7 +95,11 @@ func (m Model) statusBar() string {
 				total++
 			}
 		}
-		parts = append(parts, m.sourceStatus(src, conn, now))
+		label := src
+		if ok && s.Engine != "" {
+			label += " (" + s.Engine + ")" // Docker or Podman, and its version
+		}
+		parts = append(parts, m.sourceStatus(label, conn, now))
 	}
 	var c []string
 	c = append(c, plural(total, "sandbox", "sandboxes"))

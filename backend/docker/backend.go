@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"slices"
 	"sync"
 	"time"
@@ -29,6 +28,7 @@ type Backend struct {
 	prober *prober
 	bind   netip.Addr
 	cache  detailCache
+	engine engineCache
 	// closeDial releases the SSH connection of the built-in ssh dialer.
 	closeDial func() error
 	// closeIdle releases the idle connections to the engine.
@@ -87,18 +87,15 @@ func (b *Backend) Close() error {
 func (b *Backend) view(now time.Time) view {
 	return view{
 		source: b.opts.Name, pattern: b.opts.URLPattern, jwtSecret: b.opts.JWTSecret.Reveal(),
-		grace: b.opts.StartupGrace, now: now,
+		grace: b.opts.StartupGrace, now: now, engine: b.KnownEngine().String(),
 	}
 }
 
 // listRecords lists every sandbox container, stopped ones included. The
-// engine filters by name (a regexp per prefix); the prefix is checked again
-// here because Docker's name filter is a substring match.
+// engine filters by name (see nameFilters); the prefix is checked again
+// here because the engine's name filter is a substring match.
 func (b *Backend) listRecords(ctx context.Context) ([]record, error) {
-	f := make(client.Filters)
-	for _, p := range b.opts.Prefixes {
-		f.Add("name", "^/"+regexp.QuoteMeta(p.Prefix))
-	}
+	f := nameFilters(b.opts.Prefixes)
 	ctx, cancel := context.WithTimeout(ctx, listTimeout)
 	defer cancel()
 	res, err := b.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
@@ -134,6 +131,7 @@ func (b *Backend) List(ctx context.Context) ([]backend.Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.engineKind(ctx) // for the details' Engine field
 	now := time.Now()
 	v := b.view(now)
 	healths := make([]backend.Health, len(recs))

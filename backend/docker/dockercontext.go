@@ -14,7 +14,8 @@ import (
 // ResolveEndpoint finds the engine to talk to the way the docker CLI does:
 // an explicit host, then an explicit context, then DOCKER_HOST, then
 // DOCKER_CONTEXT, then currentContext in $DOCKER_CONFIG/config.json
-// (default ~/.docker), then the standard socket. getenv reads the
+// (default ~/.docker), then the standard socket, or a usual Podman socket
+// when no Docker engine answers there (defaultEndpoint). getenv reads the
 // environment (os.Getenv when nil).
 func ResolveEndpoint(host, contextName string, getenv func(string) string) (Endpoint, error) {
 	if getenv == nil {
@@ -40,7 +41,7 @@ func ResolveEndpoint(host, contextName string, getenv func(string) string) (Endp
 	if current != "" {
 		return loadContext(getenv, current)
 	}
-	return withEnvTLS(DefaultSocket, "default")
+	return defaultEndpoint(getenv, socketAnswers)
 }
 
 // configDir is $DOCKER_CONFIG, or ~/.docker.

@@ -171,7 +171,7 @@ func stateOf(c container.InspectResponse) string {
 	if c.State == nil {
 		return ""
 	}
-	return string(c.State.Status)
+	return normalizeState(string(c.State.Status))
 }
 
 // Pause freezes a running sandbox (docker pause: processes stop, ports stay
@@ -185,7 +185,7 @@ func (b *Backend) Pause(ctx context.Context, id string) error {
 		return fmt.Errorf("pause %s: it is %s, not running: %w", id, st, backend.ErrConflict)
 	}
 	if _, err := b.cli.ContainerPause(ctx, c.ID, client.ContainerPauseOptions{}); err != nil {
-		return engineErr("pause", id, err)
+		return b.refused(ctx, "pause", id, "running", err)
 	}
 	return nil
 }
@@ -197,7 +197,8 @@ func (b *Backend) Resume(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	switch st := stateOf(c); st {
+	st := stateOf(c)
+	switch st {
 	case "paused":
 		_, err = b.cli.ContainerUnpause(ctx, c.ID, client.ContainerUnpauseOptions{})
 	case "exited", "created":
@@ -208,7 +209,7 @@ func (b *Backend) Resume(ctx context.Context, id string) error {
 		return fmt.Errorf("resume %s: it is %s: %w", id, st, backend.ErrConflict)
 	}
 	if err != nil {
-		return engineErr("resume", id, err)
+		return b.refused(ctx, "resume", id, st, err)
 	}
 	return nil
 }
@@ -238,9 +239,8 @@ func (b *Backend) Delete(ctx context.Context, id string) error {
 	if _, err := checkID(b.opts.Prefixes, id); err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
-	secs := int(b.opts.StopTimeout / time.Second)
-	if _, err := b.cli.ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: &secs}); err != nil {
-		return engineErr("stop", id, err)
+	if err := b.stopContainer(ctx, id); err != nil {
+		return err
 	}
 	// Force: a restart policy may have started it again since the stop.
 	_, err := b.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true})

@@ -92,9 +92,10 @@ func (s *logStream) run(ctx context.Context) {
 		s.p.SetState(logbuf.Streaming, nil)
 		var src io.ReadCloser = rc
 		if lo.Timestamps {
-			// Replays are recognised by their timestamps; an untimed
-			// read is history only, where the engine does not replay.
-			src = newReplayFilter(rc, !s.tty)
+			// Replays are recognised by their timestamps (Podman's TTY
+			// pieces are joined there too); an untimed read is history
+			// only, where the engine does not replay.
+			src = s.b.logReader(ctx, rc, !s.tty)
 		}
 		err = s.p.Feed(ctx, src, !s.tty)
 		stopWatch()
@@ -201,7 +202,7 @@ func (s *logStream) awaitStart(ctx context.Context, ev client.EventsResult) erro
 			switch m.Action {
 			case events.ActionStart, events.ActionRestart, events.ActionUnPause:
 				return nil
-			case events.ActionDestroy:
+			case events.ActionDestroy, actionRemove: // Docker's, Podman's
 				return errDestroyed
 			}
 		case err := <-ev.Err:

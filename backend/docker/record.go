@@ -54,7 +54,7 @@ func recordFromSummary(prefixes []Prefix, s container.Summary) (record, bool) {
 		return record{}, false
 	}
 	r := record{
-		ID: s.ID, Name: name, Prefix: p, State: string(s.State), Image: s.Image,
+		ID: s.ID, Name: name, Prefix: p, State: normalizeState(string(s.State)), Image: familiarImage(s.Image),
 		Created: time.Unix(s.Created, 0), Labels: s.Labels,
 	}
 	for _, ps := range s.Ports {
@@ -78,7 +78,7 @@ func recordFromInspect(prefixes []Prefix, c container.InspectResponse) (record, 
 	det := detailsFromInspect(c)
 	r := record{ID: c.ID, Name: name, Prefix: p, State: det.State, Created: det.Created, det: &det}
 	if c.Config != nil {
-		r.Image, r.Labels = c.Config.Image, c.Config.Labels
+		r.Image, r.Labels = familiarImage(c.Config.Image), c.Config.Labels
 	}
 	if c.NetworkSettings != nil {
 		for port, binds := range c.NetworkSettings.Ports {
@@ -100,7 +100,7 @@ func detailsFromInspect(c container.InspectResponse) details {
 	var d details
 	d.Created = parseDockerTime(c.Created)
 	if c.State != nil {
-		d.State = string(c.State.Status)
+		d.State = normalizeState(string(c.State.Status))
 		d.StartedAt = parseDockerTime(c.State.StartedAt)
 		d.FinishedAt = parseDockerTime(c.State.FinishedAt)
 		d.ExitCode, d.OOMKilled, d.Error = c.State.ExitCode, c.State.OOMKilled, c.State.Error
@@ -130,6 +130,8 @@ type view struct {
 	jwtSecret string
 	grace     time.Duration
 	now       time.Time
+	// engine is "Podman 4.3.1" or "Docker 20.10.24", empty when unknown.
+	engine string
 }
 
 // sandbox builds the immutable Sandbox the UI shows.
@@ -146,6 +148,9 @@ func (v view) sandbox(r record, h backend.Health) backend.Sandbox {
 		sb.ConversationID = strings.TrimPrefix(r.Name, r.Prefix.Prefix)
 	}
 	sb.Details = append(sb.Details, backend.Field{Name: "Container", Value: shortID(r.ID)})
+	if v.engine != "" {
+		sb.Details = append(sb.Details, backend.Field{Name: "Engine", Value: v.engine})
+	}
 	in := statusInput{State: r.State, Health: h, Grace: v.grace, Now: v.now}
 	var env map[string]string
 	if d := r.det; d != nil {

@@ -241,8 +241,13 @@ func (w *watcher) relist(ctx context.Context) {
 	}
 	start, gen := time.Now(), w.gen
 	w.listing, w.listSince = true, start
+	// (Re)connecting: the engine behind the endpoint may have changed.
+	askEngine := w.conn.Phase != backend.ConnLive
 	w.wg.Go(func() {
 		recs, err := w.b.listRecords(ctx)
+		if err == nil && askEngine {
+			_, _ = w.b.Engine(ctx)
+		}
 		w.deliver(ctx, func(now time.Time) { w.onList(ctx, gen, start, recs, err, now) })
 	})
 }
@@ -323,6 +328,7 @@ func (w *watcher) emit(now time.Time) {
 	w.seq++
 	backend.SendLatest(w.out, backend.Snapshot{
 		Source: w.b.opts.Name, Seq: w.seq, Sandboxes: sbs, Conn: w.conn, Listed: w.listed,
+		Engine: w.b.KnownEngine().String(),
 	})
 	w.dirty = false
 }

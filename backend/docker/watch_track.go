@@ -112,8 +112,10 @@ func (w *watcher) onEvent(m events.Message, now time.Time) {
 	}
 	_, ok := match(w.b.opts.Prefixes, m.Actor.Attributes["name"])
 	if !ok {
-		// A rename out of the prefix still removes a sandbox.
-		if _, ok = match(w.b.opts.Prefixes, m.Actor.Attributes["oldName"]); !ok {
+		// A rename out of the prefix still removes a sandbox: Docker's
+		// event names the old name, Podman's only the tracked id.
+		_, ok = match(w.b.opts.Prefixes, m.Actor.Attributes["oldName"])
+		if !ok && w.recs[m.Actor.ID] == nil {
 			return
 		}
 	}

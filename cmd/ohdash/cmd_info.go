@@ -13,13 +13,13 @@ import (
 
 func setupConfig(fs *flag.FlagSet) runner {
 	asJSON := fs.Bool("json", false, "print one JSON object instead of TOML")
-	return func(_ context.Context, a *app, _ []string) error {
+	return func(ctx context.Context, a *app, _ []string) error {
 		keys, keyErr := a.cfg.UIKeys()
 		var err error
 		if *asJSON {
 			err = a.cfg.PrintJSON(a.io.out, keys)
-		} else {
-			err = a.cfg.Print(a.io.out, keys)
+		} else if err = a.cfg.Print(a.io.out, keys); err == nil {
+			err = printEngines(ctx, a.io.out, a.cfg, a.io.getenv)
 		}
 		if err != nil {
 			return err

@@ -181,7 +181,14 @@ func TestDockerLogsMatchWhatTheContainerWrote(t *testing.T) {
 		stamps = append(stamps, ts)
 	}
 	since := strings.Split(strings.TrimSpace(h.must(exitOK, "logs", short, "--since", stamps[2]).stdout), "\n")
-	if len(since) < 3 || len(since) > 4 || !strings.HasPrefix(since[len(since)-1], "line 00000050 ") {
+	most := 4
+	if dockertest.IsPodman() {
+		// Podman stamps to the second: --since takes the whole second of
+		// line 48, which may hold every line.
+		most = 50
+	}
+	if len(since) < 3 || len(since) > most || !strings.HasPrefix(since[len(since)-1], "line 00000050 ") ||
+		!strings.HasPrefix(since[len(since)-3], "line 00000048 ") {
 		t.Fatalf("--since %s (the time of line 48) printed:\n%s", stamps[2], strings.Join(since, "\n"))
 	}
 }

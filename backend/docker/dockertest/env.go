@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -176,7 +177,9 @@ func (e *Env) Cleanup(t testing.TB) {
 	ids := map[string]bool{}
 	for _, f := range []client.Filters{
 		make(client.Filters).Add("label", LabelTest+"="+e.RunID),
-		make(client.Filters).Add("name", "^/"+regexp.QuoteMeta("t"+e.RunID+"-")),
+		// Unanchored: Docker matches names with their leading slash,
+		// Podman without; the prefix is checked below.
+		make(client.Filters).Add("name", regexp.QuoteMeta("t"+e.RunID+"-")),
 	} {
 		res, err := e.Client.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 		if err != nil {
@@ -184,7 +187,9 @@ func (e *Env) Cleanup(t testing.TB) {
 			return
 		}
 		for _, c := range res.Items {
-			ids[c.ID] = true
+			if c.Labels[LabelTest] == e.RunID || ownName(c.Names, "t"+e.RunID+"-") {
+				ids[c.ID] = true
+			}
 		}
 	}
 	if err := removeContainers(ctx, e.Client, slices.Collect(maps.Keys(ids))); err != nil {
@@ -257,4 +262,14 @@ func FreePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// ownName reports whether one of a container's names starts with prefix.
+func ownName(names []string, prefix string) bool {
+	for _, n := range names {
+		if strings.HasPrefix(strings.TrimPrefix(n, "/"), prefix) {
+			return true
+		}
+	}
+	return false
 }
