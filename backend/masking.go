@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // userinfoPassword finds "scheme://user:password@" even in a URL that does
@@ -84,7 +84,7 @@ func MaskEnv(value string, sensitive bool) string {
 // sequences, control characters (C0 and C1) and bidirectional overrides
 // dropped, invalid UTF-8 replaced, colour stripped.
 func CleanText(s string) string {
-	out, _ := logbuf.SanitizeString(s, logbuf.SanitizeOptions{StripColor: true})
+	out, _ := sanitize.String(s, sanitize.Options{StripColor: true})
 	return out
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/fake"
 	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/convtab"
 	"github.com/ohdash/ohdash/ui/internal/testkit"
@@ -95,7 +96,7 @@ func fixtureLogs(id string) []logbuf.Line {
 	}
 	lines := make([]logbuf.Line, len(texts))
 	for i, tx := range texts {
-		text, width := logbuf.SanitizeString(tx, logbuf.SanitizeOptions{})
+		text, width := sanitize.String(tx, sanitize.Options{})
 		lines[i] = logbuf.Line{Seq: uint64(i + 1), Time: testNow.Add(time.Duration(i-3) * time.Second), Stream: logbuf.Stdout, Text: text, Width: width}
 	}
 	lines[2].Stream = logbuf.Stderr

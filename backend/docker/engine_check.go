@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // NotEngineError says that the server at an engine address answered, but
@@ -91,7 +91,7 @@ func excerpt(body string) string {
 	if t, ok := htmlTitle(body); ok {
 		body = t
 	}
-	s, _ := logbuf.SanitizeString(strings.Join(strings.Fields(body), " "), logbuf.SanitizeOptions{StripColor: true})
+	s, _ := sanitize.String(strings.Join(strings.Fields(body), " "), sanitize.Options{StripColor: true})
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if utf8.RuneCountInString(s) <= excerptRunes {
 		return s

@@ -7,10 +7,9 @@
 //     container has no TTY), strips the timestamp of every log entry, joins
 //     the 16 KiB pieces Docker cuts long lines into and assembles lines per
 //     stream, across reads split anywhere;
-//   - the Sanitizer turns each line into printable text plus canonical SGR
-//     colour, resolving tabs, "\r", "\b" and horizontal cursor moves like a
-//     one-line terminal and dropping every other control and escape sequence;
-//     it is exported because agent event text needs the same treatment;
+//   - the sanitiser (package backend/sanitize, shared with agent events,
+//     titles and every other outside string) turns each line into printable
+//     text plus canonical SGR colour;
 //   - the Ring queues lines between the reader goroutine and the consumer,
 //     capped by lines and bytes, dropping the oldest and counting them (for
 //     a display that must stay live), or, in lossless mode, making the
@@ -20,5 +19,5 @@
 //     Batches delivers at most one Batch per flush interval.
 //
 // Container output is attacker-controlled; nothing from it reaches a
-// terminal except through the Sanitizer.
+// terminal except through the sanitiser.
 package logbuf

@@ -3,7 +3,11 @@ package logbuf
 import (
 	"encoding/binary"
 	"strings"
+	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // dockerTime is the layout Docker writes timestamps in with timestamps=true.
@@ -71,7 +75,7 @@ func newTestFeeder(opts Options) *Pipeline {
 	p := &Pipeline{
 		opts: opts,
 		ring: NewRing(opts.MaxLines, opts.MaxBytes),
-		san:  NewSanitizer(SanitizeOptions{StripColor: opts.StripColor, TabWidth: opts.TabWidth}),
+		san:  sanitize.New(sanitize.Options{StripColor: opts.StripColor, TabWidth: opts.TabWidth}),
 	}
 	p.dec = newDecoder(opts.MaxLineBytes, opts.Untimed, p.emit)
 	return p
@@ -89,4 +93,16 @@ func each[T any](lines []Line, field func(Line) T) []T {
 		out[i] = field(l)
 	}
 	return out
+}
+
+// checkSanitized fails unless a line's text is safe for a terminal and its
+// width is the one the UI will measure.
+func checkSanitized(t testing.TB, s string, w int) {
+	t.Helper()
+	if err := sanitize.Verify(s); err != nil {
+		t.Fatalf("unsafe output %q: %v", s, err)
+	}
+	if sw := ansi.StringWidth(s); sw != w {
+		t.Fatalf("width of %q is %d, ansi.StringWidth says %d", s, w, sw)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // Defaults of Options.
@@ -83,7 +85,7 @@ type Pipeline struct {
 
 	feedMu  sync.Mutex // one Feed at a time; guards the fields below
 	dec     *decoder
-	san     *Sanitizer
+	san     *sanitize.Sanitizer
 	seq     uint64
 	pending []Line
 	readBuf []byte
@@ -104,7 +106,7 @@ func NewPipeline(ctx context.Context, opts Options) *Pipeline {
 		wake:   make(chan struct{}, 1),
 		closed: make(chan struct{}),
 		done:   make(chan struct{}),
-		san:    NewSanitizer(SanitizeOptions{StripColor: opts.StripColor, TabWidth: opts.TabWidth}),
+		san:    sanitize.New(sanitize.Options{StripColor: opts.StripColor, TabWidth: opts.TabWidth}),
 	}
 	p.dec = newDecoder(opts.MaxLineBytes, opts.Untimed, p.emit)
 	go p.deliver(ctx)
@@ -184,7 +186,7 @@ func (p *Pipeline) endFeed(ctx context.Context, eof bool) error {
 
 // emit turns one decoded line into a Line; the decoder calls it.
 func (p *Pipeline) emit(st Stream, ts stamp, hasTS bool, raw []byte) {
-	text, width := p.san.line(raw)
+	text, width := p.san.Line(raw)
 	p.seq++
 	l := Line{Seq: p.seq, Stream: st, Text: text, Width: width}
 	if hasTS {

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 func TestRuntimeErrorBodiesAreSanitised(t *testing.T) {
@@ -23,7 +23,7 @@ func TestRuntimeErrorBodiesAreSanitised(t *testing.T) {
 			t.Errorf("%q: %q", body, msg)
 		}
 		for _, r := range msg {
-			if logbuf.UnsafeRune(r) || r == utf8.RuneError {
+			if sanitize.UnsafeRune(r) || r == utf8.RuneError {
 				t.Errorf("%q: error keeps %U: %q", body, r, msg)
 			}
 		}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 	"github.com/ohdash/ohdash/ui/format"
 )
 
@@ -201,6 +201,6 @@ func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(logbuf.EscapeJSON(nil, buf.Bytes()))
+	_, err := w.Write(sanitize.EscapeJSON(nil, buf.Bytes()))
 	return err
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/ohdash/ohdash/backend/docker/dockertest"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 )
 
@@ -147,7 +147,7 @@ func TestDockerLogsMatchWhatTheContainerWrote(t *testing.T) {
 			t.Fatalf("%s: %d lines, the container wrote %d", stream, len(gotLines), len(raw))
 		}
 		for i := range raw {
-			want, _ := logbuf.SanitizeString(raw[i], logbuf.SanitizeOptions{StripColor: true})
+			want, _ := sanitize.String(raw[i], sanitize.Options{StripColor: true})
 			if gotLines[i] != want {
 				t.Fatalf("%s line %d:\ngot  %.120q\nwant %.120q", stream, i+1, gotLines[i], want)
 			}

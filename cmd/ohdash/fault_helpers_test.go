@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 	"github.com/ohdash/ohdash/ui"
 )
 
@@ -138,7 +138,7 @@ func unsafeAt(b []byte, sgr, renderer bool) (int, string) {
 			}
 			return i, "an escape sequence that is not SGR"
 		case r == '\n' || r == '\t' || r == '\r' && renderer:
-		case logbuf.UnsafeRune(r):
+		case sanitize.UnsafeRune(r):
 			return i, "control or bidi character"
 		}
 		i += size

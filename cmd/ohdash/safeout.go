@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // safeMessage prepares a diagnostic for stderr. Errors quote what servers,
@@ -26,4 +26,4 @@ func safeMessage(s string) string {
 // (`events --json`), the characters encoding/json would have escaped
 // anyway or that a terminal acts on: C1 controls, bidi overrides, DEL and
 // invalid UTF-8 become \uXXXX escapes. The JSON means exactly the same.
-func terminalSafeJSON(b []byte) []byte { return logbuf.EscapeJSON(nil, b) }
+func terminalSafeJSON(b []byte) []byte { return sanitize.EscapeJSON(nil, b) }

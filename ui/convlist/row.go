@@ -6,7 +6,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // row is one conversation with its display text worked out once, when the
@@ -57,7 +57,7 @@ func clean(s string, limit int) string {
 	if strings.ContainsAny(s, "\r\n") {
 		s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 	}
-	out, _ := logbuf.SanitizeString(s, logbuf.SanitizeOptions{StripColor: true})
+	out, _ := sanitize.String(s, sanitize.Options{StripColor: true})
 	out = strings.TrimSpace(out)
 	if len(out) > limit {
 		out = truncate(out, limit)

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // Update handles the pane's stream messages always, and its keys while
@@ -173,7 +174,7 @@ func (m Model) showDetail(msg detailMsg) Model {
 	lines := strings.Split(text, "\n")
 	out := make([]logbuf.Line, len(lines))
 	for i, l := range lines {
-		s, w := logbuf.SanitizeString(l, logbuf.SanitizeOptions{StripColor: true})
+		s, w := sanitize.String(l, sanitize.Options{StripColor: true})
 		out[i] = logbuf.Line{Seq: uint64(i + 1), Text: s, Width: w}
 	}
 	m.detail = m.detail.Reset().Append(out...).SetFollow(false).GotoTop()

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 func TestErrorBodiesAreSanitisedAndMasked(t *testing.T) {
@@ -27,7 +27,7 @@ func TestErrorBodiesAreSanitisedAndMasked(t *testing.T) {
 		}
 		for i := 0; i < len(msg); {
 			r, size := utf8.DecodeRuneInString(msg[i:])
-			if logbuf.UnsafeRune(r) || (r == utf8.RuneError && size == 1) {
+			if sanitize.UnsafeRune(r) || (r == utf8.RuneError && size == 1) {
 				t.Errorf("%q: error keeps %U: %q", b, r, msg)
 			}
 			i += size

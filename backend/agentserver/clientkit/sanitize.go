@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // Agent output, titles, error details and file paths come from the sandbox
@@ -46,7 +46,7 @@ func SanitizeLine(s string, max int) string {
 // as a terminal would, every other control and escape sequence dropped,
 // invalid UTF-8 replaced. The result may share memory with line.
 func SanitizeText(line string) string {
-	out, _ := logbuf.SanitizeString(line, logbuf.SanitizeOptions{StripColor: true})
+	out, _ := sanitize.String(line, sanitize.Options{StripColor: true})
 	return out
 }
 

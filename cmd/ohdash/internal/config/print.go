@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 	"github.com/ohdash/ohdash/ui"
 )
 
@@ -202,7 +202,7 @@ func (c *Config) PrintJSON(w io.Writer, keys ui.Keys) error {
 	if err := enc.Encode(out); err != nil {
 		return err
 	}
-	_, err := w.Write(logbuf.EscapeJSON(nil, buf.Bytes()))
+	_, err := w.Write(sanitize.EscapeJSON(nil, buf.Bytes()))
 	return err
 }
 

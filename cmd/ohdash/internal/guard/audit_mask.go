@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // marshalEntry encodes e as one audit line. Targets, details and errors
@@ -21,5 +21,5 @@ func marshalEntry(e Entry) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
-	return logbuf.EscapeJSON(nil, line), nil
+	return sanitize.EscapeJSON(nil, line), nil
 }

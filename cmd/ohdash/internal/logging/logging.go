@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // Discard returns a logger that writes nothing.
@@ -39,7 +39,7 @@ func Open(path, level string) (*slog.Logger, io.Closer, error) {
 }
 
 // New returns a masking JSON logger on w. Every line is also passed
-// through logbuf.EscapeJSON: encoding/json leaves C1 controls and bidi
+// through sanitize.EscapeJSON: encoding/json leaves C1 controls and bidi
 // overrides raw, and a log file is read with cat and tail.
 func New(w io.Writer, level slog.Leveler) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(escapingWriter{w}, &slog.HandlerOptions{Level: level, ReplaceAttr: Mask}))
@@ -50,7 +50,7 @@ func New(w io.Writer, level slog.Leveler) *slog.Logger {
 type escapingWriter struct{ w io.Writer }
 
 func (e escapingWriter) Write(p []byte) (int, error) {
-	if _, err := e.w.Write(logbuf.EscapeJSON(nil, p)); err != nil {
+	if _, err := e.w.Write(sanitize.EscapeJSON(nil, p)); err != nil {
 		return 0, err
 	}
 	return len(p), nil

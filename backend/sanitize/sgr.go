@@ -1,4 +1,4 @@
-package logbuf
+package sanitize
 
 // style is the SGR state of one cell: a small comparable value, so "did the
 // style change" is a single comparison and cells can carry it cheaply.

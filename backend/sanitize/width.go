@@ -1,4 +1,4 @@
-package logbuf
+package sanitize
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package logbuf
+package sanitize
 
 // spaces backs tab expansion in linear mode (tab stops are at most 32 apart).
 const spaces = "                                "

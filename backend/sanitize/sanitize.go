@@ -1,18 +1,18 @@
-package logbuf
+package sanitize
 
 import (
 	"encoding/binary"
 )
 
-// SanitizeOptions configures the sanitiser.
-type SanitizeOptions struct {
+// Options configures the sanitiser.
+type Options struct {
 	// StripColor drops SGR colour sequences instead of keeping them.
 	StripColor bool
 	// TabWidth is the distance between tab stops (default 8, at most 32).
 	TabWidth int
 }
 
-func (o SanitizeOptions) tabWidth() int {
+func (o Options) tabWidth() int {
 	switch {
 	case o.TabWidth <= 0:
 		return 8
@@ -42,7 +42,7 @@ func (o SanitizeOptions) tabWidth() int {
 // A Sanitizer keeps scratch buffers between calls, so reusing one avoids
 // allocation; it is not safe for concurrent use.
 type Sanitizer struct {
-	opts SanitizeOptions
+	opts Options
 	tab  int
 
 	// Per call.
@@ -66,33 +66,33 @@ type Sanitizer struct {
 	scratch []byte
 }
 
-// NewSanitizer returns a sanitiser with the given options.
-func NewSanitizer(opts SanitizeOptions) *Sanitizer {
+// New returns a sanitiser with the given options.
+func New(opts Options) *Sanitizer {
 	return &Sanitizer{opts: opts, tab: opts.tabWidth()}
 }
 
-// Sanitize appends the sanitised form of src to dst and returns the extended
+// Bytes appends the sanitised form of src to dst and returns the extended
 // buffer and the display width of what was appended, in terminal cells
 // (wide characters count 2, combining marks 0, SGR sequences nothing).
-func Sanitize(dst, src []byte, opts SanitizeOptions) ([]byte, int) {
+func Bytes(dst, src []byte, opts Options) ([]byte, int) {
 	if plainASCII(trimCR(src)) {
 		src = trimCR(src)
 		return append(dst, src...), len(src)
 	}
-	return NewSanitizer(opts).Append(dst, src)
+	return New(opts).Append(dst, src)
 }
 
-// SanitizeString is Sanitize for strings. Plain printable ASCII is returned
+// String is Bytes for strings. Plain printable ASCII is returned
 // as is, without allocating.
-func SanitizeString(s string, opts SanitizeOptions) (string, int) {
+func String(s string, opts Options) (string, int) {
 	if t := trimCRString(s); plainASCIIString(t) {
 		return t, len(t)
 	}
-	out, w := NewSanitizer(opts).Append(nil, []byte(s))
+	out, w := New(opts).Append(nil, []byte(s))
 	return string(out), w
 }
 
-// Append appends the sanitised form of src to dst; see Sanitize.
+// Append appends the sanitised form of src to dst; see Bytes.
 func (s *Sanitizer) Append(dst, src []byte) ([]byte, int) {
 	src = trimCR(src)
 	if plainASCII(src) {
@@ -108,8 +108,9 @@ func (s *Sanitizer) Append(dst, src []byte) ([]byte, int) {
 	return s.finish()
 }
 
-// line sanitises one log line into a new string, copying only once.
-func (s *Sanitizer) line(raw []byte) (string, int) {
+// Line sanitises one line into a new string, copying only once, and
+// returns it with its display width.
+func (s *Sanitizer) Line(raw []byte) (string, int) {
 	raw = trimCR(raw)
 	if plainASCII(raw) {
 		return string(raw), len(raw)

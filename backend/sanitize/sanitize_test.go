@@ -1,10 +1,8 @@
-package logbuf
+package sanitize
 
 import (
-	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -138,12 +136,12 @@ func TestSanitizeCorpus(t *testing.T) {
 	for group, cases := range groups {
 		for _, c := range cases {
 			t.Run(group+"/"+c.name, func(t *testing.T) {
-				got, w := SanitizeString(c.in, SanitizeOptions{})
+				got, w := String(c.in, Options{})
 				if got != c.want {
-					t.Fatalf("Sanitize(%q)\n got %q\nwant %q", c.in, got, c.want)
+					t.Fatalf("Bytes(%q)\n got %q\nwant %q", c.in, got, c.want)
 				}
 				checkSanitized(t, got, w)
-				if again, w2 := SanitizeString(got, SanitizeOptions{}); again != got || w2 != w {
+				if again, w2 := String(got, Options{}); again != got || w2 != w {
 					t.Errorf("not idempotent: %q -> %q (%d -> %d)", got, again, w, w2)
 				}
 			})
@@ -152,11 +150,11 @@ func TestSanitizeCorpus(t *testing.T) {
 }
 
 func TestSanitizeStripColor(t *testing.T) {
-	strip := SanitizeOptions{StripColor: true}
+	strip := Options{StripColor: true}
 	for _, c := range append(append([]sanitizeCase{}, sgrCases...), overwriteCases...) {
-		got, w := SanitizeString(c.in, strip)
+		got, w := String(c.in, strip)
 		if want := ansi.Strip(c.want); got != want {
-			t.Errorf("%s: StripColor Sanitize(%q) = %q, want %q", c.name, c.in, got, want)
+			t.Errorf("%s: StripColor Bytes(%q) = %q, want %q", c.name, c.in, got, want)
 		}
 		checkSanitized(t, got, w)
 	}
@@ -164,7 +162,7 @@ func TestSanitizeStripColor(t *testing.T) {
 
 func TestSanitizeTabWidth(t *testing.T) {
 	for tw, want := range map[int]string{4: "ab  c", 1: "ab c", 8: "ab      c", 0: "ab      c", 100: "ab" + strings.Repeat(" ", 30) + "c"} {
-		if got, _ := SanitizeString("ab\tc", SanitizeOptions{TabWidth: tw}); got != want {
+		if got, _ := String("ab\tc", Options{TabWidth: tw}); got != want {
 			t.Errorf("TabWidth %d: got %q, want %q", tw, got, want)
 		}
 	}
@@ -187,7 +185,7 @@ func TestSanitizeWidth(t *testing.T) {
 		"tab\t中":                  10,
 		"\u0301leading combining": 17,
 	} {
-		got, w := SanitizeString(in, SanitizeOptions{})
+		got, w := String(in, Options{})
 		if w != want {
 			t.Errorf("width of %q (-> %q) = %d, want %d", in, got, w, want)
 		}
@@ -196,7 +194,7 @@ func TestSanitizeWidth(t *testing.T) {
 }
 
 func TestSanitizeAppendsAndReuses(t *testing.T) {
-	s := NewSanitizer(SanitizeOptions{})
+	s := New(Options{})
 	dst := []byte("prefix|")
 	for _, c := range append(append([]sanitizeCase{}, hostile...), overwriteCases...) {
 		out, _ := s.Append(dst, []byte(c.in))
@@ -204,16 +202,16 @@ func TestSanitizeAppendsAndReuses(t *testing.T) {
 			t.Errorf("%s: Append = %q, want %q", c.name, got, "prefix|"+c.want)
 		}
 	}
-	out, w := Sanitize(nil, []byte("\x1b[1mx"), SanitizeOptions{})
+	out, w := Bytes(nil, []byte("\x1b[1mx"), Options{})
 	if string(out) != "\x1b[1mx\x1b[m" || w != 1 {
-		t.Errorf("Sanitize = %q, %d", out, w)
+		t.Errorf("Bytes = %q, %d", out, w)
 	}
 }
 
 func TestSanitizePlainASCIIFastPath(t *testing.T) {
 	line := strings.Repeat("plain printable ascii 0123456789 ", 3)
 	allocs := testing.AllocsPerRun(100, func() {
-		out, w := SanitizeString(line, SanitizeOptions{})
+		out, w := String(line, Options{})
 		if out != line || w != len(line) {
 			t.Fatal("plain line changed")
 		}
@@ -230,7 +228,7 @@ func TestSanitizePlainASCIIFastPath(t *testing.T) {
 
 func TestSanitizeBoundsCursorMoves(t *testing.T) {
 	in := strings.Repeat("\x1b[9999Cx", 100)
-	out, _ := SanitizeString(in, SanitizeOptions{})
+	out, _ := String(in, Options{})
 	// Moves stop cursorSlack cells past the input's length; text after
 	// that still goes on the line.
 	if len(out) > 2*len(in)+cursorSlack {
@@ -242,7 +240,7 @@ func TestSanitizeBoundsCursorMoves(t *testing.T) {
 // sequences and w is the width the UI will measure.
 func checkSanitized(t testing.TB, s string, w int) {
 	t.Helper()
-	if err := unsafeSequence(s); err != nil {
+	if err := Verify(s); err != nil {
 		t.Fatalf("unsafe output %q: %v", s, err)
 	}
 	if sw := ansi.StringWidth(s); sw != w {
@@ -251,40 +249,4 @@ func checkSanitized(t testing.TB, s string, w int) {
 	if sw := ansi.StringWidth(ansi.Strip(s)); sw != w {
 		t.Fatalf("width of %q is %d, of it stripped %d", s, w, sw)
 	}
-}
-
-// unsafeSequence returns an error for the first thing in s that may not
-// reach a terminal: invalid UTF-8, a control character, a C1 control, a bidi
-// control, or an escape sequence other than "ESC [ digits/; m".
-func unsafeSequence(s string) error {
-	if !utf8.ValidString(s) {
-		return fmt.Errorf("invalid UTF-8")
-	}
-	for i := 0; i < len(s); {
-		if s[i] == esc {
-			j := i + 1
-			if j >= len(s) || s[j] != '[' {
-				return fmt.Errorf("escape other than CSI at %d", i)
-			}
-			for j++; j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';'); j++ {
-			}
-			if j >= len(s) || s[j] != 'm' {
-				return fmt.Errorf("CSI other than SGR at %d", i)
-			}
-			i = j + 1
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-			return fmt.Errorf("control %U at %d", r, i)
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-			return fmt.Errorf("bidi control %U at %d", r, i)
-		}
-		i += size
-	}
-	if i := strings.LastIndex(s, "\x1b["); i >= 0 && !strings.HasPrefix(s[i:], "\x1b[m") && !strings.HasPrefix(s[i:], "\x1b[0m") {
-		return fmt.Errorf("style left open at the end")
-	}
-	return nil
 }
