@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // DefaultTimeout bounds every REST call that has no earlier deadline.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // Caps on Event.Raw: in pages and streams, when raw JSON is asked for

@@ -11,7 +11,7 @@ import (
 	"strconv"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // EventQuery filters and pages an event search.

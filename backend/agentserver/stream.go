@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // StreamTuning adjusts the live stream's timing and bounds; zero fields

@@ -14,7 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // Close codes of the events socket (PROTOCOL.md §2.2).

@@ -15,7 +15,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/agentserver"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 	"github.com/ohdash/ohdash/backend/nestedv0"
 )
 

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // Options tune a Client; zero fields take the defaults noted.

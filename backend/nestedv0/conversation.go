@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // info is the V0 ConversationInfo.

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // v0Event is a dict written by event_to_dict: an integer id, timestamp,

@@ -12,7 +12,7 @@ import (
 	"strconv"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // maxLimit is the largest page the events route accepts.

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/agentserver/clientkit"
+	"github.com/ohdash/ohdash/backend/internal/clientkit"
 )
 
 // StreamEvents follows the conversation by polling GET …/events from the
