@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/conversations"
+	"github.com/ohdash/ohdash/backend/convroute"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 )
 
@@ -18,7 +18,7 @@ import (
 // sandboxResolver).
 func (a *app) Conversations() guard.Conversations {
 	if a.convs == nil {
-		a.convs = a.guard.Conversations(conversations.New(conversations.Options{Resolve: a.sandboxResolver()}))
+		a.convs = a.guard.Conversations(convroute.New(convroute.Options{Resolve: a.sandboxResolver()}))
 	}
 	return a.convs
 }

@@ -20,7 +20,7 @@ import (
 )
 
 // Source is every conversation role the dashboard uses. The router in
-// backend/conversations implements it for all sandbox flavors.
+// backend/convroute implements it for all sandbox flavors.
 type Source interface {
 	backend.ConversationLister
 	backend.FleetConversationLister

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/conversations"
+	"github.com/ohdash/ohdash/backend/convroute"
 	"github.com/ohdash/ohdash/backend/docker"
 	"github.com/ohdash/ohdash/backend/docker/dockertest"
 )
@@ -121,7 +121,7 @@ func TestConversationFlowInDocker(t *testing.T) {
 		"AGENTSIM_SEED_CONVERSATIONS": "1", "AGENTSIM_SEED_ID": convID, "AGENTSIM_SEED_STATUS": "finished",
 		"AGENTSIM_SEED_TURNS": "2", "AGENTSIM_PACE": "1500ms",
 	})
-	router := conversations.New(conversations.Options{})
+	router := convroute.New(convroute.Options{})
 	_, p, keys, stop := dashboardWith(t, env, 120, 40, nil, router)
 	defer stop()
 
@@ -197,7 +197,7 @@ func BenchmarkEventDeliveryToUI(b *testing.B) {
 		"AGENTSIM_SEED_CONVERSATIONS": "1", "AGENTSIM_SEED_ID": convID, "AGENTSIM_SEED_STATUS": "idle",
 		"AGENTSIM_SEED_TURNS": "1",
 	})
-	router := conversations.New(conversations.Options{})
+	router := convroute.New(convroute.Options{})
 	_, p, keys, stop := dashboardWith(b, env, 120, 40, nil, router)
 	defer stop()
 	p.await(b, "the sandbox listed", 30*time.Second, func(f string) bool { return strings.Contains(f, "RUNNING") })
@@ -235,7 +235,7 @@ func BenchmarkBacklogFirstScreen10k(b *testing.B) {
 	})
 	_ = url
 	for b.Loop() {
-		router := conversations.New(conversations.Options{})
+		router := convroute.New(convroute.Options{})
 		_, p, keys, stop := dashboardWith(b, env, 120, 40, nil, router)
 		p.await(b, "the sandbox listed", 30*time.Second, func(f string) bool { return strings.Contains(f, "RUNNING") })
 		typeKeys(b, keys, "3", "\t")
@@ -262,7 +262,7 @@ func BenchmarkConversationMemory100k(b *testing.B) {
 		"AGENTSIM_SEED_CONVERSATIONS": "1", "AGENTSIM_SEED_ID": convID, "AGENTSIM_SEED_STATUS": "finished",
 	})
 	for b.Loop() {
-		router := conversations.New(conversations.Options{})
+		router := convroute.New(convroute.Options{})
 		_, p, keys, stop := dashboardWith(b, env, 250, 40, nil, router) // wide: the header shows every count
 		p.await(b, "the sandbox listed", 30*time.Second, func(f string) bool { return strings.Contains(f, "RUNNING") })
 		typeKeys(b, keys, "3", "\t")

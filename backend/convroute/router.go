@@ -1,10 +1,10 @@
-// Package conversations routes conversation and event calls to the right
+// Package convroute routes conversation and event calls to the right
 // client for each sandbox: the agent-server client for V1 sandboxes, the
 // nested-server client for V0 conversation runtimes. It keeps one client
 // per sandbox (so a server's version is detected once) over one shared
 // keep-alive HTTP client, and lists conversations across many sandboxes
 // with bounded concurrency.
-package conversations
+package convroute
 
 import (
 	"context"
