@@ -235,7 +235,14 @@ func TestLogsWithoutFollowEndAtEOF(t *testing.T) {
 	if last.Err != nil {
 		t.Errorf("a finished history should end cleanly: %v", last.Err)
 	}
-	if len(lt.boots) != 1 || len(lt.seen[lt.boots[0]]) != 10 || lt.seen[lt.boots[0]][491] != 1 || lt.seen[lt.boots[0]][500] != 1 {
+	// Podman counts the pieces of its log file, and a TTY line it stored
+	// in two pieces counts twice: its tail 10 may hold 9 whole lines (the
+	// newest, every one once). Docker counts lines.
+	first := 491
+	if dockertest.IsPodman() && len(lt.boots) == 1 && len(lt.seen[lt.boots[0]]) == 9 {
+		first = 492
+	}
+	if len(lt.boots) != 1 || len(lt.seen[lt.boots[0]]) != 501-first || lt.seen[lt.boots[0]][first] != 1 || lt.seen[lt.boots[0]][500] != 1 {
 		t.Errorf("tail 10 of a TTY container: %v", lt.seen)
 	}
 	if _, err := b.Logs(t.Context(), e.V1Prefix+"missing", backend.LogOptions{}); !errors.Is(err, backend.ErrNotFound) {
