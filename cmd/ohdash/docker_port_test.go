@@ -123,7 +123,9 @@ func TestFaultDockerPortChangeAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	newURL := waitHealthy(t, h, name).ExposedURLs[0].URL
-	if newURL == oldURL {
+	// Docker publishes a new host port on a restart; Podman keeps it, and
+	// there the test checks the recovery across the restart alone.
+	if newURL == oldURL && !dockertest.IsPodman() {
 		t.Fatalf("the restart kept port %s; the test needs a new one", oldURL)
 	}
 	// The restarted emulator starts a fresh log (a real server reloads
