@@ -130,23 +130,27 @@ func TestInjectedFaultsSurfaceAndNeverCrash(t *testing.T) {
 		o.GoneRecheck = time.Nanosecond // re-check every time: more calls, more faults
 	})
 	ids := seedKnown(t, r, 300)
-	// Short attempts only once seeded: a timed-out attempt is not retried,
-	// and the first list of 300 must not depend on a loaded machine.
-	r.b.api.timeout = 50 * time.Millisecond
 	for _, id := range ids[:100] {
 		_ = r.sim.Stop(id)
 	}
+	// Short attempts only where hangs are injected: a timed-out attempt is
+	// not retried, and the other cases must not depend on how loaded the
+	// machine is (a 50 ms deadline turns a slow malformed answer into a
+	// timeout).
+	const short, long = 50 * time.Millisecond, 10 * time.Second
 	cases := []struct {
-		name   string
-		faults runtimeapi.Faults
-		want   error
+		name    string
+		faults  runtimeapi.Faults
+		timeout time.Duration
+		want    error
 	}{
-		{"20% 5xx", runtimeapi.Faults{ErrorRate: 0.2, ErrorStatus: 500}, nil},
-		{"timeouts", runtimeapi.Faults{HangRate: 0.3}, backend.ErrUnavailable},
-		{"malformed JSON", runtimeapi.Faults{MalformedRate: 0.3}, ErrMalformedResponse},
-		{"all three", runtimeapi.Faults{ErrorRate: 0.2, HangRate: 0.1, MalformedRate: 0.1}, nil},
+		{"20% 5xx", runtimeapi.Faults{ErrorRate: 0.2, ErrorStatus: 500}, long, nil},
+		{"timeouts", runtimeapi.Faults{HangRate: 0.3}, short, backend.ErrUnavailable},
+		{"malformed JSON", runtimeapi.Faults{MalformedRate: 0.3}, long, ErrMalformedResponse},
+		{"all three", runtimeapi.Faults{ErrorRate: 0.2, HangRate: 0.1, MalformedRate: 0.1}, short, nil},
 	}
 	for _, c := range cases {
+		r.b.api.timeout = c.timeout
 		r.sim.SetFaults(c.faults)
 		failures := 0
 		for range 30 {
