@@ -174,7 +174,7 @@ func (m Model) showDetail(msg detailMsg) Model {
 	lines := strings.Split(text, "\n")
 	out := make([]logbuf.Line, len(lines))
 	for i, l := range lines {
-		s, w := sanitize.String(l, sanitize.Options{StripColor: true})
+		s, w := sanitize.String(l, sanitize.Options{StripColor: true, Literal: true})
 		out[i] = logbuf.Line{Seq: uint64(i + 1), Text: s, Width: w}
 	}
 	m.detail = m.detail.Reset().Append(out...).SetFollow(false).GotoTop()
