@@ -103,3 +103,41 @@ func TestFaultPlantedSpoofedCommand(t *testing.T) {
 	}
 	checkTerminalSafe(t, []output{{path: "events (stdout)", data: []byte(r.stdout)}})
 }
+
+// messageEvent is an agent message with the given text.
+func messageEvent(id, ts, text string) map[string]any {
+	return map[string]any{
+		"id": id, "timestamp": ts, "source": "agent", "kind": "MessageEvent",
+		"llm_message": map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "text", "text": text}}},
+	}
+}
+
+// Credentials an agent quotes (the sandbox's own session key, the runtime
+// API key, a URL password, token shapes) are masked in `events --json`
+// as in every other output, and each line stays valid JSON with the same
+// event in it.
+func TestFaultPlantedSecretsInEventJSON(t *testing.T) {
+	h := hostileHarness(t,
+		messageEvent("ev1", "2026-01-02T10:00:01.000000", "session key "+plantSessionKey+" and api key "+plantAPIKey),
+		messageEvent("ev2", "2026-01-02T10:00:02.000000", "db postgres://app:"+plantDBPass+"@db/app?token="+plantURLToken),
+		messageEvent("ev3", "2026-01-02T10:00:03.000000", "tokens "+plantGitHub+" Bearer "+plantBearer+" "+plantJWT),
+	)
+	var outs []output
+	outs = append(outs, captureRun(h, "events", "--json", hostileConvID)...)
+	outs = append(outs, captureRun(h, "events", hostileConvID)...)
+	checkNoLeaks(t, outs, plantedSecrets)
+	r := h.run("events", "--json", hostileConvID)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != exitOK || len(lines) != 3 {
+		t.Fatalf("events --json: exit %d, %d lines\n%s\n%s", r.code, len(lines), r.stdout, r.stderr)
+	}
+	for _, l := range lines {
+		var ev struct {
+			ID   string `json:"id"`
+			Kind string `json:"kind"`
+		}
+		if err := json.Unmarshal([]byte(l), &ev); err != nil || ev.Kind != "MessageEvent" || !strings.HasPrefix(ev.ID, "ev") {
+			t.Errorf("not the event as sent, masked: %v %s", err, l)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/backend/sanitize"
 )
@@ -157,7 +158,8 @@ func (m Model) showDetail(msg detailMsg) Model {
 		m.detailErr = msg.err
 		return m
 	}
-	raw := msg.ev.Raw
+	// Credentials an agent quoted are masked here as in every other view.
+	raw := backend.MaskJSON(msg.ev.Raw)
 	var text string
 	var pretty bytes.Buffer
 	switch {
