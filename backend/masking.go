@@ -82,9 +82,10 @@ func MaskEnv(value string, sensitive bool) string {
 
 // CleanText makes untrusted one-line text safe for a terminal: escape
 // sequences, control characters (C0 and C1) and bidirectional overrides
-// dropped, invalid UTF-8 replaced, colour stripped.
+// dropped, invalid UTF-8 replaced, colour stripped. Nothing is overwritten:
+// "\r", "\b" and cursor moves do not act (see sanitize.Options.Literal).
 func CleanText(s string) string {
-	out, _ := sanitize.String(s, sanitize.Options{StripColor: true})
+	out, _ := sanitize.String(s, sanitize.Options{StripColor: true, Literal: true})
 	return out
 }
 

@@ -91,7 +91,7 @@ func excerpt(body string) string {
 	if t, ok := htmlTitle(body); ok {
 		body = t
 	}
-	s, _ := sanitize.String(strings.Join(strings.Fields(body), " "), sanitize.Options{StripColor: true})
+	s, _ := sanitize.String(strings.Join(strings.Fields(body), " "), sanitize.Options{StripColor: true, Literal: true})
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if utf8.RuneCountInString(s) <= excerptRunes {
 		return s

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"strings"
 
+	"github.com/moby/moby/api/types/container"
+
 	"github.com/ohdash/ohdash/backend"
 )
 
@@ -77,5 +79,25 @@ func sessionKey(flavor backend.Flavor, env map[string]string, jwtSecret, convers
 		return key, "differs from the key derived from the JWT secret"
 	default:
 		return key, ""
+	}
+}
+
+// rememberEnvSecrets remembers the credentials in a container's
+// environment (the session key and every variable whose name says
+// credential) as secret values, so that they are masked wherever they
+// appear: a sandbox that prints its own key in its log, for instance. A
+// command that reads the log has inspected the container, but not built
+// the Sandbox that would otherwise have taught ohdash the key.
+func rememberEnvSecrets(c container.InspectResponse) {
+	if c.Config == nil {
+		return
+	}
+	vars, _ := parseEnv(c.Config.Env)
+	for _, v := range vars {
+		// A number under a credential-sounding name (MAX_TOKENS=40960000)
+		// is not a credential, and masking it everywhere would mangle logs.
+		if v.Sensitive && strings.Trim(v.Value, "0123456789") != "" {
+			backend.RememberSecret(v.Value)
+		}
 	}
 }

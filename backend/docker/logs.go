@@ -31,6 +31,7 @@ func (b *Backend) Logs(ctx context.Context, id string, opts backend.LogOptions) 
 	if err != nil {
 		return nil, err
 	}
+	rememberEnvSecrets(c)
 	s := &logStream{
 		b: b, id: c.ID, name: id, opts: opts,
 		tty:     c.Config != nil && c.Config.Tty,
@@ -47,6 +48,7 @@ func pipelineOptions(base logbuf.Options, opts backend.LogOptions) logbuf.Option
 	base.Lossless = opts.Lossless
 	base.StripColor = base.StripColor || opts.StripColor
 	base.Untimed = untimed(opts)
+	base.Mask = backend.MaskKnown
 	return base
 }
 

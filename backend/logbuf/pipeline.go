@@ -45,6 +45,11 @@ type Options struct {
 	// broken attachment cannot be resumed. The engine does less work; for
 	// a history read whose times are not shown.
 	Untimed bool
+	// Mask, when set, rewrites each sanitised line to hide credentials
+	// (the caller's set of known secret values: a container that prints
+	// its own session key must not show it where ohdash masks it
+	// everywhere else). It is called once per line, so it must be cheap.
+	Mask func(string) string
 }
 
 func (o Options) withDefaults() Options {
@@ -187,6 +192,12 @@ func (p *Pipeline) endFeed(ctx context.Context, eof bool) error {
 // emit turns one decoded line into a Line; the decoder calls it.
 func (p *Pipeline) emit(st Stream, ts stamp, hasTS bool, raw []byte) {
 	text, width := p.san.Line(raw)
+	if p.opts.Mask != nil {
+		if m := p.opts.Mask(text); m != text {
+			// The masked form is sanitised text too; measured again.
+			text, width = p.san.Line([]byte(m))
+		}
+	}
 	p.seq++
 	l := Line{Seq: p.seq, Stream: st, Text: text, Width: width}
 	if hasTS {

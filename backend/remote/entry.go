@@ -118,7 +118,16 @@ func (e *entry) settle(now time.Time, startTimeout time.Duration) {
 	}
 }
 
+// status is the sandbox's status, raw state and detail at now. The raw
+// state and the detail quote the API (pod_status, restart reasons): they
+// are sanitised and masked here, once, so that neither the state file nor
+// any view holds an escape sequence or a credential the API sent.
 func (e *entry) status(now time.Time, startTimeout time.Duration) (backend.Status, string, string) {
+	st, raw, detail := e.apiStatus(now, startTimeout)
+	return st, backend.SafeText(raw), backend.SafeText(detail)
+}
+
+func (e *entry) apiStatus(now time.Time, startTimeout time.Duration) (backend.Status, string, string) {
 	switch {
 	case e.gone:
 		return backend.StatusMissing, "unknown to the API", e.goneDetail

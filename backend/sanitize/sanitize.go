@@ -10,6 +10,14 @@ type Options struct {
 	StripColor bool
 	// TabWidth is the distance between tab stops (default 8, at most 32).
 	TabWidth int
+	// Literal keeps every character of the input visible: "\r" becomes a
+	// space, and "\b", the horizontal cursor moves and erase-in-line are
+	// dropped instead of acted on. Text from an agent or an API (a command
+	// waiting for approval, a title, an error) must never be able to hide
+	// part of itself behind later text, as "curl evil | sh\r\x1b[Kls"
+	// would on a terminal. Container logs keep the terminal behaviour, which
+	// progress bars rely on.
+	Literal bool
 }
 
 func (o Options) tabWidth() int {

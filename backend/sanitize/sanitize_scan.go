@@ -103,11 +103,18 @@ func (s *Sanitizer) control(c byte) (needCells bool) {
 	case '\t':
 		s.tabStop()
 	case '\r':
+		if s.opts.Literal {
+			s.text([]byte(" "), true)
+			return false
+		}
 		if !s.cellMode {
 			return true
 		}
 		s.cursor = 0
 	case '\b':
+		if s.opts.Literal {
+			return false
+		}
 		if !s.cellMode {
 			return true
 		}
@@ -239,6 +246,9 @@ func (s *Sanitizer) dispatch(f byte, params []byte) (needCells bool) {
 		}
 	default:
 		return false
+	}
+	if s.opts.Literal {
+		return false // shown as written: nothing moves or erases
 	}
 	if !s.cellMode {
 		return true

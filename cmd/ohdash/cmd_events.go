@@ -129,7 +129,9 @@ func (p eventPrinter) print(ctx context.Context, ev backend.Event) error {
 			return fmt.Errorf("event %s is not JSON: %w", ev.ID, err)
 		}
 		buf.WriteByte('\n')
-		_, err := p.w.Write(terminalSafeJSON(buf.Bytes()))
+		// As sent, but with credentials masked: an agent's output may
+		// quote the sandbox's key, the runtime API key or a token.
+		_, err := p.w.Write(terminalSafeJSON(backend.MaskJSON(buf.Bytes())))
 		return err
 	}
 	if ev.Quiet && !p.o.all {

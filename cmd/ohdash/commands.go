@@ -41,7 +41,7 @@ prints a JSON array with the agent-server's field names (see the README's JSON r
 			aliases: map[string]string{"f": "follow"},
 			summary: "print a conversation's events, -f to follow live",
 			long: `Prints a conversation's events, oldest first, one per line. With --json each line is the
-event exactly as the server sent it (NDJSON). With -f, keeps following over the websocket
+event as the server sent it (NDJSON), credentials masked. With -f, keeps following over the websocket
 the dashboard uses: history first, then live events, reconnecting without gaps or repeats.
 CONVERSATION is an id (dashed or 32 hex digits) or a unique prefix of one.`,
 		},

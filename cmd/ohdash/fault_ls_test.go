@@ -146,3 +146,16 @@ func TestFaultLsDamagedStateFile(t *testing.T) {
 		t.Errorf("%d files moved aside, want 3: %v", len(aside), aside)
 	}
 }
+
+// One implausible entry in a runtime API's /list makes the answer partial,
+// not empty: the other sandboxes there are still found by name, and the
+// command goes on to ask the API about them.
+func TestFaultPartialListStillResolves(t *testing.T) {
+	api := hostileRuntimeAPI(t)
+	h := newHarness(t)
+	h.writeConfig("docker = []\n[[remote]]\nname = \"evil\"\nurl = \"" + api.URL + "\"\napi_key = \"runtime-key-0123456789\"\n")
+	r := h.run("pause", "goodsession1")
+	if strings.Contains(r.stderr, "not found") || !strings.Contains(r.stderr, "/pause") {
+		t.Errorf("pause goodsession1 did not reach the API: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/docker/dockertest"
 )
 
@@ -122,4 +123,34 @@ func containsAll(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+// A sandbox that prints its own session key, or the value of a variable
+// whose name says credential, does not get it shown by `ohdash logs`:
+// the command learns the container's credentials when it inspects it, as
+// the details pane does. (Keys of their own, so that no earlier test in
+// this process has taught them already.)
+func TestFaultPlantedSecretsInLogs(t *testing.T) {
+	const (
+		logsSessionKey = "plantLogsSessKey3Rv8Nw2Qx"
+		logsLLMKey     = "plantLogsLlmKey6Ty1Mz4Kp"
+	)
+	h, e := dockerHarness(t)
+	// agentsim refuses the value and quotes it on stderr: the container
+	// prints both credentials once and exits.
+	_, name := e.Run(t, dockertest.RunOptions{
+		Env: map[string]string{"OH_SESSION_API_KEYS_0": logsSessionKey, "LLM_API_KEY": logsLLMKey},
+		Cmd: []string{"--seed-turns", logsSessionKey + "+" + logsLLMKey},
+	})
+	var r result
+	waitFor(t, 30e9, name+" to print its refusal", func() bool {
+		r = h.run("logs", name)
+		return strings.Contains(r.stdout+r.stderr, "seed-turns")
+	})
+	outs := captureRun(h, "logs", name)
+	outs = append(outs, captureRun(h, "logs", "--timestamps", name)...)
+	checkNoLeaks(t, outs, []string{logsSessionKey, logsLLMKey})
+	if !strings.Contains(r.stdout+r.stderr, backend.Mask(logsSessionKey)) {
+		t.Errorf("the line that held the key is not shown masked:\n%s%s", r.stdout, r.stderr)
+	}
 }

@@ -127,8 +127,10 @@ func (r *resolver) find(name string) (found, error) {
 			continue
 		}
 		if l.err != nil {
+			// A partial answer still lists what it could: a sandbox in
+			// it is found (one bad entry in a runtime API's /list must
+			// not make every other sandbox there unreachable by name).
 			m.unasked = errors.Join(m.unasked, l.err)
-			continue
 		}
 		for _, sb := range l.sandboxes {
 			switch {

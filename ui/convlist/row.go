@@ -57,7 +57,7 @@ func clean(s string, limit int) string {
 	if strings.ContainsAny(s, "\r\n") {
 		s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 	}
-	out, _ := sanitize.String(s, sanitize.Options{StripColor: true})
+	out, _ := sanitize.String(s, sanitize.Options{StripColor: true, Literal: true})
 	out = strings.TrimSpace(out)
 	if len(out) > limit {
 		out = truncate(out, limit)

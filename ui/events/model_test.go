@@ -311,3 +311,24 @@ func TestFaultHeaderSaysNotAnswering(t *testing.T) {
 		t.Fatalf("back to live not shown:\n%s", v)
 	}
 }
+
+// The JSON view masks credentials the agent quoted, as the summary line
+// does: a known key, a URL password, a token shape.
+func TestExpandMasksSecrets(t *testing.T) {
+	const key = "eventsPaneKnownKey-4Tz8Qw"
+	backend.RememberSecret(key)
+	f := &fakeSource{history: mixed(1), raw: map[string][]byte{}}
+	f.raw[f.history[4].ID] = []byte(`{"kind":"MessageEvent","text":"key ` + key + ` db postgres://a:dbPassw0rd99@h/x gh ghp_abcdefghijklmnopqrstuvwxyz012345"}`)
+	m, _ := opened(t, 160, 12, f, f.history)
+	m, cmd := m.Update(press("enter"))
+	m, _ = pump(m, cmd)
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, `"kind": "MessageEvent"`) {
+		t.Fatalf("JSON not shown:\n%s", v)
+	}
+	for _, leak := range []string{key, "dbPassw0rd99", "ghp_abcdefghijklmnopqrstuvwxyz012345"} {
+		if strings.Contains(v, leak) {
+			t.Errorf("%q shown in the JSON view:\n%s", leak, v)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/logbuf"
 	"github.com/ohdash/ohdash/backend/sanitize"
 )
@@ -157,7 +158,8 @@ func (m Model) showDetail(msg detailMsg) Model {
 		m.detailErr = msg.err
 		return m
 	}
-	raw := msg.ev.Raw
+	// Credentials an agent quoted are masked here as in every other view.
+	raw := backend.MaskJSON(msg.ev.Raw)
 	var text string
 	var pretty bytes.Buffer
 	switch {
@@ -174,7 +176,7 @@ func (m Model) showDetail(msg detailMsg) Model {
 	lines := strings.Split(text, "\n")
 	out := make([]logbuf.Line, len(lines))
 	for i, l := range lines {
-		s, w := sanitize.String(l, sanitize.Options{StripColor: true})
+		s, w := sanitize.String(l, sanitize.Options{StripColor: true, Literal: true})
 		out[i] = logbuf.Line{Seq: uint64(i + 1), Text: s, Width: w}
 	}
 	m.detail = m.detail.Reset().Append(out...).SetFollow(false).GotoTop()

@@ -42,11 +42,13 @@ func SanitizeLine(s string, max int) string {
 }
 
 // SanitizeText makes one line of untrusted text terminal-safe with the
-// shared sanitiser: colour stripped, tabs expanded, "\r" and "\b" resolved
-// as a terminal would, every other control and escape sequence dropped,
-// invalid UTF-8 replaced. The result may share memory with line.
+// shared sanitiser: colour stripped, tabs expanded, every character kept
+// visible ("\r" and cursor moves never let later text hide earlier text: a
+// command awaiting approval must read as what it is), every other control
+// and escape sequence dropped, invalid UTF-8 replaced. The result may share
+// memory with line.
 func SanitizeText(line string) string {
-	out, _ := sanitize.String(line, sanitize.Options{StripColor: true})
+	out, _ := sanitize.String(line, sanitize.Options{StripColor: true, Literal: true})
 	return out
 }
 

