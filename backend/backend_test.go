@@ -96,3 +96,20 @@ func TestConnStateDescribe(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// Mask shows a key's last four characters only when they are plain text:
+// half a rune or an escape sequence would reach the output raw.
+func TestMaskNeverShowsAnUnsafeTail(t *testing.T) {
+	cases := map[string]string{
+		"sk-abcdefghijklmnop":       "••••mnop",
+		"sk-abcdefghijklmn€€":       "••••",
+		"sk-abcdefghijklmno\x1b[2J": "••••",
+		"short":                     "••••",
+		"sk-abcdefghijklmno x y z":  "••••",
+	}
+	for in, want := range cases {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -51,11 +51,22 @@ func Mask(v string) string {
 	switch {
 	case v == "":
 		return ""
-	case len(v) < 12:
+	case len(v) < 12 || !printableASCII(v[len(v)-4:]):
+		// The tail tells two keys apart; one that is not plain text
+		// (half a rune, an escape) is not shown at all.
 		return "••••"
 	default:
 		return "••••" + v[len(v)-4:]
 	}
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // MaskURL masks credential-carrying query parameters (tkn=, session_api_key=)

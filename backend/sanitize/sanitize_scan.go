@@ -88,10 +88,17 @@ func scanText(src []byte, i int) int {
 // line and paragraph separators (they can forge line breaks).
 func dropRune(r rune) bool {
 	switch {
+	case r == 0xfeff:
+		return true
 	case r < 0x061c || r > 0x2069:
 		return false
-	case r == 0x061c, r == 0x200e, r == 0x200f,
-		r >= 0x2028 && r <= 0x202e, r >= 0x2066:
+	case r == 0x061c, r == 0x200b, r == 0x200c, r == 0x200e, r == 0x200f,
+		r >= 0x2028 && r <= 0x202e, r == 0x2060, r >= 0x2066:
+		// Bidi controls, and the invisible zero-width characters (space,
+		// non-joiner, word joiner; the BOM above): terminals disagree on
+		// their width, so a row holding one can leave stale cells behind,
+		// and they hide differences between two texts from a reader. The
+		// zero-width joiner stays: emoji sequences are built with it.
 		return true
 	}
 	return false

@@ -250,3 +250,21 @@ func checkSanitized(t testing.TB, s string, w int) {
 		t.Fatalf("width of %q is %d, of it stripped %d", s, w, sw)
 	}
 }
+
+// Zero-width characters can leave stale cells where terminals disagree on
+// their width, and hide differences between two texts: dropped, like the
+// bidi controls, and escaped in JSON (the joiner stays, for emoji).
+func TestZeroWidthCharactersDropped(t *testing.T) {
+	for _, r := range []rune{0x200b, 0x200c, 0x2060, 0xfeff} {
+		in := "ti" + string(r) + "tle"
+		if got, w := String(in, Options{}); got != "title" || w != 5 {
+			t.Errorf("%U: %q (width %d), want \"title\" (5)", r, got, w)
+		}
+		if got := string(EscapeJSON(nil, []byte(`"`+in+`"`))); strings.ContainsRune(got, r) {
+			t.Errorf("%U kept raw in JSON: %q", r, got)
+		}
+		if Verify(in) == nil {
+			t.Errorf("Verify accepts %U", r)
+		}
+	}
+}

@@ -8,7 +8,7 @@ import (
 
 // Verify returns an error for the first thing in s that may not reach a
 // terminal: invalid UTF-8, a control character, a C1 control, a bidi
-// control, or an escape sequence other than "ESC [ digits/; m".
+// control or another invisible format character, or an escape sequence other than "ESC [ digits/; m".
 func Verify(s string) error {
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("invalid UTF-8")
@@ -31,8 +31,8 @@ func Verify(s string) error {
 		switch {
 		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
 			return fmt.Errorf("control %U at %d", r, i)
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-			return fmt.Errorf("bidi control %U at %d", r, i)
+		case dropRune(r):
+			return fmt.Errorf("format character %U at %d", r, i)
 		}
 		i += size
 	}
