@@ -42,7 +42,7 @@ func TestMaskURL(t *testing.T) {
 		{"http://localhost:8001/?tkn=abcdefghijklmnop&folder=/workspace/project", "http://localhost:8001/?tkn=••••mnop&folder=/workspace/project"},
 		{"http://localhost:8000", "http://localhost:8000"},
 		{"ws://h/sockets/events/x?resend_all=true&session_api_key=0123456789abcdef", "ws://h/sockets/events/x?resend_all=true&session_api_key=••••cdef"},
-		{"https://user:pw@host/x", "https://user:%E2%80%A2%E2%80%A2%E2%80%A2%E2%80%A2@host/x"},
+		{"https://user:pw@host/x", "https://user:••••@host/x"},
 	}
 	for _, c := range cases {
 		if got := MaskURL(c.in); got != c.want {

@@ -83,11 +83,13 @@ func MaskURL(raw string) string {
 	}
 	if u.User != nil {
 		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "••••")
+			// url.URL would escape the dots ("%E2%80%A2…"); a plain
+			// placeholder is put in and replaced after.
+			u.User = url.UserPassword(u.User.Username(), maskedPassword)
 		}
 	}
 	if u.RawQuery == "" {
-		return u.String()
+		return strings.Replace(u.String(), ":"+maskedPassword+"@", ":••••@", 1)
 	}
 	q := u.Query()
 	changed := false
@@ -102,8 +104,12 @@ func MaskURL(raw string) string {
 	if changed {
 		u.RawQuery = encodeQueryKeepOrder(u.RawQuery, q)
 	}
-	return u.String()
+	return strings.Replace(u.String(), ":"+maskedPassword+"@", ":••••@", 1)
 }
+
+// maskedPassword stands for a masked URL password while the URL is put
+// back together.
+const maskedPassword = "OHDASH-MASKED-PASSWORD"
 
 // encodeQueryKeepOrder re-encodes only the credential parameters of a query
 // string and leaves every other byte as it was (url.Values.Encode would sort
