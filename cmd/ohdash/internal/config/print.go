@@ -42,7 +42,7 @@ func (c *Config) Print(w io.Writer, keys ui.Keys) error {
 	for _, d := range c.Docker {
 		p.line("")
 		p.kv("[[docker]]", "", c.Meta.Implicit[d.Name])
-		p.kv("name", strconv.Quote(d.Name), "")
+		p.kv("name", tomlQuote(d.Name), "")
 		p.opt("host", backend.MaskText(d.Host))
 		p.opt("context", d.Context)
 		p.list("v1_prefixes", d.V1Prefixes)
@@ -53,8 +53,8 @@ func (c *Config) Print(w io.Writer, keys ui.Keys) error {
 	for _, r := range c.Remote {
 		p.line("")
 		p.kv("[[remote]]", "", c.Meta.Implicit[r.Name])
-		p.kv("name", strconv.Quote(r.Name), "")
-		p.kv("url", strconv.Quote(backend.MaskText(r.URL)), "")
+		p.kv("name", tomlQuote(r.Name), "")
+		p.kv("url", tomlQuote(backend.MaskText(r.URL)), "")
 		p.secret("api_key", r.APIKey, r.APIKeyFile, r.APIKeyEnv)
 		if r.Insecure {
 			p.kv("insecure", "true", "")
@@ -78,7 +78,7 @@ func (c *Config) Print(w io.Writer, keys ui.Keys) error {
 		if _, ok := c.Keys[n]; ok {
 			src = SourceFile
 		}
-		p.kv(strconv.Quote(n), tomlValue(bindings[n].Keys()), src)
+		p.kv(tomlQuote(n), tomlValue(bindings[n].Keys()), src)
 	}
 	return p.err
 }
@@ -111,7 +111,7 @@ func (p *printer) kv(k, v, comment string) {
 
 func (p *printer) opt(k, v string) {
 	if v != "" {
-		p.kv(k, strconv.Quote(v), "")
+		p.kv(k, tomlQuote(v), "")
 	}
 }
 
@@ -125,15 +125,15 @@ func (p *printer) list(k string, v []string) {
 func (p *printer) secret(k string, s Secret, file, env string) {
 	switch {
 	case file != "":
-		p.kv(k+"_file", strconv.Quote(file), "holds "+s.String())
+		p.kv(k+"_file", tomlQuote(file), "holds "+s.String())
 	case env != "":
 		masked := s.String()
 		if s.IsZero() {
 			masked = "nothing: the variable is empty"
 		}
-		p.kv(k+"_env", strconv.Quote(env), "holds "+masked)
+		p.kv(k+"_env", tomlQuote(env), "holds "+masked)
 	case !s.IsZero():
-		p.kv(k, strconv.Quote(s.String()), "masked")
+		p.kv(k, tomlQuote(s.String()), "masked")
 	}
 }
 
@@ -145,11 +145,11 @@ func tomlValue(v any) string {
 	case int:
 		return strconv.Itoa(v)
 	case string:
-		return strconv.Quote(v)
+		return tomlQuote(v)
 	case []string:
 		q := make([]string, len(v))
 		for i, s := range v {
-			q[i] = strconv.Quote(s)
+			q[i] = tomlQuote(s)
 		}
 		return "[" + strings.Join(q, ", ") + "]"
 	}
@@ -221,4 +221,28 @@ func maskValue(v any) any {
 		return out
 	}
 	return v
+}
+
+// tomlQuote writes s as a TOML basic string that reads back as s: quotes
+// and backslashes escaped, and every character a terminal must not see
+// raw (controls, C1, bidi and zero-width format characters) as \uXXXX, the
+// escape TOML has for them (Go's \x escapes are not TOML). Invalid UTF-8,
+// which a TOML file cannot hold, becomes U+FFFD.
+func tomlQuote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case sanitize.UnsafeRune(r):
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
