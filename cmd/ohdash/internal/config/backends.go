@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // Environment variables OpenHands itself uses for the runtime API; ohdash
@@ -40,8 +43,8 @@ func (c *Config) resolveBackends(getenv func(string) string) error {
 		if name == "" {
 			return fmt.Errorf("%severy %s backend needs a name when there are several", c.lineOf(what), what)
 		}
-		if strings.ContainsAny(name, "/ \t") {
-			return fmt.Errorf("%sbackend name %q: no spaces or slashes", c.lineOf(what), name)
+		if strings.ContainsAny(name, "/ \t") || !printableName(name) {
+			return fmt.Errorf("%sbackend name %+q: printable characters only, no spaces or slashes", c.lineOf(what), name)
 		}
 		if prev, dup := seen[name]; dup {
 			return fmt.Errorf("%sbackend name %q is used twice (%s and %s)", c.lineOf(what), name, prev, what)
@@ -139,3 +142,17 @@ func (c *Config) BackendNames() []string {
 
 // ErrNoBackend is returned when a name matches no backend.
 var ErrNoBackend = errors.New("no such backend")
+
+// printableName reports whether a backend name holds only characters that
+// print as themselves: it appears in every row, error and the status bar.
+func printableName(name string) bool {
+	if len(name) > 64 || !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) || sanitize.UnsafeRune(r) {
+			return false
+		}
+	}
+	return true
+}

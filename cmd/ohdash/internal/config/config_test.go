@@ -234,3 +234,27 @@ api_key_file = "`+key+`"
 		t.Errorf("json: %+v", parsed)
 	}
 }
+
+// A backend name shows in every row, error and the status bar: one that
+// does not print as itself (an escape, a C1 control, a bidi override) is
+// refused with the line it is on, quoted so nothing raw is printed.
+func TestBackendNamesMustPrintAsThemselves(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{`evil\u001b]0;x\u0007`, `c1\u009b2J`, `bi\u202edi`, `zw\u200bsp`} {
+		p := writeFile(t, dir, "c.toml", "[[docker]]\nname = \""+name+"\"\n")
+		_, err := Load(LoadOptions{Path: p, Home: dir, Getenv: env{}.get})
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "printable") {
+			t.Errorf("name %s: %v, want a configuration error", name, err)
+			continue
+		}
+		for _, r := range err.Error() {
+			if r == 0x1b || r >= 0x80 && r < 0xa0 || r == 0x202e || r == 0x200b {
+				t.Errorf("name %s: the error prints %U raw: %q", name, r, err)
+			}
+		}
+	}
+	p := writeFile(t, dir, "c.toml", "[[docker]]\nname = \"büro-2\"\n")
+	if _, err := Load(LoadOptions{Path: p, Home: dir, Getenv: env{}.get}); err != nil {
+		t.Errorf("a printable non-ASCII name is refused: %v", err)
+	}
+}
