@@ -302,4 +302,3 @@ func (b *Backend) getBatch(ctx context.Context, ids []string) ([]backend.Sandbox
 	}
 	return out, nil
 }
-

@@ -94,4 +94,3 @@ func newestFirst(a, b backend.Sandbox) int {
 	}
 	return strings.Compare(a.ID, b.ID)
 }
-
