@@ -114,7 +114,7 @@ func (b *Backend) refresh(ctx context.Context) error {
 	infos, err := b.listAll(ctx)
 	if err != nil {
 		b.failed(err)
-		return fmt.Errorf("%s: %w", b.opts.Name, err)
+		return err
 	}
 	sbs := make([]backend.Sandbox, 0, len(infos))
 	var bad error
@@ -131,7 +131,7 @@ func (b *Backend) refresh(ctx context.Context) error {
 	b.mu.Unlock()
 	b.succeeded(began)
 	if bad != nil {
-		return fmt.Errorf("%s: %w: %w", b.opts.Name, ErrPartial, bad)
+		return fmt.Errorf("%w: %w", ErrPartial, bad)
 	}
 	return nil
 }

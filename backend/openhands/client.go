@@ -32,6 +32,9 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("app-server %s %s: HTTP %d", e.Method, e.Path, e.Status)
+	if e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden {
+		return s + ": unauthorized: the app-server refused the API key"
+	}
 	if e.Detail != "" {
 		s += ": " + e.Detail
 	}
