@@ -145,4 +145,3 @@ func statusOf(t *testing.T, h *harness, id string) backend.Status {
 	}
 	return ""
 }
-
