@@ -8,6 +8,7 @@ import (
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/docker"
 	"github.com/ohdash/ohdash/backend/logbuf"
+	"github.com/ohdash/ohdash/backend/openhands"
 	"github.com/ohdash/ohdash/backend/remote"
 	"github.com/ohdash/ohdash/backend/remote/store"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
@@ -25,6 +26,13 @@ func buildBackends(ctx context.Context, cfg *config.Config, getenv func(string) 
 		}
 		out = append(out, b)
 		closers = append(closers, b)
+	}
+	for _, o := range cfg.OpenHands {
+		b, err := openhands.New(openhands.Options{Name: o.Name, URL: o.URL, APIKey: o.APIKey.Secret, PollInterval: cfg.Refresh.RemotePoll.Std()})
+		if err != nil {
+			return out, closers, fmt.Errorf("%w: backend %s: %w", config.ErrConfig, o.Name, err)
+		}
+		out = append(out, b)
 	}
 	if len(cfg.Remote) == 0 {
 		return out, closers, nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/convroute"
+	"github.com/ohdash/ohdash/backend/openhands"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 )
 
@@ -18,7 +19,11 @@ import (
 // sandboxResolver).
 func (a *app) Conversations() guard.Conversations {
 	if a.convs == nil {
-		a.convs = a.guard.Conversations(convroute.New(convroute.Options{Resolve: a.sandboxResolver()}))
+		// App-server sandboxes list their conversations through the
+		// app-server (titles, repositories, metrics); everything else
+		// goes to each sandbox's agent-server.
+		inner := openhands.NewOverlay(convroute.New(convroute.Options{Resolve: a.sandboxResolver()}), a.backends)
+		a.convs = a.guard.Conversations(inner)
 	}
 	return a.convs
 }

@@ -88,6 +88,9 @@ func (c *Config) resolveBackends(getenv func(string) string) error {
 		r.APIKey = s
 		r.APIKeyFile = expandHome(r.APIKeyFile, c.Meta.Home)
 	}
+	if err := c.resolveOpenHands(getenv, claim); err != nil {
+		return err
+	}
 	c.rememberSecrets(getenv)
 	if c.Backend != "" {
 		if _, ok := seen[c.Backend]; !ok {
@@ -136,6 +139,9 @@ func (c *Config) BackendNames() []string {
 	}
 	for _, r := range c.Remote {
 		out = append(out, r.Name)
+	}
+	for _, o := range c.OpenHands {
+		out = append(out, o.Name)
 	}
 	return out
 }

@@ -49,6 +49,10 @@ type Config struct {
 	// OpenHands' SANDBOX_REMOTE_RUNTIME_API_URL is set, that runtime API.
 	Docker []DockerConfig `toml:"docker"`
 	Remote []RemoteConfig `toml:"remote"`
+	// OpenHands are app-servers (OpenHands Cloud, self-hosted OpenHands);
+	// without any in the file, OPENHANDS_CLOUD_API_KEY or OPENHANDS_API_KEY
+	// adds one (OPENHANDS_CLOUD_URL, default the Cloud).
+	OpenHands []OpenHandsConfig `toml:"openhands"`
 	// Keys remaps dashboard actions: action name → keys (empty: unbound).
 	Keys map[string]KeyList `toml:"keys"`
 

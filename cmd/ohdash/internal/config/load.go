@@ -35,6 +35,7 @@ type Meta struct {
 	// dockerInFile and remoteInFile are set when the file has the key at
 	// all, even as an empty list: `docker = []` means "no Docker backend".
 	dockerInFile, remoteInFile bool
+	openhandsInFile            bool
 }
 
 // FlagValue is a setting given on the command line.
@@ -140,6 +141,7 @@ func (c *Config) readFile(o LoadOptions) error {
 		}
 	}
 	c.Meta.dockerInFile, c.Meta.remoteInFile = md.IsDefined("docker"), md.IsDefined("remote")
+	c.Meta.openhandsInFile = md.IsDefined("openhands")
 	return nil
 }
 

@@ -65,6 +65,7 @@ func (c *Config) Print(w io.Writer, keys ui.Keys) error {
 		}
 		p.opt("runtime_class", r.RuntimeClass)
 	}
+	c.printOpenHands(p)
 	p.line("")
 	p.kv("[keys]", "", "every binding in effect")
 	bindings := keys.Bindings()
@@ -158,13 +159,14 @@ func tomlValue(v any) string {
 
 // jsonConfig is the shape of `ohdash config --json`.
 type jsonConfig struct {
-	File     string              `json:"file"`
-	Found    bool                `json:"file_found"`
-	Settings map[string]any      `json:"settings"`
-	Sources  map[string]string   `json:"sources"`
-	Docker   []DockerConfig      `json:"docker"`
-	Remote   []RemoteConfig      `json:"remote"`
-	Keys     map[string][]string `json:"keys"`
+	File      string              `json:"file"`
+	Found     bool                `json:"file_found"`
+	Settings  map[string]any      `json:"settings"`
+	Sources   map[string]string   `json:"sources"`
+	Docker    []DockerConfig      `json:"docker"`
+	Remote    []RemoteConfig      `json:"remote"`
+	OpenHands []OpenHandsConfig   `json:"openhands"`
+	Keys      map[string][]string `json:"keys"`
 }
 
 // PrintJSON writes the effective configuration as one JSON object, with
@@ -172,7 +174,7 @@ type jsonConfig struct {
 func (c *Config) PrintJSON(w io.Writer, keys ui.Keys) error {
 	out := jsonConfig{
 		File: c.Meta.File, Found: c.Meta.FileFound, Settings: map[string]any{}, Sources: c.Meta.Sources,
-		Docker: c.Docker, Remote: c.Remote, Keys: map[string][]string{},
+		Docker: c.Docker, Remote: c.Remote, OpenHands: slices.Clone(c.OpenHands), Keys: map[string][]string{},
 	}
 	if out.Docker == nil {
 		out.Docker = []DockerConfig{}
@@ -191,6 +193,12 @@ func (c *Config) PrintJSON(w io.Writer, keys ui.Keys) error {
 	out.Remote = slices.Clone(out.Remote)
 	for i := range out.Remote {
 		out.Remote[i].URL = backend.MaskText(out.Remote[i].URL)
+	}
+	if out.OpenHands == nil {
+		out.OpenHands = []OpenHandsConfig{}
+	}
+	for i := range out.OpenHands {
+		out.OpenHands[i].URL = backend.MaskText(out.OpenHands[i].URL)
 	}
 	for n, b := range keys.Bindings() {
 		out.Keys[n] = append([]string{}, b.Keys()...)
