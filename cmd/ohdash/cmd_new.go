@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/openhands"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 )
@@ -204,4 +205,41 @@ func messageText(a *app, arg string) (string, error) {
 		return "", usagef("the message is empty")
 	}
 	return text, nil
+}
+
+// appStarter starts conversations for the dashboard's new-conversation
+// key, through the same guarded, audited path as `ohdash new`.
+type appStarter struct {
+	a       *app
+	servers map[string]*openhands.Backend
+}
+
+// newAppStarter finds the app-servers among bs; nil when there are none.
+func newAppStarter(a *app, bs []backend.Backend) *appStarter {
+	s := &appStarter{a: a, servers: map[string]*openhands.Backend{}}
+	for _, b := range bs {
+		if ob, ok := guard.Unwrap(b).(*openhands.Backend); ok {
+			s.servers[ob.Name()] = ob
+		}
+	}
+	if len(s.servers) == 0 {
+		return nil
+	}
+	return s
+}
+
+// CanStart reports whether source is an app-server.
+func (s *appStarter) CanStart(source string) bool {
+	_, ok := s.servers[source]
+	return ok
+}
+
+// Start starts a conversation on source and follows its start task.
+func (s *appStarter) Start(ctx context.Context, source, text string, progress func(string)) (string, string, error) {
+	b, ok := s.servers[source]
+	if !ok {
+		return "", "", fmt.Errorf("%s is not an OpenHands app-server: %w", source, backend.ErrUnsupported)
+	}
+	t, err := s.a.startConversation(ctx, b, openhands.NewConversation{Text: text}, func(t openhands.StartTask) { progress(t.Status) })
+	return t.SandboxID, t.ConversationID, err
 }
