@@ -100,7 +100,9 @@ a terminal it refuses unless --yes is given.`,
 			name: "demo", summary: "open the dashboard on a simulated OpenHands deployment (no Docker needed)",
 			settings: []string{"theme", "mouse", "low_bandwidth"}, tui: true, setup: setupDemo,
 			long: `Starts OpenHands' runtime API simulator in-process, with a handful of sandboxes running
-scripted agent conversations, and opens the dashboard on it. Nothing outside the process
+scripted agent conversations, and an OpenHands app-server simulator beside it (backend
+cloud-demo: its sandboxes and app conversations, and C on the conversations tab starts a
+new one), and opens the dashboard on it. Nothing outside the process
 is touched: no Docker, no network beyond loopback, no state files, no audit log (unless
 --audit-log is given).`,
 		},
