@@ -64,6 +64,9 @@ type Config struct {
 	// Conversations lists, streams and acts on the conversations inside
 	// sandboxes; nil hides conversations (the tab says so).
 	Conversations ConversationSource
+	// ConversationStarter starts conversations on OpenHands app-servers
+	// (the new-conversation key); nil: the key says none is configured.
+	ConversationStarter convtab.Starter
 	// ConversationRefresh is how often the conversations list is re-read
 	// over REST while its tab is shown (default 5 s).
 	ConversationRefresh time.Duration

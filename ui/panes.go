@@ -21,7 +21,7 @@ func register(c pane.Context, cfg Config) []pane.Pane {
 	panes := []pane.Pane{
 		logtab.New(c, cfg.Logs),
 		detailtab.New(c),
-		convtab.New(c, convtab.Config{Source: cfg.Conversations, Refresh: cfg.ConversationRefresh}),
+		convtab.New(c, convtab.Config{Source: cfg.Conversations, Refresh: cfg.ConversationRefresh, Starter: cfg.ConversationStarter}),
 	}
 	for _, p := range cfg.ExtraPanes {
 		panes = append(panes, p(c))

@@ -15,8 +15,16 @@ const appServerKey = "cloud-api-key-for-tests-0a1b2c3d4e"
 // harness with it as [[openhands]] "cloud", its key in a variable.
 func startAppServer(t *testing.T, h *harness, seed appserver.SeedOptions) *appserver.Server {
 	t.Helper()
+	return startAppServerWith(t, h, appserver.Config{}, seed)
+}
+
+// startAppServerWith is startAppServer with a configuration of its own
+// (start-task pace); the key is always appServerKey.
+func startAppServerWith(t *testing.T, h *harness, cfg appserver.Config, seed appserver.SeedOptions) *appserver.Server {
+	t.Helper()
 	ctx := t.Context()
-	s, err := appserver.Start(ctx, appserver.Config{APIKey: appServerKey})
+	cfg.APIKey = appServerKey
+	s, err := appserver.Start(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
@@ -95,19 +94,9 @@ func setupConvReject(fs *flag.FlagSet) runner {
 func setupSend(fs *flag.FlagSet) runner {
 	sandbox := fs.String("sandbox", "", "look for the conversation in this `SANDBOX` only")
 	return func(ctx context.Context, a *app, args []string) error {
-		text := args[1]
-		if text == "-" {
-			b, err := io.ReadAll(io.LimitReader(a.io.in, 1<<20+1))
-			if err != nil {
-				return fmt.Errorf("reading the message from stdin: %w", err)
-			}
-			if len(b) > 1<<20 {
-				return usagef("the message on stdin is larger than 1 MiB")
-			}
-			text = string(b)
-		}
-		if strings.TrimSpace(text) == "" {
-			return usagef("the message is empty")
+		text, err := messageText(a, args[1])
+		if err != nil {
+			return err
 		}
 		f, err := a.resolveConversation(ctx, args[0], *sandbox)
 		if err != nil {

@@ -39,5 +39,11 @@ func (a *app) demoHub(ctx context.Context, o demo.Options) (*backend.Hub, func()
 	if a.cfg.Meta.Sources["audit_log"] == config.SourceDefault {
 		a.guard.Audit = nil
 	}
-	return backend.NewHub(a.guard.Backend(d.Backend)), d.Close, nil
+	// The demo's backends are the app's: conversations of the app-server
+	// are listed through it, and C starts new ones there.
+	a.backends, a.built = nil, true
+	for _, b := range d.Backends() {
+		a.backends = append(a.backends, a.guard.Backend(b))
+	}
+	return backend.NewHub(a.backends...), d.Close, nil
 }

@@ -50,6 +50,17 @@ CONVERSATION is an id (dashed or 32 hex digits) or a unique prefix of one.`,
 			summary: "send a message to a conversation's agent (TEXT - reads stdin)",
 		},
 		{
+			name: "new", args: "TEXT", minArgs: 1, maxArgs: 1, setup: setupNew, aliases: map[string]string{"f": "follow"},
+			summary: "start a conversation on an OpenHands app-server (TEXT - reads stdin)",
+			long: `Starts an app conversation on the [[openhands]] backend named by --backend (needed when
+several are configured), with TEXT as its first message, and follows its start task on
+stderr (WORKING, WAITING_FOR_SANDBOX, PREPARING_REPOSITORY, ... READY). Prints the new
+conversation's id (--json: an object with id, sandbox_id, backend, start_task_id, status);
+with -f, then follows its events like 'ohdash events -f'. A start task that ends in ERROR
+exits 1 with the app-server's reason. Interrupted, it says what the app-server may still
+create: the start task keeps running there.`,
+		},
+		{
 			name: "conv", summary: "act on a conversation",
 			subs: []*command{
 				convSub("pause", "pause the agent after its current step", setupConvAction(convPause, "")),
@@ -89,7 +100,9 @@ a terminal it refuses unless --yes is given.`,
 			name: "demo", summary: "open the dashboard on a simulated OpenHands deployment (no Docker needed)",
 			settings: []string{"theme", "mouse", "low_bandwidth"}, tui: true, setup: setupDemo,
 			long: `Starts OpenHands' runtime API simulator in-process, with a handful of sandboxes running
-scripted agent conversations, and opens the dashboard on it. Nothing outside the process
+scripted agent conversations, and an OpenHands app-server simulator beside it (backend
+cloud-demo: its sandboxes and app conversations, and C on the conversations tab starts a
+new one), and opens the dashboard on it. Nothing outside the process
 is touched: no Docker, no network beyond loopback, no state files, no audit log (unless
 --audit-log is given).`,
 		},

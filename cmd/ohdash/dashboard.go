@@ -40,6 +40,9 @@ func (a *app) uiConfig(hub *backend.Hub, keys ui.Keys) ui.Config {
 		Logs:          ui.LogConfig{Tail: c.Logs.Tail, MaxLines: c.Logs.MaxLines, MaxBytes: int(c.Logs.MaxBytes)},
 		Conversations: a.Conversations(),
 	}
+	if st := newAppStarter(a, hub.Backends()); st != nil {
+		cfg.ConversationStarter = st
+	}
 	if c.ReadOnly {
 		cfg.ReadOnlyWhy = a.guard.Why
 		cfg.OnRefused = func(r ui.Refusal) {

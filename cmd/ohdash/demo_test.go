@@ -12,11 +12,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/demo"
 	"github.com/ohdash/ohdash/ui"
 )
 
-// demoIDs are the sandbox ids the default demo seed produces.
+// demoIDs are the ids of the runtime API sandboxes the default demo seed
+// produces that are not paused.
 func demoIDs(t *testing.T) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -32,7 +34,11 @@ func demoIDs(t *testing.T) []string {
 	}
 	var ids []string
 	for _, sb := range sbs {
-		ids = append(ids, sb.ID)
+		// Paused sandboxes sort last: beside the app-server's rows they
+		// may be below the fold of an 80×24 terminal.
+		if sb.Status != backend.StatusPaused {
+			ids = append(ids, sb.ID)
+		}
 	}
 	return ids
 }
@@ -141,8 +147,10 @@ func TestDemoBinaryInTmux(t *testing.T) {
 		t.Fatalf("no sandbox on screen 2 s after launch:\n%s", screen)
 	}
 	t.Logf("sandboxes on screen %v after launch", time.Since(start).Round(time.Millisecond))
-	// The list starts with the failing sandbox; the next row is running.
-	term.keys("j", "p")
+	// Filtered to the runtime API's sandboxes (the app-server's are
+	// listed too), the list starts with the failing one; the next row
+	// is running.
+	term.keys("/", "seed", "Enter", "j", "p")
 	if screen, ok = term.waitFor(5*time.Second, func(s string) bool { return strings.Contains(s, "pause seed") }); !ok {
 		t.Fatalf("no confirmation:\n%s", screen)
 	}

@@ -125,6 +125,16 @@ func (m Model) reorder(selKey string, had bool) Model {
 	return m
 }
 
+// Select moves the cursor to the conversation with this Key, when the
+// list shows it; false leaves the list as it was.
+func (m Model) Select(key string) (Model, bool) {
+	n := m.reorder(key, true)
+	if sel, ok := n.Selected(); ok && sel.Key() == key {
+		return n, true
+	}
+	return m, false
+}
+
 // keepSelection re-sorts/filters and keeps the cursor where it was.
 func (m Model) keepSelection() Model {
 	sel, had := m.Selected()

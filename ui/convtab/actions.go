@@ -65,6 +65,10 @@ func (m Model) Act(kp tea.KeyPressMsg) (pane.Pane, tea.Cmd, bool) {
 		return m, nil, false
 	}
 	k := m.c.Keys.Root
+	if key.Matches(kp, k.ConvNew) {
+		m, cmd := m.newConversation()
+		return m, cmd, true
+	}
 	if key.Matches(kp, k.ConvScope) {
 		m.all = !m.all
 		m, cmd := m.refresh()
@@ -200,6 +204,9 @@ func explainConv(r convRequest) (title, body, yes string) {
 func (m Model) composed(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case composer.SubmitMsg:
+		if req, ok := msg.Payload.(newRequest); ok {
+			return m.runNew(req, msg.Text)
+		}
 		req, ok := msg.Payload.(convRequest)
 		if !ok {
 			return m, nil
@@ -207,6 +214,11 @@ func (m Model) composed(msg tea.Msg) (Model, tea.Cmd) {
 		req.text = msg.Text
 		return m.runConv(req)
 	case composer.CancelMsg:
+		if req, ok := msg.Payload.(newRequest); ok {
+			m.drafts[req.draftKey()] = msg.Draft
+			m.c.Host.Info("no conversation started")
+			return m, nil
+		}
 		req, ok := msg.Payload.(convRequest)
 		if !ok {
 			return m, nil

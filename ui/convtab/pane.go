@@ -33,6 +33,10 @@ func (m Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return m.followConversation(msg)
 	case convDoneMsg:
 		return m.finishConv(msg)
+	case newProgressMsg:
+		return m.newProgress(msg)
+	case newDoneMsg:
+		return m.finishNew(msg)
 	case composer.SubmitMsg, composer.CancelMsg:
 		return m.composed(msg)
 	case confirm.ResultMsg:

@@ -36,6 +36,9 @@ type Config struct {
 	Source Source
 	// Refresh is how often a shown list is re-read (default 5 s).
 	Refresh time.Duration
+	// Starter starts conversations on app-servers; nil: the key says
+	// none is configured.
+	Starter Starter
 }
 
 // area is what has the keyboard inside the tab: the list of
@@ -79,6 +82,10 @@ type Model struct {
 	open backend.Conversation
 	// drafts keeps unsent composer text per conversation.
 	drafts map[string]string
+	// pending is the Key of a conversation just started, to open once a
+	// listing shows it (until pendingUntil).
+	pending      string
+	pendingUntil time.Time
 }
 
 // New builds the tab. It does no I/O: listing starts when it is shown.
@@ -227,6 +234,7 @@ func (m Model) applyConvList(msg convListMsg) (Model, tea.Cmd) {
 		}
 	}
 	m.list = m.list.SetLoading(false).SetConversations(list).SetProblems(msg.problems)
+	m = m.openPending()
 	if m.open.ID != "" {
 		// The stream knows the open conversation's status better than a
 		// listing that may be a few seconds old.

@@ -20,6 +20,8 @@ type Root struct {
 	// share a key with the sandbox actions, which stay live everywhere.
 	ConvPause, ConvRun, ConvInterrupt, ConvDelete, ConvStop key.Binding
 	ConvAccept, ConvReject, ConvMessage, ConvScope          key.Binding
+	// ConvNew starts a conversation on an OpenHands app-server.
+	ConvNew key.Binding
 }
 
 // DefaultRoot returns the root's default bindings.
@@ -52,6 +54,7 @@ func DefaultRoot() Root {
 		ConvReject:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "reject pending action")),
 		ConvMessage:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message the agent")),
 		ConvScope:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "this sandbox / all sandboxes")),
+		ConvNew:          key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "new conversation (app-server)")),
 	}
 }
 
@@ -69,7 +72,7 @@ func (k *Root) Bindings() map[string]*key.Binding {
 		"conversation.interrupt": &k.ConvInterrupt, "conversation.delete": &k.ConvDelete,
 		"conversation.stop": &k.ConvStop, "conversation.approve": &k.ConvAccept,
 		"conversation.reject": &k.ConvReject, "conversation.send": &k.ConvMessage,
-		"conversation.scope": &k.ConvScope,
+		"conversation.scope": &k.ConvScope, "conversation.new": &k.ConvNew,
 	}
 }
 
@@ -87,5 +90,5 @@ func (k Root) SandboxActions() []key.Binding {
 }
 
 func (k Root) ConversationActions() []key.Binding {
-	return []key.Binding{k.ConvMessage, k.ConvAccept, k.ConvReject, k.ConvPause, k.ConvRun, k.ConvInterrupt, k.ConvDelete, k.ConvStop, k.ConvScope}
+	return []key.Binding{k.ConvNew, k.ConvMessage, k.ConvAccept, k.ConvReject, k.ConvPause, k.ConvRun, k.ConvInterrupt, k.ConvDelete, k.ConvStop, k.ConvScope}
 }

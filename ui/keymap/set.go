@@ -76,7 +76,7 @@ var globalActions = []string{
 // conversationActions are live wherever a conversation is in focus.
 func conversationActions() []string {
 	return []string{"conversation.pause", "conversation.run", "conversation.interrupt", "conversation.delete",
-		"conversation.stop", "conversation.approve", "conversation.reject", "conversation.send", "conversation.scope"}
+		"conversation.stop", "conversation.approve", "conversation.reject", "conversation.send", "conversation.scope", "conversation.new"}
 }
 
 // contexts lists where keys are live together. Modal inputs (a filter or

@@ -120,6 +120,15 @@ func (h *Host) StartOp(desc, done string, at time.Time) int {
 	return h.seq
 }
 
+// UpdateOp rewords an action still under way (a start task that moved
+// on); an unknown id (finished already) changes nothing.
+func (h *Host) UpdateOp(id int, desc string) {
+	if op, ok := h.ops[id]; ok {
+		op.Desc = desc
+		h.ops[id] = op
+	}
+}
+
 // FinishOp ends an action and shows its outcome; an unknown id (finished
 // already) shows nothing.
 func (h *Host) FinishOp(d OpDoneMsg) {

@@ -75,3 +75,40 @@ func TestLogsAreSanitisedAndFollow(t *testing.T) {
 		t.Fatal("logs of an unknown sandbox must fail")
 	}
 }
+
+// The demo has a simulated app-server beside the runtime API: its
+// sandboxes (one paused) and conversations are listed through the real
+// openhands backend, with no network beyond loopback.
+func TestDemoHasAnAppServer(t *testing.T) {
+	ctx, d, _ := startDemo(t)
+	sbs, err := d.Cloud.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[backend.Status]int{}
+	for _, sb := range sbs {
+		seen[sb.Status]++
+		if sb.Source != CloudName {
+			t.Fatalf("source %q", sb.Source)
+		}
+	}
+	if len(sbs) != 3 || seen[backend.StatusRunning] != 2 || seen[backend.StatusPaused] != 1 {
+		t.Fatalf("app-server sandboxes %v", seen)
+	}
+	convs, err := d.Cloud.AppConversations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs := 0
+	for _, c := range convs {
+		if c.ParentID != "" {
+			subs++
+		}
+	}
+	if len(convs) != 7 || subs != 1 {
+		t.Fatalf("%d app conversations (%d sub-conversations), want 7 (1)", len(convs), subs)
+	}
+	if got := d.Backends(); len(got) != 2 || got[1].Name() != CloudName {
+		t.Fatalf("backends %v", got)
+	}
+}

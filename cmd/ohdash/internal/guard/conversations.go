@@ -17,6 +17,10 @@ const (
 	ConversationApprove   = "conversation.approve"
 	ConversationReject    = "conversation.reject"
 	ConversationStop      = "conversation.stop"
+	// ConversationNew starts an app conversation on an app-server (its
+	// outcome names the conversation, or the start task when none was
+	// made).
+	ConversationNew = "conversation.new"
 )
 
 // Conversations is everything the dashboard and the command line do with
