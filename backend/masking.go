@@ -55,10 +55,65 @@ func MaskText(s string) string {
 	if strings.Contains(s, "://") {
 		s = urlInText.ReplaceAllStringFunc(s, MaskURL)
 	}
-	if strings.IndexByte(s, '=') >= 0 {
+	if mayAssignSecret(s) {
 		s = secretAssign.ReplaceAllString(s, "${1}••••")
 	}
-	return tokenShape.ReplaceAllStringFunc(s, maskShape)
+	if mayHoldToken(s) {
+		s = tokenShape.ReplaceAllStringFunc(s, maskShape)
+	}
+	return s
+}
+
+// tokenPrefixes are literal parts of every tokenShape match, looked for
+// before the regular expression runs: most text holds none, and the
+// expression costs ~50 µs per KiB where these searches cost a few
+// hundred nanoseconds (measured on event JSON, BenchmarkMaskJSON).
+var tokenPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "sk-", "AKIA", "ASIA", "eyJ"}
+
+// mayHoldToken reports whether s could hold a tokenShape match.
+func mayHoldToken(s string) bool {
+	for _, p := range tokenPrefixes {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	for i := 0; i+6 <= len(s); i++ {
+		if (s[i] == 'b' || s[i] == 'B') && strings.EqualFold(s[i:i+6], "bearer") {
+			return true
+		}
+	}
+	return false
+}
+
+// assignWords are parts of every name secretAssign matches (a superset:
+// "key" covers api_key, access-key, private_key).
+var assignWords = []string{"token", "tkn", "secret", "passw", "pwd", "key", "credential"}
+
+// mayAssignSecret reports whether s could hold a secretAssign match: a
+// "name=" whose name holds one of assignWords.
+func mayAssignSecret(s string) bool {
+	for i := strings.IndexByte(s, '='); i >= 0; {
+		j := i
+		for j > 0 && isNameByte(s[j-1]) {
+			j--
+		}
+		name := strings.ToLower(s[j:i])
+		for _, w := range assignWords {
+			if strings.Contains(name, w) {
+				return true
+			}
+		}
+		next := strings.IndexByte(s[i+1:], '=')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
 // maskShape keeps a token's recognisable prefix and hides the rest.

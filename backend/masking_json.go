@@ -28,7 +28,9 @@ func MaskJSON(b []byte) []byte {
 			continue
 		}
 		var s string
-		if json.Unmarshal(lit, &s) != nil {
+		if bytes.IndexByte(lit, '\\') < 0 {
+			s = string(lit[1 : len(lit)-1]) // nothing to unescape
+		} else if json.Unmarshal(lit, &s) != nil {
 			continue
 		}
 		m := MaskText(s)
