@@ -154,7 +154,7 @@ func TestFaultEventsFollowSlowReader(t *testing.T) {
 	close(out.release)
 	all, _ := agent.EventIDs(c.ID)
 	want := all[len(before)-100:]
-	waitFor(t, 20*time.Second, "every event", func() bool { return len(out.ids(t)) >= len(want) })
+	waitFor(t, 60*time.Second, "every event", func() bool { return len(out.ids(t)) >= len(want) })
 	time.Sleep(200 * time.Millisecond) // let a duplicate show up before counting
 	cancel()
 	if code := <-done; code != exitOK {
