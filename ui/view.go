@@ -38,7 +38,7 @@ func (m Model) layout() Model {
 // bodyHeights splits the rows between the table and the pane; one of them
 // is 0 when zoomed (or forced to zoom on a short terminal).
 func (m Model) bodyHeights() (tableH, paneH int) {
-	body := max(0, m.height-chromeRows)
+	body := max(0, m.height-chromeRows-(m.messageRows()-1))
 	if m.zoom || m.height < splitHeight {
 		if m.focus == focusTable {
 			return body, 0
