@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -35,5 +36,42 @@ func TestCreateFailureShowsReasonAndFix(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An empty list says why it is empty: "no sandboxes yet" only when the
+// source answered; an engine that does not answer is named with its error
+// and what to check, never shown as an empty engine.
+func TestEmptyListTellsUnreachableFromEmpty(t *testing.T) {
+	unreachable := backend.ConnState{Phase: backend.ConnReconnecting, Since: testNow.Add(-20 * time.Second),
+		NextRetry: testNow.Add(4 * time.Second),
+		Err: fmt.Errorf("list containers: %w: Cannot connect to the Docker daemon at tcp://10.0.0.9:2375. Is the docker daemon running?", backend.ErrUnavailable)}
+	cases := []struct {
+		name       string
+		conn       *backend.ConnState
+		want, nope string
+	}{
+		{"empty_live", nil, "no sandboxes yet on docker", "does not answer"},
+		{"empty_unreachable", &unreachable, "tcp://10.0.0.9:2375", "no sandboxes yet"},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, c := range cases {
+			name := fmt.Sprintf("%s_%dx%d", c.name, size[0], size[1])
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				h := newHarness(t, size[0], size[1], Config{})
+				if c.conn != nil {
+					h.fb.SetConn(*c.conn)
+					h.send(snapshotMsg{snap: <-h.fb.Watch(h.m.ctx)})
+				}
+				v := h.view()
+				checkShape(t, v, size[0], size[1])
+				testkit.Golden(t, name, v)
+				flat := strings.Join(strings.Fields(ansi.Strip(v)), " ")
+				if !strings.Contains(flat, c.want) || strings.Contains(flat, c.nope) {
+					t.Errorf("want %q and not %q in:\n%s", c.want, c.nope, ansi.Strip(v))
+				}
+			})
+		}
 	}
 }

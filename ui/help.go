@@ -19,8 +19,9 @@ func (m Model) shortHelp() []key.Binding {
 	if m.focus == focusTable {
 		b = append(b, m.table.KeyMap().ShortHelp()...)
 		b = append(b, k.Open)
-		if !m.cfg.ReadOnly && m.table.Total() == 0 {
-			// With nothing listed, creating a sandbox is the next step.
+		if !m.cfg.ReadOnly && m.table.Total() == 0 && !m.anySourceDown() {
+			// With nothing listed, creating a sandbox is the next step;
+			// not while a source does not answer: fixing that comes first.
 			b = append([]key.Binding{k.Start}, b...)
 		}
 	}

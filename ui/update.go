@@ -134,7 +134,7 @@ func (m Model) applySnapshot(s backend.Snapshot) (Model, tea.Cmd) {
 	for _, src := range m.sources {
 		all = append(all, m.snaps[src].Sandboxes...)
 	}
-	m.table = m.table.SetSandboxes(all)
+	m.table = m.table.SetSandboxes(all).SetEmptyNote(m.emptyNote())
 	return m.selectionChanged()
 }
 

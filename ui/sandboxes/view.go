@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/format"
@@ -64,7 +66,17 @@ func (m Model) View() string {
 		rows = append(rows, table.Fit(table.Row(cols, widths, m.cells(s, now), i == l.Cursor, st), m.width, false))
 	}
 	if l.Len() == 0 {
-		rows = append(rows, m.list.Theme.Styles.Muted.Render(m.emptyText()))
+		// Wrapped, not cut: an error's end is its reason.
+		for _, line := range m.emptyText() {
+			body := strings.TrimLeft(line, " ")
+			indent := "  " + line[:len(line)-len(body)]
+			for i, part := range strings.Split(ansi.Wrap(body, max(1, m.width-len(indent)-4), " /:"), "\n") {
+				if i > 0 {
+					part = "  " + part // a hanging indent
+				}
+				rows = append(rows, m.list.Theme.Styles.Muted.Render(indent+part))
+			}
+		}
 	}
 	for len(rows) < 1+l.Rows() {
 		rows = append(rows, "")
@@ -78,11 +90,14 @@ func (m Model) View() string {
 	return strings.Join(rows[:m.height], "\n")
 }
 
-func (m Model) emptyText() string {
+func (m Model) emptyText() []string {
 	if len(m.all) > 0 {
-		return "  no sandbox matches the filter (esc clears it)"
+		return []string{"no sandbox matches the filter (esc clears it)"}
 	}
-	return "  no sandboxes yet"
+	if len(m.emptyNote) > 0 {
+		return m.emptyNote
+	}
+	return []string{"no sandboxes yet"}
 }
 
 func (m Model) cells(s backend.Sandbox, now time.Time) []string {
