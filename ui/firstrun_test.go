@@ -45,7 +45,7 @@ func TestCreateFailureShowsReasonAndFix(t *testing.T) {
 func TestEmptyListTellsUnreachableFromEmpty(t *testing.T) {
 	unreachable := backend.ConnState{Phase: backend.ConnReconnecting, Since: testNow.Add(-20 * time.Second),
 		NextRetry: testNow.Add(4 * time.Second),
-		Err: fmt.Errorf("list containers: %w: Cannot connect to the Docker daemon at tcp://10.0.0.9:2375. Is the docker daemon running?", backend.ErrUnavailable)}
+		Err:       fmt.Errorf("list containers: %w: Cannot connect to the Docker daemon at tcp://10.0.0.9:2375. Is the docker daemon running?", backend.ErrUnavailable)}
 	cases := []struct {
 		name       string
 		conn       *backend.ConnState
