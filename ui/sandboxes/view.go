@@ -63,7 +63,9 @@ func (m Model) View() string {
 	l := m.list
 	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
 		s := m.all[l.Order[i]]
-		rows = append(rows, table.Fit(table.Row(cols, widths, m.cells(s, now), i == l.Cursor, st), m.width, false))
+		cells := m.cells(s, now)
+		cells[colName] = fitName(cells[colName], s.Prefix, widths[colName])
+		rows = append(rows, table.Fit(table.Row(cols, widths, cells, i == l.Cursor, st), m.width, false))
 	}
 	if l.Len() == 0 {
 		// Wrapped, not cut: an error's end is its reason.
