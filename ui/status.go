@@ -146,7 +146,13 @@ func (m Model) statusBar() string {
 	c = append(c, plural(total, "sandbox", "sandboxes"))
 	for _, s := range backend.Statuses {
 		if counts[s] > 0 {
-			c = append(c, fmt.Sprintf("%d %s", counts[s], strings.ToLower(string(s))))
+			word := strings.ToLower(string(s))
+			if s == backend.StatusError {
+				word = "error" // a noun among adjectives: "2 errors · 4 running"
+				c = append(c, plural(counts[s], word, "errors"))
+				continue
+			}
+			c = append(c, fmt.Sprintf("%d %s", counts[s], word))
 		}
 	}
 	if m.cfg.ReadOnly {
