@@ -79,7 +79,7 @@ func (m Model) messageRows() int {
 // errorLines is the error message wrapped to the width, marker included.
 func (m Model) errorLines() []string {
 	w := max(1, m.width-2)
-	return strings.Split(ansi.Wrap(m.msg.text, w, " /:"), "\n")
+	return format.WrapWords(m.msg.text, w)
 }
 
 // messageLine shows actions under way first (they matter most while they

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/format"
@@ -72,7 +70,7 @@ func (m Model) View() string {
 		for _, line := range m.emptyText() {
 			body := strings.TrimLeft(line, " ")
 			indent := "  " + line[:len(line)-len(body)]
-			for i, part := range strings.Split(ansi.Wrap(body, max(1, m.width-len(indent)-4), " /:"), "\n") {
+			for i, part := range format.WrapWords(body, max(1, m.width-len(indent)-4)) {
 				if i > 0 {
 					part = "  " + part // a hanging indent
 				}

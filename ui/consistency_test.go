@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/internal/testkit"
+)
+
+// convHarness opens the conversations tab on the fixture conversations,
+// the waiting one selected and its events open.
+func convHarness(t *testing.T, w, h int, cfg Config) *harness {
+	t.Helper()
+	src := &fakeConvs{events: fixtureEvents()}
+	cfg.Conversations = src
+	hs := newHarness(t, w, h, cfg, fixtureSandboxes()...)
+	hs.key("down")
+	sb, _ := hs.m.table.Selected()
+	src.list = fixtureConversations(sb)
+	hs.run(hs.key("3"))
+	hs.run(hs.key("tab"))
+	return hs
+}
+
+// The accept and reject dialogs are about the pending action, and say the
+// status in words, not the agent-server's raw value.
+func TestAcceptRejectDialogsNameThePendingAction(t *testing.T) {
+	for _, c := range []struct{ key, verb string }{{"a", "accept"}, {"n", "reject"}} {
+		t.Run(c.verb, func(t *testing.T) {
+			t.Parallel()
+			h := convHarness(t, 120, 40, Config{})
+			h.key(c.key)
+			v := h.view()
+			testkit.Golden(t, "confirm_"+c.verb+"_120x40", v)
+			flat := dialogText(v)
+			if want := c.verb + " the pending action of"; !strings.Contains(flat, want) {
+				t.Errorf("the dialog lacks %q", want)
+			}
+			if strings.Contains(flat, c.verb+" conversation") || !strings.Contains(flat, "is waiting for confirmation") {
+				t.Errorf("the dialog names the conversation as the object, or the raw status:\n%s", ansi.Strip(v))
+			}
+		})
+	}
+}
+
+// dialogText is the text inside a dialog's double-lined box, one line.
+func dialogText(v string) string {
+	var parts []string
+	for _, l := range strings.Split(ansi.Strip(v), "\n") {
+		if i, j := strings.Index(l, "║"), strings.LastIndex(l, "║"); i >= 0 && j > i {
+			parts = append(parts, strings.Fields(l[i+len("║"):j])...)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+var _ = fmt.Sprintf
+
+// The create dialog keeps an image name on one line.
+func TestCreateDialogKeepsTheImageWhole(t *testing.T) {
+	const image = "ghcr.io/openhands/agent-server:1.43.1-python"
+	h := newHarness(t, 80, 24, Config{Start: backend.StartRequest{Image: image}}, fixtureSandboxes()...)
+	h.key("c")
+	v := h.view()
+	testkit.Golden(t, "confirm_create_80x24", v)
+	if !strings.Contains(ansi.Strip(v), image) {
+		t.Errorf("the image is split across lines:\n%s", ansi.Strip(v))
+	}
+}
