@@ -71,3 +71,23 @@ func TestCreateDialogKeepsTheImageWhole(t *testing.T) {
 		t.Errorf("the image is split across lines:\n%s", ansi.Strip(v))
 	}
 }
+
+// While a filter is typed into, the help line offers only the keys that
+// act then (enter, esc once), in the table and in the conversations list.
+func TestHelpLineWhileFiltering(t *testing.T) {
+	helpLine := func(h *harness) string {
+		lines := strings.Split(ansi.Strip(h.view()), "\n")
+		return strings.TrimSpace(lines[len(lines)-1])
+	}
+	h := newHarness(t, 120, 40, Config{}, fixtureSandboxes()...)
+	h.key("/")
+	if got := helpLine(h); got != "enter keep filter • esc clear filter" {
+		t.Errorf("table filter: help line %q", got)
+	}
+	c := convHarness(t, 120, 40, Config{})
+	c.key("esc") // from the events back to the list
+	c.key("/")
+	if got := helpLine(c); got != "enter keep filter • esc clear filter" {
+		t.Errorf("conversations filter: help line %q", got)
+	}
+}

@@ -16,6 +16,16 @@ import (
 func (m Model) shortHelp() []key.Binding {
 	k := m.keys
 	var b []key.Binding
+	if m.capturing() {
+		// While a filter or search is typed into, every other key is
+		// text: offering s sort or q quit then would be wrong.
+		if m.focus == focusPane {
+			pk, _ := m.active().ShortHelp()
+			return pk
+		}
+		tk := m.table.KeyMap()
+		return []key.Binding{tk.AcceptFilter, tk.ClearFilter}
+	}
 	if m.focus == focusTable {
 		b = append(b, m.table.KeyMap().ShortHelp()...)
 		b = append(b, k.Open)

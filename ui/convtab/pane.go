@@ -194,6 +194,9 @@ func (m Model) Ticking() bool {
 func (m Model) ShortHelp() ([]key.Binding, bool) {
 	k := m.c.Keys.Root
 	var b []key.Binding
+	if m.Capturing() && m.area != areaEvents {
+		return m.list.ShortHelp(), true // only the filter's own keys act
+	}
 	if m.area == areaEvents {
 		b = m.events.ShortHelp()
 	} else {
