@@ -1,6 +1,13 @@
 package sandboxes
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/theme"
+)
 
 // A long name loses its shared prefix first, then its middle: both ends
 // of the distinctive part stay visible.
@@ -24,5 +31,17 @@ func TestFitNameKeepsTheDistinctiveEnd(t *testing.T) {
 		if n := len([]rune(got)); n > c.w {
 			t.Errorf("fitName(%q, %d) is %d wide", c.id, c.w, n)
 		}
+	}
+}
+
+// A sandbox never probed says "unknown", as ohdash ls does, not an
+// ellipsis that reads as loading for ever.
+func TestHealthUnknownIsSaid(t *testing.T) {
+	th := theme.New(true)
+	if got := ansi.Strip(healthCell(th, backend.Sandbox{Status: backend.StatusRunning})); got != "unknown" {
+		t.Errorf("health cell %q, want unknown", got)
+	}
+	if got := backend.HealthUnknown.String(); got != "unknown" {
+		t.Errorf("ls says %q", got)
 	}
 }

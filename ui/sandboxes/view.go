@@ -116,8 +116,8 @@ func (m Model) cells(s backend.Sandbox, now time.Time) []string {
 	return c
 }
 
-// healthCell shows the last probe: "ok 12ms", "failing", "…" while the
-// first probe is pending, "—" when there is nothing to probe.
+// healthCell shows the last probe: "ok 12ms", "failing", "unknown" when
+// not probed, "—" when there is nothing to probe.
 func healthCell(th theme.Theme, s backend.Sandbox) string {
 	h := s.Health
 	switch h.State {
@@ -132,7 +132,10 @@ func healthCell(th theme.Theme, s backend.Sandbox) string {
 	case backend.HealthNone:
 		return th.Styles.Muted.Render("—")
 	default:
-		return th.Styles.Muted.Render("…")
+		// Not probed (yet, or ever: a runtime API is probed only on
+		// demand). Said as such, as ohdash ls says it: an ellipsis
+		// would read as loading, for ever.
+		return th.Styles.Muted.Render("unknown")
 	}
 }
 
