@@ -91,3 +91,29 @@ func TestHelpLineWhileFiltering(t *testing.T) {
 		t.Errorf("conversations filter: help line %q", got)
 	}
 }
+
+// Zoom says so in the title bar; on a short terminal (one thing at a
+// time) a tab key shows that tab instead of switching it out of sight.
+func TestZoomAndShortTerminal(t *testing.T) {
+	h := newHarness(t, 80, 24, Config{}, fixtureSandboxes()...)
+	h.key("tab")
+	h.key("z")
+	v := h.view()
+	testkit.Golden(t, "zoom_80x24", v)
+	if first := strings.Split(ansi.Strip(v), "\n")[0]; !strings.Contains(first, "ZOOMED: z restores") {
+		t.Errorf("no zoom indicator: %q", first)
+	}
+
+	s := newHarness(t, 60, 15, Config{}, fixtureSandboxes()...)
+	before := ansi.Strip(s.view())
+	s.run(s.key("2"))
+	v = s.view()
+	checkShape(t, v, 60, 15)
+	testkit.Golden(t, "short_tab2_60x15", v)
+	if after := ansi.Strip(v); after == before || !strings.Contains(after, "Details") {
+		t.Errorf("2 on a 60×15 terminal changed nothing visible:\n%s", after)
+	}
+	if first := strings.Split(ansi.Strip(v), "\n")[0]; !strings.Contains(first, "tab ⇄ pane") {
+		t.Errorf("no hint of the one-at-a-time layout: %q", first)
+	}
+}

@@ -301,14 +301,20 @@ func (m Model) setFocus(f focusArea) Model {
 // setTab shows a pane; the one it replaces is hidden (a pane may hold a
 // stream only while shown).
 func (m Model) setTab(t int) (Model, tea.Cmd) {
+	focus := m.focus
+	if m.zoom || m.height < splitHeight {
+		// One thing at a time on screen: a tab asked for is a tab to
+		// see, not one switched behind the table.
+		focus = focusPane
+	}
 	if t == m.tab {
-		return m.setFocus(m.focus), nil
+		return m.setFocus(focus), nil
 	}
 	was := m.tab
 	m.panes = slices.Clone(m.panes)
 	m.panes[was] = m.panes[was].Hide()
 	m.tab = t
-	m = m.setFocus(m.focus)
+	m = m.setFocus(focus)
 	p, cmd := m.active().Show()
 	return m.setActive(p, cmd)
 }

@@ -118,6 +118,13 @@ func (m Model) titleBar() string {
 		arrow = "↓"
 	}
 	parts = append(parts, st.Muted.Render("sort: "+by.String()+" "+arrow))
+	switch {
+	case m.zoom:
+		parts = append(parts, st.Accent.Render("ZOOMED: "+m.keys.Zoom.Help().Key+" restores"))
+	case m.height < splitHeight:
+		// Forced to show one thing at a time: say how to reach the other.
+		parts = append(parts, st.Accent.Render(m.keys.NextFocus.Help().Key+" ⇄ pane"))
+	}
 	if m.reveal {
 		parts = append(parts, st.Error.Bold(true).Render("SECRETS SHOWN"))
 	}
