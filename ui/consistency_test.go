@@ -2,12 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/internal/testkit"
 )
 
@@ -115,5 +117,33 @@ func TestZoomAndShortTerminal(t *testing.T) {
 	}
 	if first := strings.Split(ansi.Strip(v), "\n")[0]; !strings.Contains(first, "tab ⇄ pane") {
 		t.Errorf("no hint of the one-at-a-time layout: %q", first)
+	}
+}
+
+// Under NO_COLOR the selected row and the focused dialog button are in
+// reverse video: bold alone is what the header already is.
+func TestNoColorSelectionIsVisible(t *testing.T) {
+	reverse := regexp.MustCompile(`\x1b\[([0-9;]*;)?7(;[0-9;]*)?m`)
+	h := newHarness(t, 80, 24, Config{}, fixtureSandboxes()...)
+	h.m = h.m.setTheme(theme.New(true).Monochrome())
+	lineWith := func(v, s string) string {
+		for _, l := range strings.Split(v, "\n") {
+			if strings.Contains(ansi.Strip(l), s) {
+				return l
+			}
+		}
+		return ""
+	}
+	sel, _ := h.m.table.Selected()
+	v := h.view()
+	if l := lineWith(v, sel.ShortID()[:12]); !reverse.MatchString(l) {
+		t.Errorf("the selected row is not in reverse video: %q", l)
+	}
+	if l := lineWith(v, "STATUS"); reverse.MatchString(l) {
+		t.Errorf("the header is in reverse video too: %q", l)
+	}
+	h.key("d")
+	if l := lineWith(h.view(), "[cancel] n"); !reverse.MatchString(l) {
+		t.Errorf("the focused button is not in reverse video: %q", l)
 	}
 }

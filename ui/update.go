@@ -24,7 +24,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.layout(), nil
 	case tea.BackgroundColorMsg:
 		if !m.cfg.FixedTheme {
-			m = m.setTheme(theme.New(msg.IsDark()))
+			th := theme.New(msg.IsDark())
+			if m.th.Mono {
+				th = th.Monochrome()
+			}
+			m = m.setTheme(th)
 		}
 		return m, nil
 	case watchStartedMsg:
