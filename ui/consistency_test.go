@@ -147,3 +147,19 @@ func TestNoColorSelectionIsVisible(t *testing.T) {
 		t.Errorf("the focused button is not in reverse video: %q", l)
 	}
 }
+
+// The help screen groups keys under a heading per part of the screen, so
+// the table's and the conversations list's common keys are told apart.
+func TestHelpHasAHeadingPerPane(t *testing.T) {
+	h := convHarness(t, 120, 40, Config{})
+	h.key("esc") // the conversations list has the focus
+	h.key("?")
+	v := h.view()
+	testkit.Golden(t, "help_conversations_120x40", v)
+	s := ansi.Strip(v)
+	for _, want := range []string{"Everywhere", "Sandbox actions", "Sandboxes table", "Conversations pane"} {
+		if !strings.Contains(s, "\n"+want) {
+			t.Errorf("no %q heading:\n%s", want, s)
+		}
+	}
+}

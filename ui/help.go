@@ -54,13 +54,30 @@ func (m Model) shortHelp() []key.Binding {
 // keys and the current pane's keys, in columns.
 func (m Model) helpLines() []string {
 	k := m.keys
-	groups := [][]key.Binding{k.Global(), k.More()}
-	if !m.cfg.ReadOnly {
-		groups = append(groups, k.SandboxActions())
+	st := m.th.Styles
+	type section struct {
+		title  string
+		groups [][]key.Binding
 	}
-	groups = append(groups, m.table.KeyMap().FullHelp()...)
-	groups = append(groups, m.active().FullHelp()...)
-	lines := m.packHelp(groups)
+	// One heading per part of the screen: the sandboxes table and a
+	// pane's list have keys in common (/ filter, ↑/k up), and side by
+	// side without headings they read as one block printed twice.
+	sections := []section{{"Everywhere", [][]key.Binding{k.Global(), k.More()}}}
+	if !m.cfg.ReadOnly {
+		sections = append(sections, section{"Sandbox actions", [][]key.Binding{k.SandboxActions()}})
+	}
+	sections = append(sections,
+		section{"Sandboxes table", m.table.KeyMap().FullHelp()},
+		section{m.active().Title() + " pane", m.active().FullHelp()})
+	var lines []string
+	for _, s := range sections {
+		body := m.packHelp(s.groups)
+		if len(body) == 0 {
+			continue
+		}
+		lines = append(lines, st.Header.Underline(true).Render(s.title))
+		lines = append(lines, body...)
+	}
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
