@@ -163,3 +163,20 @@ func TestGolden(t *testing.T) {
 		}
 	}
 }
+
+// The sort arrow means the same as in the sandboxes table: ↑ ascending as
+// the column reads (A to Z, youngest first, smallest first), ↓ descending.
+func TestSortArrowMeansAscending(t *testing.T) {
+	header := func(m Model) string { return strings.Split(ansi.Strip(m.View()), "\n")[0] }
+	m := newModel(160, 8, sample())
+	for _, want := range []string{"updated ↑", "title ↑", "status ↑", "model ↑", "cost ↓", "tokens ↓", "sandbox ↑"} {
+		if h := header(m); !strings.Contains(h, "sort: "+want) {
+			t.Errorf("header %q, want sort: %s", h, want)
+		}
+		m = keys(m, "s")
+	}
+	m = keys(newModel(160, 8, sample()), "s", "S")
+	if h := header(m); !strings.Contains(h, "sort: title ↓") {
+		t.Errorf("reversed title sort: %q", h)
+	}
+}
