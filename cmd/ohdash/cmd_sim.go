@@ -20,14 +20,21 @@ const (
 	simMax = 20
 )
 
-// simEnv makes the emulator look busy: a few conversations with history,
-// a steady trickle of log lines, and agents that step at a readable pace.
-var simEnv = map[string]string{
-	"AGENTSIM_SEED_CONVERSATIONS": "2",
-	"AGENTSIM_PACE":               "2s",
-	"AGENTSIM_LOG_LINES":          "-1",
-	"AGENTSIM_LOG_RATE":           "1",
-	"AGENTSIM_LOG_SHAPE":          "mixed",
+// simStatuses are where the seeded conversations of successive
+// simulated sandboxes end, so the conversations tab shows a bit of each.
+var simStatuses = []string{"waiting_for_confirmation", "running", "finished", "paused", "error"}
+
+// simEnv makes sandbox i's emulator look like a used agent-server: a few
+// conversations with history, agents that step at a readable pace, and a
+// log of the requests it serves (its test-only synthetic lines off).
+func simEnv(i int) map[string]string {
+	return map[string]string{
+		"AGENTSIM_SEED_CONVERSATIONS": "2",
+		"AGENTSIM_SEED_STATUS":        simStatuses[i%len(simStatuses)],
+		"AGENTSIM_PACE":               "2s",
+		"AGENTSIM_LOG_LINES":          "0",
+		"AGENTSIM_ACCESS_LOG":         "1",
+	}
 }
 
 // simDocker is the Docker backend `ohdash sim` works on: the one
@@ -81,7 +88,7 @@ func setupSimUp(fs *flag.FlagSet) runner {
 		fmt.Fprintf(a.io.err, "image %s: %s\n", ref, how)
 		for i := range *n {
 			actx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
-			sb, err := b.Start(actx, backend.StartRequest{Image: ref, SpecID: simSpecID, Env: simEnv})
+			sb, err := b.Start(actx, backend.StartRequest{Image: ref, SpecID: simSpecID, Env: simEnv(i)})
 			cancel()
 			if err != nil {
 				return fmt.Errorf("simulated sandbox %d of %d: %w", i+1, *n, err)
