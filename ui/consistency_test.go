@@ -157,8 +157,8 @@ func TestHelpHasAHeadingPerPane(t *testing.T) {
 	v := h.view()
 	testkit.Golden(t, "help_conversations_120x40", v)
 	s := ansi.Strip(v)
-	for _, want := range []string{"Everywhere", "Sandbox actions", "Sandboxes table", "Conversations pane"} {
-		if !strings.Contains(s, "\n"+want) {
+	for _, want := range []string{"Everywhere", "Sandbox actions", "Sandboxes table", "Conversations list", "Events", "Conversation actions"} {
+		if !strings.Contains(s, want) {
 			t.Errorf("no %q heading:\n%s", want, s)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/ohdash/ohdash/ui/pane"
 	"github.com/ohdash/ohdash/ui/table"
 )
 
@@ -66,18 +67,28 @@ func (m Model) helpLines() []string {
 	if !m.cfg.ReadOnly {
 		sections = append(sections, section{"Sandbox actions", [][]key.Binding{k.SandboxActions()}})
 	}
-	sections = append(sections,
-		section{"Sandboxes table", m.table.KeyMap().FullHelp()},
-		section{m.active().Title() + " pane", m.active().FullHelp()})
-	var lines []string
+	sections = append(sections, section{"Sandboxes table", m.table.KeyMap().FullHelp()})
+	if hs, ok := m.active().(pane.HelpSectioner); ok {
+		for _, s := range hs.HelpSections() {
+			sections = append(sections, section{s.Title, s.Groups})
+		}
+	} else {
+		sections = append(sections, section{m.active().Title() + " pane", m.active().FullHelp()})
+	}
+	// Each section is a block (its heading over its keys); blocks sit
+	// side by side when the width allows, like the key columns inside.
+	var blocks [][]string
 	for _, s := range sections {
 		body := m.packHelp(s.groups)
+		for len(body) > 0 && body[len(body)-1] == "" {
+			body = body[:len(body)-1]
+		}
 		if len(body) == 0 {
 			continue
 		}
-		lines = append(lines, st.Header.Underline(true).Render(s.title))
-		lines = append(lines, body...)
+		blocks = append(blocks, append([]string{st.Header.Underline(true).Render(s.title)}, body...))
 	}
+	lines := bands(blocks, m.width)
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
@@ -160,6 +171,13 @@ func (m Model) packHelp(groups [][]key.Binding) []string {
 			blocks = append(blocks, col)
 		}
 	}
+	return bands(blocks, m.width)
+}
+
+// bands lays blocks of lines side by side, three cells apart, starting a
+// new band when the next block would pass width; each band ends with an
+// empty line.
+func bands(blocks [][]string, width int) []string {
 	var out []string
 	var band [][]string
 	bandWidth := 0
@@ -187,7 +205,7 @@ func (m Model) packHelp(groups [][]key.Binding) []string {
 	}
 	for _, b := range blocks {
 		w := blockWidth(b) + 3
-		if bandWidth+w > m.width && len(band) > 0 {
+		if bandWidth+w > width && len(band) > 0 {
 			flush()
 		}
 		band = append(band, b)

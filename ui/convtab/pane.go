@@ -222,6 +222,20 @@ func (m Model) FullHelp() [][]key.Binding {
 	return append(g, []key.Binding{m.c.Keys.Root.ConvScope})
 }
 
+// HelpSections heads the list's, the events' and the actions' keys apart
+// on the help screen.
+func (m Model) HelpSections() []pane.HelpSection {
+	acts := pane.HelpSection{Title: "Conversation actions", Groups: [][]key.Binding{m.c.Keys.Root.ConversationActions()}}
+	if m.c.ReadOnly {
+		acts = pane.HelpSection{Title: "Conversations", Groups: [][]key.Binding{{m.c.Keys.Root.ConvScope}}}
+	}
+	return []pane.HelpSection{
+		{Title: "Conversations list", Groups: m.list.FullHelp()},
+		{Title: "Events", Groups: m.events.FullHelp()},
+		acts,
+	}
+}
+
 // Refresh re-reads the list now, as the poll does.
 func (m Model) Refresh() (Model, tea.Cmd) { return m.refresh() }
 
