@@ -45,7 +45,8 @@ func (m Model) shortHelp() []key.Binding {
 	}
 	// A pane with actions of its own (conversations) lists them instead;
 	// the sandbox actions still work and stay listed in the full help.
-	if !m.cfg.ReadOnly && !own {
+	if !m.cfg.ReadOnly && !own && m.table.Total() > 0 {
+		// With no sandbox, there is nothing to pause or delete.
 		b = append(b, k.Pause, k.Resume, k.Delete)
 	}
 	return append(b, k.Help, k.Quit)
