@@ -22,4 +22,8 @@ var (
 	ErrUnsupported = errors.New("not supported")
 	// ErrReadOnly: ohdash runs read-only and the action would change state.
 	ErrReadOnly = errors.New("read-only mode")
+	// ErrImageUnavailable: a new sandbox's image is not on the engine and
+	// could not be fetched. It is not ErrNotFound: that one means "no such
+	// sandbox or conversation", and the CLI's exit code 3 says so.
+	ErrImageUnavailable = errors.New("image not available")
 )

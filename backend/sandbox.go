@@ -2,6 +2,7 @@ package backend
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -124,6 +125,10 @@ type Sandbox struct {
 	// ID is OpenHands' SandboxInfo.id: the full container name for Docker
 	// sandboxes, the runtime session id for remote ones.
 	ID string
+	// Prefix is the start of ID every sandbox of its kind shares (Docker:
+	// the configured container-name prefix, "oh-agent-server-"); empty
+	// when there is none. ShortID is ID without it.
+	Prefix string
 	// Source names the backend the sandbox came from ("docker", "remote:eval").
 	Source string
 	Flavor Flavor
@@ -182,3 +187,6 @@ func (s Sandbox) AgentURL() string {
 
 // Key identifies a sandbox across sources.
 func (s Sandbox) Key() string { return s.Source + "/" + s.ID }
+
+// ShortID is the distinctive part of the id: ID without its Prefix.
+func (s Sandbox) ShortID() string { return strings.TrimPrefix(s.ID, s.Prefix) }

@@ -8,7 +8,9 @@ import (
 
 // Theme is a palette with the styles derived from it.
 type Theme struct {
-	Dark    bool
+	Dark bool
+	// Mono is set by Monochrome: the terminal shows no colour.
+	Mono    bool
 	Palette Palette
 	Styles  Styles
 }

@@ -23,7 +23,7 @@ func fixtureSandboxes() []backend.Sandbox {
 	key := backend.NewSecret("kP3xq9ZrT1bVw7YcLm2NfA8sDe4GhJ6uXo0iQyRtBnM")
 	return []backend.Sandbox{
 		{
-			ID: "oh-agent-server-4kVdr9XqzLmPw2Bn7TsYcE", Flavor: backend.FlavorAgentServer,
+			ID: "oh-agent-server-4kVdr9XqzLmPw2Bn7TsYcE", Prefix: "oh-agent-server-", Flavor: backend.FlavorAgentServer,
 			Status: backend.StatusRunning, RawState: "running", SpecID: "ghcr.io/openhands/agent-server:1.43.1-python",
 			CreatedAt: testNow.Add(-3 * time.Hour), StartedAt: testNow.Add(-3 * time.Hour),
 			ExposedURLs: []backend.ExposedURL{
@@ -42,13 +42,13 @@ func fixtureSandboxes() []backend.Sandbox {
 			},
 		},
 		{
-			ID: "oh-agent-server-7HcQm1ZxPv3Lr8Kd2WnFgA", Flavor: backend.FlavorAgentServer,
+			ID: "oh-agent-server-7HcQm1ZxPv3Lr8Kd2WnFgA", Prefix: "oh-agent-server-", Flavor: backend.FlavorAgentServer,
 			Status: backend.StatusPaused, RawState: "exited", StatusDetail: "exit code 0",
 			SpecID: "ghcr.io/openhands/agent-server:1.43.1-python", CreatedAt: testNow.Add(-50 * time.Hour),
 			Health: backend.Health{State: backend.HealthNone},
 		},
 		{
-			ID: "openhands-runtime-9f3c2a7e5b1d4c8e9a0b1c2d3e4f5a6b", Flavor: backend.FlavorNestedV0,
+			ID: "openhands-runtime-9f3c2a7e5b1d4c8e9a0b1c2d3e4f5a6b", Prefix: "openhands-runtime-", Flavor: backend.FlavorNestedV0,
 			Status: backend.StatusError, RawState: "running", StatusDetail: "health check failed",
 			SpecID: "ghcr.io/openhands/runtime:0.62-nikolaik", CreatedAt: testNow.Add(-10 * time.Minute),
 			ConversationID: "9f3c2a7e5b1d4c8e9a0b1c2d3e4f5a6b",

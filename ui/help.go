@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/ohdash/ohdash/ui/pane"
 	"github.com/ohdash/ohdash/ui/table"
 )
 
@@ -16,11 +17,22 @@ import (
 func (m Model) shortHelp() []key.Binding {
 	k := m.keys
 	var b []key.Binding
+	if m.capturing() {
+		// While a filter or search is typed into, every other key is
+		// text: offering s sort or q quit then would be wrong.
+		if m.focus == focusPane {
+			pk, _ := m.active().ShortHelp()
+			return pk
+		}
+		tk := m.table.KeyMap()
+		return []key.Binding{tk.AcceptFilter, tk.ClearFilter}
+	}
 	if m.focus == focusTable {
 		b = append(b, m.table.KeyMap().ShortHelp()...)
 		b = append(b, k.Open)
-		if !m.cfg.ReadOnly && m.table.Total() == 0 {
-			// With nothing listed, creating a sandbox is the next step.
+		if !m.cfg.ReadOnly && m.table.Total() == 0 && !m.anySourceDown() {
+			// With nothing listed, creating a sandbox is the next step;
+			// not while a source does not answer: fixing that comes first.
 			b = append([]key.Binding{k.Start}, b...)
 		}
 	}
@@ -33,7 +45,8 @@ func (m Model) shortHelp() []key.Binding {
 	}
 	// A pane with actions of its own (conversations) lists them instead;
 	// the sandbox actions still work and stay listed in the full help.
-	if !m.cfg.ReadOnly && !own {
+	if !m.cfg.ReadOnly && !own && m.table.Total() > 0 {
+		// With no sandbox, there is nothing to pause or delete.
 		b = append(b, k.Pause, k.Resume, k.Delete)
 	}
 	return append(b, k.Help, k.Quit)
@@ -43,13 +56,40 @@ func (m Model) shortHelp() []key.Binding {
 // keys and the current pane's keys, in columns.
 func (m Model) helpLines() []string {
 	k := m.keys
-	groups := [][]key.Binding{k.Global(), k.More()}
-	if !m.cfg.ReadOnly {
-		groups = append(groups, k.SandboxActions())
+	st := m.th.Styles
+	type section struct {
+		title  string
+		groups [][]key.Binding
 	}
-	groups = append(groups, m.table.KeyMap().FullHelp()...)
-	groups = append(groups, m.active().FullHelp()...)
-	lines := m.packHelp(groups)
+	// One heading per part of the screen: the sandboxes table and a
+	// pane's list have keys in common (/ filter, ↑/k up), and side by
+	// side without headings they read as one block printed twice.
+	sections := []section{{"Everywhere", [][]key.Binding{k.Global(), k.More()}}}
+	if !m.cfg.ReadOnly {
+		sections = append(sections, section{"Sandbox actions", [][]key.Binding{k.SandboxActions()}})
+	}
+	sections = append(sections, section{"Sandboxes table", m.table.KeyMap().FullHelp()})
+	if hs, ok := m.active().(pane.HelpSectioner); ok {
+		for _, s := range hs.HelpSections() {
+			sections = append(sections, section{s.Title, s.Groups})
+		}
+	} else {
+		sections = append(sections, section{m.active().Title() + " pane", m.active().FullHelp()})
+	}
+	// Each section is a block (its heading over its keys); blocks sit
+	// side by side when the width allows, like the key columns inside.
+	var blocks [][]string
+	for _, s := range sections {
+		body := m.packHelp(s.groups)
+		for len(body) > 0 && body[len(body)-1] == "" {
+			body = body[:len(body)-1]
+		}
+		if len(body) == 0 {
+			continue
+		}
+		blocks = append(blocks, append([]string{st.Header.Underline(true).Render(s.title)}, body...))
+	}
+	lines := bands(blocks, m.width)
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
@@ -132,6 +172,13 @@ func (m Model) packHelp(groups [][]key.Binding) []string {
 			blocks = append(blocks, col)
 		}
 	}
+	return bands(blocks, m.width)
+}
+
+// bands lays blocks of lines side by side, three cells apart, starting a
+// new band when the next block would pass width; each band ends with an
+// empty line.
+func bands(blocks [][]string, width int) []string {
 	var out []string
 	var band [][]string
 	bandWidth := 0
@@ -159,7 +206,7 @@ func (m Model) packHelp(groups [][]key.Binding) []string {
 	}
 	for _, b := range blocks {
 		w := blockWidth(b) + 3
-		if bandWidth+w > m.width && len(band) > 0 {
+		if bandWidth+w > width && len(band) > 0 {
 			flush()
 		}
 		band = append(band, b)

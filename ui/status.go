@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/ui/format"
 )
@@ -29,7 +31,8 @@ type notice struct {
 
 func (m Model) say(l level, text string, ttl time.Duration) Model {
 	m.msg = notice{text: text, level: l, until: m.now().Add(ttl)}
-	return m
+	// An error may take more than one row: the body gives them up.
+	return m.layout()
 }
 
 func (m Model) info(text string) Model { return m.say(levelInfo, text, 8*time.Second) }
@@ -43,6 +46,8 @@ func (m Model) fail(err error) Model {
 		text += " (the backend is unreachable; ohdash keeps retrying)"
 	case errors.Is(err, backend.ErrUnauthorized):
 		text += " (the key was refused)"
+	case errors.Is(err, backend.ErrImageUnavailable):
+		text += ` — fix: image = "IMAGE" in the config file (or OHDASH_IMAGE) naming an image the engine has; or quit and run "ohdash sim up" for simulated sandboxes`
 	}
 	return m.say(levelError, text, 30*time.Second)
 }
@@ -50,8 +55,31 @@ func (m Model) fail(err error) Model {
 func (m Model) expireMessage() Model {
 	if m.msg.text != "" && m.now().After(m.msg.until) {
 		m.msg = notice{}
+		return m.layout()
 	}
 	return m
+}
+
+// maxMessageRows bounds how much of the body a long error may take: six
+// rows, fewer on a short terminal.
+func (m Model) maxMessageRows() int {
+	return max(1, min(6, (m.height-minHeight)/2+1))
+}
+
+// messageRows is how many rows the message line needs: an error is
+// wrapped whole (its end is usually the reason and the fix), up to
+// maxMessageRows; anything else is one row.
+func (m Model) messageRows() int {
+	if m.msg.level != levelError || m.width <= 2 {
+		return 1
+	}
+	return min(m.maxMessageRows(), len(m.errorLines()))
+}
+
+// errorLines is the error message wrapped to the width, marker included.
+func (m Model) errorLines() []string {
+	w := max(1, m.width-2)
+	return format.WrapWords(m.msg.text, w)
 }
 
 // messageLine shows actions under way first (they matter most while they
@@ -63,11 +91,24 @@ func (m Model) messageLine() string {
 		for _, op := range ops {
 			parts = append(parts, fmt.Sprintf("⟳ %s… %s", op.Desc, m.now().Sub(op.Started).Round(time.Second)))
 		}
-		return st.Info.Render(strings.Join(parts, "  "))
+		// The rows an error was given stay, so the layout does not jump.
+		return st.Info.Render(strings.Join(parts, "  ")) + strings.Repeat("\n", m.messageRows()-1)
 	}
 	switch m.msg.level {
 	case levelError:
-		return st.Error.Render("✗ " + m.msg.text)
+		lines := m.errorLines()
+		if n := m.messageRows(); len(lines) > n {
+			lines = lines[:n]
+			lines[n-1] = ansi.Truncate(lines[n-1], max(1, m.width-4), "") + " …"
+		}
+		for i, l := range lines {
+			prefix := "  "
+			if i == 0 {
+				prefix = "✗ "
+			}
+			lines[i] = st.Error.Render(prefix + l)
+		}
+		return strings.Join(lines, "\n")
 	case levelWarn:
 		return st.Warning.Render("! " + m.msg.text)
 	default:
@@ -105,7 +146,13 @@ func (m Model) statusBar() string {
 	c = append(c, plural(total, "sandbox", "sandboxes"))
 	for _, s := range backend.Statuses {
 		if counts[s] > 0 {
-			c = append(c, fmt.Sprintf("%d %s", counts[s], strings.ToLower(string(s))))
+			word := strings.ToLower(string(s))
+			if s == backend.StatusError {
+				word = "error" // a noun among adjectives: "2 errors · 4 running"
+				c = append(c, plural(counts[s], word, "errors"))
+				continue
+			}
+			c = append(c, fmt.Sprintf("%d %s", counts[s], word))
 		}
 	}
 	if m.cfg.ReadOnly {

@@ -24,7 +24,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.layout(), nil
 	case tea.BackgroundColorMsg:
 		if !m.cfg.FixedTheme {
-			m = m.setTheme(theme.New(msg.IsDark()))
+			th := theme.New(msg.IsDark())
+			if m.th.Mono {
+				th = th.Monochrome()
+			}
+			m = m.setTheme(th)
 		}
 		return m, nil
 	case watchStartedMsg:
@@ -134,7 +138,7 @@ func (m Model) applySnapshot(s backend.Snapshot) (Model, tea.Cmd) {
 	for _, src := range m.sources {
 		all = append(all, m.snaps[src].Sandboxes...)
 	}
-	m.table = m.table.SetSandboxes(all)
+	m.table = m.table.SetSandboxes(all).SetEmptyNote(m.emptyNote())
 	return m.selectionChanged()
 }
 
@@ -301,14 +305,20 @@ func (m Model) setFocus(f focusArea) Model {
 // setTab shows a pane; the one it replaces is hidden (a pane may hold a
 // stream only while shown).
 func (m Model) setTab(t int) (Model, tea.Cmd) {
+	focus := m.focus
+	if m.zoom || m.height < splitHeight {
+		// One thing at a time on screen: a tab asked for is a tab to
+		// see, not one switched behind the table.
+		focus = focusPane
+	}
 	if t == m.tab {
-		return m.setFocus(m.focus), nil
+		return m.setFocus(focus), nil
 	}
 	was := m.tab
 	m.panes = slices.Clone(m.panes)
 	m.panes[was] = m.panes[was].Hide()
 	m.tab = t
-	m = m.setFocus(m.focus)
+	m = m.setFocus(focus)
 	p, cmd := m.active().Show()
 	return m.setActive(p, cmd)
 }

@@ -38,7 +38,7 @@ func (m Model) layout() Model {
 // bodyHeights splits the rows between the table and the pane; one of them
 // is 0 when zoomed (or forced to zoom on a short terminal).
 func (m Model) bodyHeights() (tableH, paneH int) {
-	body := max(0, m.height-chromeRows)
+	body := max(0, m.height-chromeRows-(m.messageRows()-1))
 	if m.zoom || m.height < splitHeight {
 		if m.focus == focusTable {
 			return body, 0
@@ -118,6 +118,13 @@ func (m Model) titleBar() string {
 		arrow = "↓"
 	}
 	parts = append(parts, st.Muted.Render("sort: "+by.String()+" "+arrow))
+	switch {
+	case m.zoom:
+		parts = append(parts, st.Accent.Render("ZOOMED: "+m.keys.Zoom.Help().Key+" restores"))
+	case m.height < splitHeight:
+		// Forced to show one thing at a time: say how to reach the other.
+		parts = append(parts, st.Accent.Render(m.keys.NextFocus.Help().Key+" ⇄ pane"))
+	}
 	if m.reveal {
 		parts = append(parts, st.Error.Bold(true).Render("SECRETS SHOWN"))
 	}

@@ -48,10 +48,13 @@ func (b *Backend) Start(ctx context.Context, req backend.StartRequest) (backend.
 		return backend.Sandbox{}, err
 	}
 	created, err := b.cli.ContainerCreate(ctx, opts)
-	if cerrdefs.IsNotFound(err) && !b.opts.NoPull {
+	if cerrdefs.IsNotFound(err) {
+		if b.opts.NoPull {
+			return backend.Sandbox{}, fmt.Errorf("start: image %s: %w: not on the engine, and pulling is off: %w", opts.Config.Image, backend.ErrImageUnavailable, err)
+		}
 		// Like OpenHands (pull_if_missing): fetch the image on first use.
 		if perr := b.pull(ctx, opts.Config.Image); perr != nil {
-			return backend.Sandbox{}, fmt.Errorf("start: image %s: %w, and pulling it failed: %w", opts.Config.Image, backend.ErrNotFound, perr)
+			return backend.Sandbox{}, fmt.Errorf("start: image %s: %w: not on the engine, and pulling it failed: %w", opts.Config.Image, backend.ErrImageUnavailable, perr)
 		}
 		created, err = b.cli.ContainerCreate(ctx, opts)
 	}

@@ -35,8 +35,8 @@ func TestLifecycleAgainstDocker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Start(ctx, backend.StartRequest{Image: "ohdash-test-missing:nope"}); !errors.Is(err, backend.ErrNotFound) {
-		t.Errorf("start with a missing image: %v, want ErrNotFound", err)
+	if _, err := b.Start(ctx, backend.StartRequest{Image: "ohdash-test-missing:nope"}); !errors.Is(err, backend.ErrImageUnavailable) || errors.Is(err, backend.ErrNotFound) {
+		t.Errorf("start with a missing image: %v, want ErrImageUnavailable (and not ErrNotFound: no sandbox is missing)", err)
 	}
 	checkStarted(t, e, old, e.Image)
 	checkStarted(t, e, cur, "my-spec")

@@ -26,6 +26,9 @@ type runtimeInfo struct {
 	WorkHosts      json.RawMessage `json:"work_hosts"`
 	RestartCount   int             `json:"restart_count"`
 	RestartReasons []string        `json:"restart_reasons"`
+	// Image is given by some runtime APIs (and the simulator); a
+	// runtime this ohdash did not start has no other source for it.
+	Image string `json:"image"`
 }
 
 func (r *runtimeInfo) runtimeID() string {

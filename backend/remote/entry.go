@@ -185,6 +185,9 @@ func (e *entry) sandbox(source, apiHost string) backend.Sandbox {
 		SpecID: e.rec.SpecID, Image: e.rec.Image, CreatedAt: e.rec.CreatedAt,
 		WorkingDir: e.rec.WorkingDir, Health: e.health,
 	}
+	if sb.Image == "" && e.rt != nil {
+		sb.Image = e.rt.Image
+	}
 	if sb.SpecID == "" {
 		sb.SpecID = sb.Image
 	}

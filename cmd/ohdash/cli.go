@@ -112,17 +112,24 @@ func parseCommandLine(table []*command, args []string) (*invocation, error) {
 	top := newFlagSet("ohdash")
 	globalFlags(top, inv)
 	settingFlags(top, dash.settings, inv)
+	version := top.Bool("version", false, "print the version (as 'ohdash version')")
 	if err := top.Parse(args); err != nil {
 		return inv, usagef("%v", err)
 	}
 	rest := top.Args()
+	if *version {
+		// What people try first; the same as `ohdash version`.
+		v := lookup(table, "version")
+		inv.cmd, inv.path, inv.run = v, v.name, v.setup(newFlagSet("ohdash version"))
+		return inv, nil
+	}
 	if len(rest) == 0 {
 		inv.cmd, inv.run = dash, dash.setup(newFlagSet("ohdash"))
 		return inv, nil
 	}
 	cmd := lookup(table, rest[0])
 	if cmd == nil {
-		return inv, usagef("unknown command %q (run 'ohdash help' for the list)", rest[0])
+		return inv, usagef("unknown command %q%s (run 'ohdash help' for the list)", rest[0], didYouMean(rest[0], commandNames(table)))
 	}
 	path := cmd.name
 	rest = rest[1:]
@@ -140,7 +147,7 @@ func parseCommandLine(table []*command, args []string) (*invocation, error) {
 		}
 		sub := lookup(cmd.subs, rest[0])
 		if sub == nil {
-			return inv, usagef("unknown subcommand %q of %s (one of %s)", rest[0], path, subNames(cmd))
+			return inv, usagef("unknown subcommand %q of %s%s (one of %s)", rest[0], path, didYouMean(rest[0], commandNames(cmd.subs)), subNames(cmd))
 		}
 		cmd, path, rest = sub, path+" "+sub.name, rest[1:]
 	}

@@ -3,18 +3,31 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"time"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/demo"
 )
 
+// maxDemoSandboxes bounds demo --sandboxes: the simulator runs them all
+// in this process.
+const maxDemoSandboxes = 500
+
 func setupDemo(fs *flag.FlagSet) runner {
 	var o demo.Options
 	fs.Uint64Var(&o.Seed, "seed", demo.DefaultSeed, "seed of the simulated ids and conversations (the same seed gives the same demo)")
-	fs.IntVar(&o.Sandboxes, "sandboxes", 6, "how many sandboxes the simulated deployment has")
-	fs.DurationVar(&o.Pace, "pace", 0, "pause between the scripted agents' steps (default 2s)")
+	fs.IntVar(&o.Sandboxes, "sandboxes", 6, fmt.Sprintf("how many sandboxes the simulated deployment has (1 to %d)", maxDemoSandboxes))
+	fs.DurationVar(&o.Pace, "pace", 2*time.Second, "pause between the scripted agents' steps")
 	return func(ctx context.Context, a *app, _ []string) error {
+		// Checked here: the demo package would quietly take its default.
+		if o.Sandboxes < 1 || o.Sandboxes > maxDemoSandboxes {
+			return usagef("--sandboxes must be between 1 and %d, not %d", maxDemoSandboxes, o.Sandboxes)
+		}
+		if o.Pace <= 0 {
+			return usagef("--pace must be positive, not %s", o.Pace)
+		}
 		keys, err := a.cfg.UIKeys()
 		if err != nil {
 			return err

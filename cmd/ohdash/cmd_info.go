@@ -59,7 +59,7 @@ func setupKeys(*flag.FlagSet) runner {
 type versionInfo struct {
 	Version  string `json:"version"`
 	Commit   string `json:"commit,omitempty"`
-	Modified bool   `json:"modified,omitempty"`
+	Modified bool   `json:"modified"` // always present: the README lists it as a stable field
 	Go       string `json:"go"`
 	Platform string `json:"platform"`
 }

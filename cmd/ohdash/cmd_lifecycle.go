@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -154,6 +155,11 @@ func setupStart(fs *flag.FlagSet) runner {
 				fmt.Fprintln(a.io.err, interruptedStartNote(b.Name(), sb.ID))
 				return fmt.Errorf("%w: %w", errInterrupted, err)
 			}
+			if errors.Is(err, backend.ErrImageUnavailable) {
+				a.warnf("%v", err)
+				fmt.Fprintln(a.io.err, imageHint)
+				return reported(err)
+			}
 			return err
 		}
 		if *asJSON {
@@ -172,3 +178,8 @@ func interruptedStartNote(backendName, id string) string {
 	}
 	return fmt.Sprintf("interrupted: the start may have created a sandbox on %s; check with 'ohdash ls'", backendName)
 }
+
+// imageHint is what to do when a new sandbox's image is missing: name one
+// the engine has, or try ohdash without OpenHands.
+const imageHint = `hint: name an image the engine has or can pull: --image IMAGE, OHDASH_IMAGE, or image = "IMAGE"
+in the configuration file; to try ohdash without OpenHands, 'ohdash sim up' starts simulated sandboxes.`

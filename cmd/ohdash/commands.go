@@ -106,6 +106,17 @@ new one), and opens the dashboard on it. Nothing outside the process
 is touched: no Docker, no network beyond loopback, no state files, no audit log (unless
 --audit-log is given).`,
 		},
+		{
+			name: "sim", summary: "start or remove simulated sandboxes on your Docker engine (no OpenHands needed)",
+			long: `Builds the agent-server emulator (cmd/agentsim) with the Go toolchain, imports it into the
+engine as a local image (no registry), and starts sandboxes from it that the dashboard shows
+like real ones, with SPEC "` + simSpecID + `". No agent or LLM runs in them. Use it to try
+ohdash on a real engine before OpenHands is set up; 'ohdash demo' needs no engine at all.`,
+			subs: []*command{
+				{name: "up", summary: "build the emulator image and start simulated sandboxes, print their ids", setup: setupSimUp},
+				{name: "down", summary: "remove every simulated sandbox (and nothing else), print their ids", setup: setupSimDown},
+			},
+		},
 		{name: "version", summary: "print the version", standalone: true, setup: setupVersion},
 		{
 			name: "completion", args: "bash|zsh|fish", minArgs: 1, maxArgs: 1, complete: []string{"bash", "zsh", "fish"},

@@ -34,7 +34,7 @@ func setupDashboard(*flag.FlagSet) runner {
 func (a *app) uiConfig(hub *backend.Hub, keys ui.Keys) ui.Config {
 	c := a.cfg
 	cfg := ui.Config{
-		Hub: hub, Theme: theme.New(c.Theme != "light"), FixedTheme: c.Theme != "auto",
+		Hub: hub, Theme: a.startTheme(), FixedTheme: c.Theme != "auto",
 		ReadOnly: c.ReadOnly, Start: backend.StartRequest{Image: c.Image}, ActionTimeout: c.ActionTimeout.Std(),
 		Mouse: c.Mouse, Keys: keys, LowBandwidth: c.LowBandwidth,
 		Logs:          ui.LogConfig{Tail: c.Logs.Tail, MaxLines: c.Logs.MaxLines, MaxBytes: int(c.Logs.MaxBytes)},
@@ -105,4 +105,14 @@ func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys ui.Keys) error 
 		return nil
 	}
 	return err
+}
+
+// startTheme is the configured theme, in reverse video instead of colour
+// under NO_COLOR (any non-empty value, as no-color.org says).
+func (a *app) startTheme() theme.Theme {
+	th := theme.New(a.cfg.Theme != "light")
+	if a.io.getenv("NO_COLOR") != "" {
+		th = th.Monochrome()
+	}
+	return th
 }

@@ -30,6 +30,7 @@ func TestExitCodeByKind(t *testing.T) {
 		{"untrusted host key seen by the watch", unavailable(backend.ErrUnauthorized), exitFailed},
 		{"unreachable", fmt.Errorf("dial: %w", backend.ErrUnavailable), exitUnreachable},
 		{"partial listing", fmt.Errorf("%w: %w", errPartial, unavailable(errors.New("reset"))), exitPartial},
+		{"missing image (not a missing sandbox)", fmt.Errorf("start: image x: %w: pulling failed", backend.ErrImageUnavailable), exitFailed},
 		{"conflict", fmt.Errorf("already running: %w", backend.ErrConflict), exitFailed},
 		{"other", context.DeadlineExceeded, exitFailed},
 		{"plain", errors.New("boom"), exitFailed},

@@ -122,7 +122,7 @@ func writeFlags(w io.Writer, cmd *command) {
 			if name != "" && !isBoolFlag(f) {
 				left += " " + name
 			}
-			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && f.DefValue != "0s" {
 				usage += " (default " + f.DefValue + ")"
 			}
 			lines = append(lines, [2]string{left, usage})

@@ -16,6 +16,8 @@ type matches[T any] struct {
 	exact, partial []T
 	// unasked joins the failures of places that could not be searched.
 	unasked error
+	// near are the closest names that did not match, for "did you mean".
+	near nearest
 }
 
 // one returns the single match, or says why there is none: ambiguity is a
@@ -36,12 +38,19 @@ func (m matches[T]) one(kind, name string, describe func(T) string, hint string)
 		for i, x := range list {
 			names[i] = describe(x)
 		}
-		return zero, usagef("%q matches %d %ss: %s (%s)", name, len(list), kind, strings.Join(names, ", "), hint)
+		return zero, usagef("%q matches %s: %s (%s)", name, plural(len(list), kind, pluralOf(kind)), strings.Join(names, ", "), hint)
 	case m.unasked != nil:
 		return zero, fmt.Errorf("%s %q not found, but not everything could be asked: %w", kind, name, m.unasked)
 	}
+	if hint := m.near.hint(); hint != "" {
+		return zero, fmt.Errorf("%s %q: %w; did you mean %s?", kind, name, backend.ErrNotFound, hint)
+	}
 	return zero, fmt.Errorf("%s %q: %w", kind, name, backend.ErrNotFound)
 }
+
+// consider notes name (shown as shown) as a "did you mean" candidate for
+// what the user typed, when it is close.
+func (m *matches[T]) consider(typed, name, shown string) { m.near.add(typed, name, shown) }
 
 // Limits of what the command line accepts as a sandbox or conversation
 // reference. Real ids are far shorter (a container name, 22 base62
@@ -120,4 +129,12 @@ func quoteArg(s string) string {
 		q += fmt.Sprintf("… (%d bytes)", len(s))
 	}
 	return q
+}
+
+// pluralOf is the plural of a kind of thing the command line names.
+func pluralOf(kind string) string {
+	if strings.HasSuffix(kind, "x") || strings.HasSuffix(kind, "s") {
+		return kind + "es" // sandboxes
+	}
+	return kind + "s"
 }

@@ -136,8 +136,13 @@ func (r *resolver) find(name string) (found, error) {
 			switch {
 			case sb.ID == ref.id:
 				m.exact = append(m.exact, found{l.backend, sb})
-			case strings.HasPrefix(sb.ID, ref.id) || strings.HasSuffix(sb.ID, ref.id):
+			case strings.HasPrefix(sb.ID, ref.id) || strings.HasSuffix(sb.ID, ref.id) ||
+				(sb.Prefix != "" && strings.HasPrefix(sb.ShortID(), ref.id)):
+				// The id after the configured prefix is what people
+				// copy: "4YT6" for oh-agent-server-4YT6….
 				m.partial = append(m.partial, found{l.backend, sb})
+			default:
+				m.consider(ref.id, sb.ShortID(), sb.Key())
 			}
 		}
 	}

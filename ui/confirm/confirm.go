@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/format"
 )
 
 // KeyMap holds the dialog's keys.
@@ -113,7 +114,8 @@ func (m Model) View(maxWidth int) string {
 	content := strings.Join([]string{
 		st.Warning.Bold(true).Render(m.title + "?"),
 		"",
-		lipgloss.NewStyle().Width(w).Render(m.body),
+		// Wrapped at spaces only: names and images stay whole.
+		lipgloss.NewStyle().Width(w).Render(strings.Join(format.WrapWords(m.body, w), "\n")),
 		"",
 		buttons,
 	}, "\n")

@@ -47,11 +47,14 @@ func (m Model) headerView() string {
 	if f := m.list.FilterText(); f != "" && !m.list.Filtering {
 		segs = append(segs, segment{text: "/" + clean(f, 60), st: s.Accent, drop: 1})
 	}
+	// One meaning in every table: ↑ is ascending as the column reads
+	// (A to Z, youngest age first, smallest first), ↓ descending.
+	by := SortKey(m.list.SortBy)
 	arrow := "↓"
-	if m.list.Desc {
+	if by.naturalAscending() != m.list.Desc {
 		arrow = "↑"
 	}
-	segs = append(segs, segment{text: "sort: " + SortKey(m.list.SortBy).String() + " " + arrow, st: s.Muted, drop: 4})
+	segs = append(segs, segment{text: "sort: " + by.String() + " " + arrow, st: s.Muted, drop: 4})
 	if m.pin {
 		segs = append(segs, segment{text: "pinned: needs attention", st: s.Muted, drop: 2})
 	}

@@ -200,7 +200,13 @@ func (m Model) WantsEsc() bool { return m.list.WantsEsc() }
 func (m Model) KeyMap() KeyMap { return m.keys }
 
 // ShortHelp returns the bindings for the one-line help.
-func (m Model) ShortHelp() []key.Binding { return m.keys.ShortHelp() }
+func (m Model) ShortHelp() []key.Binding {
+	if m.list.Filtering {
+		// Keys are typed into the filter: only these two act.
+		return []key.Binding{m.keys.AcceptFilter, m.keys.ClearFilter}
+	}
+	return m.keys.ShortHelp()
+}
 
 // FullHelp returns the bindings for the full help.
 func (m Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }

@@ -56,6 +56,11 @@ func statusRank(s backend.ExecutionStatus) int {
 	}
 }
 
+// naturalAscending reports whether the column's natural order (see
+// compare) reads as ascending in the column: text A to Z, the UPDATED age
+// youngest first; cost and tokens are biggest first.
+func (k SortKey) naturalAscending() bool { return k != ByCost && k != ByTokens }
+
 // compare orders two rows by a column in its natural direction: newest,
 // costliest and biggest first (what people look for), text A to Z. Ties
 // fall back to newest first, then the key, so the order is total and a

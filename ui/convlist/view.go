@@ -1,6 +1,8 @@
 package convlist
 
 import (
+	"github.com/charmbracelet/x/ansi"
+
 	"strings"
 	"time"
 
@@ -46,6 +48,10 @@ func (m Model) columns() []table.Column {
 	if !m.multiSandbox {
 		// One sandbox: the column would repeat the scope on every row.
 		cols[colSandbox].Min, cols[colSandbox].Flex = 0, 0
+	} else {
+		// Across sandboxes, which one a conversation is in matters more
+		// than its model: the model goes first on a narrow screen.
+		cols[colModel].Drop, cols[colSandbox].Drop = cols[colSandbox].Drop, cols[colModel].Drop
 	}
 	return cols
 }
@@ -108,6 +114,7 @@ func (m Model) View() string {
 	l := m.list
 	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
 		m.cells(cells, m.all[l.Order[i]], now)
+		cells[colSandbox] = keepEnd(cells[colSandbox], widths[colSandbox])
 		lines = append(lines, table.Row(cols, widths, cells, i == l.Cursor, st))
 	}
 	if l.Len() == 0 && l.Rows() > 0 {
@@ -178,4 +185,14 @@ func tokensCell(t backend.TokenUsage) string {
 		return "—"
 	}
 	return format.Count(t.Total())
+}
+
+// keepEnd cuts s to w cells at its start: sandbox names share their
+// start ("oh-agent-server-") and differ at the end.
+func keepEnd(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if w <= 0 || sw <= w {
+		return s
+	}
+	return ansi.TruncateLeft(s, sw-w+1, "…")
 }

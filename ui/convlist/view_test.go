@@ -86,9 +86,11 @@ func TestEveryWidthFits(t *testing.T) {
 	}
 }
 
-// At 80 columns the sandbox and model columns go first; title, status
+// At 80 columns across sandboxes the model column goes first and the
+// sandbox stays (which sandbox matters more there; issue 12), cut at its
+// start so its distinctive end shows; then the sandbox; title, status
 // and the updated age stay.
-func TestNarrowDropsSandboxAndModelFirst(t *testing.T) {
+func TestNarrowDropsModelThenSandbox(t *testing.T) {
 	header := func(w int) string {
 		return strings.Split(ansi.Strip(newModel(w, 6, sample()).View()), "\n")[1]
 	}
@@ -98,11 +100,14 @@ func TestNarrowDropsSandboxAndModelFirst(t *testing.T) {
 			t.Fatalf("80 columns lost %s: %q", want, h80)
 		}
 	}
-	if strings.Contains(h80, "SANDBOX") {
-		t.Fatalf("sandbox must go first: %q", h80)
+	if !strings.Contains(h80, "SANDBOX") || strings.Contains(h80, "MODEL") {
+		t.Fatalf("the model must go first, the sandbox stay: %q", h80)
 	}
-	if h := header(60); strings.Contains(h, "MODEL") || !strings.Contains(h, "TITLE") {
-		t.Fatalf("model goes next: %q", h)
+	if row := strings.Split(ansi.Strip(newModel(80, 6, sample()).View()), "\n")[2]; !strings.HasSuffix(strings.TrimSpace(row), "server-by") {
+		t.Fatalf("the sandbox cell hides its end: %q", row)
+	}
+	if h := header(60); strings.Contains(h, "SANDBOX") || !strings.Contains(h, "TITLE") {
+		t.Fatalf("the sandbox goes next: %q", h)
 	}
 	if h := header(160); !strings.Contains(h, "SANDBOX") || !strings.Contains(h, "MODEL") {
 		t.Fatalf("wide shows all: %q", h)
@@ -156,5 +161,22 @@ func TestGolden(t *testing.T) {
 			checkFrame(t, v, sz[0], sz[1])
 			testkit.Golden(t, fmt.Sprintf("%s_%dx%d", name, sz[0], sz[1]), v)
 		}
+	}
+}
+
+// The sort arrow means the same as in the sandboxes table: ↑ ascending as
+// the column reads (A to Z, youngest first, smallest first), ↓ descending.
+func TestSortArrowMeansAscending(t *testing.T) {
+	header := func(m Model) string { return strings.Split(ansi.Strip(m.View()), "\n")[0] }
+	m := newModel(160, 8, sample())
+	for _, want := range []string{"updated ↑", "title ↑", "status ↑", "model ↑", "cost ↓", "tokens ↓", "sandbox ↑"} {
+		if h := header(m); !strings.Contains(h, "sort: "+want) {
+			t.Errorf("header %q, want sort: %s", h, want)
+		}
+		m = keys(m, "s")
+	}
+	m = keys(newModel(160, 8, sample()), "s", "S")
+	if h := header(m); !strings.Contains(h, "sort: title ↓") {
+		t.Errorf("reversed title sort: %q", h)
 	}
 }

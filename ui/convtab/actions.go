@@ -2,6 +2,7 @@ package convtab
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -169,11 +170,13 @@ func convRefusal(a convAction, c backend.Conversation, sb backend.Sandbox) strin
 	return ""
 }
 
+// statusWord is an execution status in words ("waiting for
+// confirmation"), not the agent-server's raw value.
 func statusWord(s backend.ExecutionStatus) string {
 	if s == "" {
 		return "in an unknown state"
 	}
-	return string(s)
+	return strings.ReplaceAll(string(s), "_", " ")
 }
 
 // explainConv is the confirmation text: which conversation, what it is
@@ -196,6 +199,11 @@ func explainConv(r convRequest) (title, body, yes string) {
 		body = "The agent runs the action it is waiting to run, and carries on."
 	case convReject:
 		body = "The agent does not run the pending action; it is told it was rejected and decides what to do next."
+	}
+	if r.action == convAccept || r.action == convReject {
+		// What is accepted or rejected is the pending action, not the
+		// conversation.
+		return fmt.Sprintf("%s the pending action of %s", r.action, name), where + body, string(r.action)
 	}
 	return fmt.Sprintf("%s conversation %s", r.action, name), where + body, string(r.action)
 }

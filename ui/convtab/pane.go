@@ -198,6 +198,9 @@ func (m Model) Ticking() bool {
 func (m Model) ShortHelp() ([]key.Binding, bool) {
 	k := m.c.Keys.Root
 	var b []key.Binding
+	if m.Capturing() && m.area != areaEvents {
+		return m.list.ShortHelp(), true // only the filter's own keys act
+	}
 	if m.area == areaEvents {
 		b = m.events.ShortHelp()
 	} else {
@@ -221,6 +224,20 @@ func (m Model) FullHelp() [][]key.Binding {
 		return append(g, m.c.Keys.Root.ConversationActions())
 	}
 	return append(g, []key.Binding{m.c.Keys.Root.ConvScope})
+}
+
+// HelpSections heads the list's, the events' and the actions' keys apart
+// on the help screen.
+func (m Model) HelpSections() []pane.HelpSection {
+	acts := pane.HelpSection{Title: "Conversation actions", Groups: [][]key.Binding{m.c.Keys.Root.ConversationActions()}}
+	if m.c.ReadOnly {
+		acts = pane.HelpSection{Title: "Conversations", Groups: [][]key.Binding{{m.c.Keys.Root.ConvScope}}}
+	}
+	return []pane.HelpSection{
+		{Title: "Conversations list", Groups: m.list.FullHelp()},
+		{Title: "Events", Groups: m.events.FullHelp()},
+		acts,
+	}
 }
 
 // Refresh re-reads the list now, as the poll does.

@@ -109,3 +109,16 @@ func Placeholder(h int, text string) string {
 	}
 	return strings.Join(rows, "\n")
 }
+
+// HelpSection is one headed block of the help screen.
+type HelpSection struct {
+	Title  string
+	Groups [][]key.Binding
+}
+
+// HelpSectioner is implemented by a pane whose keys fall in parts with
+// keys in common (a list and an event stream both scroll with ↑/k): the
+// help screen heads each part instead of printing one block.
+type HelpSectioner interface {
+	HelpSections() []HelpSection
+}

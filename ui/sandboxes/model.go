@@ -23,7 +23,13 @@ type Model struct {
 
 	width, height int
 	multiSource   bool
+	// emptyNote is what an empty list says (see SetEmptyNote).
+	emptyNote []string
 }
+
+// SetEmptyNote sets what the table says when there are no sandboxes at
+// all: the owner knows whether the sources answered, the table does not.
+func (m Model) SetEmptyNote(lines []string) Model { m.emptyNote = lines; return m }
 
 // Option configures a Model.
 type Option func(*Model)

@@ -61,10 +61,22 @@ func (m Model) View() string {
 	l := m.list
 	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
 		s := m.all[l.Order[i]]
-		rows = append(rows, table.Fit(table.Row(cols, widths, m.cells(s, now), i == l.Cursor, st), m.width, false))
+		cells := m.cells(s, now)
+		cells[colName] = fitName(cells[colName], s.Prefix, widths[colName])
+		rows = append(rows, table.Fit(table.Row(cols, widths, cells, i == l.Cursor, st), m.width, false))
 	}
 	if l.Len() == 0 {
-		rows = append(rows, m.list.Theme.Styles.Muted.Render(m.emptyText()))
+		// Wrapped, not cut: an error's end is its reason.
+		for _, line := range m.emptyText() {
+			body := strings.TrimLeft(line, " ")
+			indent := "  " + line[:len(line)-len(body)]
+			for i, part := range format.WrapWords(body, max(1, m.width-len(indent)-4)) {
+				if i > 0 {
+					part = "  " + part // a hanging indent
+				}
+				rows = append(rows, m.list.Theme.Styles.Muted.Render(indent+part))
+			}
+		}
 	}
 	for len(rows) < 1+l.Rows() {
 		rows = append(rows, "")
@@ -78,11 +90,14 @@ func (m Model) View() string {
 	return strings.Join(rows[:m.height], "\n")
 }
 
-func (m Model) emptyText() string {
+func (m Model) emptyText() []string {
 	if len(m.all) > 0 {
-		return "  no sandbox matches the filter (esc clears it)"
+		return []string{"no sandbox matches the filter (esc clears it)"}
 	}
-	return "  no sandboxes yet"
+	if len(m.emptyNote) > 0 {
+		return m.emptyNote
+	}
+	return []string{"no sandboxes yet"}
 }
 
 func (m Model) cells(s backend.Sandbox, now time.Time) []string {
@@ -101,8 +116,8 @@ func (m Model) cells(s backend.Sandbox, now time.Time) []string {
 	return c
 }
 
-// healthCell shows the last probe: "ok 12ms", "failing", "…" while the
-// first probe is pending, "—" when there is nothing to probe.
+// healthCell shows the last probe: "ok 12ms", "failing", "unknown" when
+// not probed, "—" when there is nothing to probe.
 func healthCell(th theme.Theme, s backend.Sandbox) string {
 	h := s.Health
 	switch h.State {
@@ -117,7 +132,10 @@ func healthCell(th theme.Theme, s backend.Sandbox) string {
 	case backend.HealthNone:
 		return th.Styles.Muted.Render("—")
 	default:
-		return th.Styles.Muted.Render("…")
+		// Not probed (yet, or ever: a runtime API is probed only on
+		// demand). Said as such, as ohdash ls says it: an ellipsis
+		// would read as loading, for ever.
+		return th.Styles.Muted.Render("unknown")
 	}
 }
 
