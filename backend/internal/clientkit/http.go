@@ -203,10 +203,26 @@ func ShortNetError(err error) string {
 }
 
 // DefaultHTTPClient returns a client with sane keep-alive limits and no
-// overall timeout (each call has its own deadline).
+// overall timeout (each call has its own deadline). It follows redirects
+// only within the first request's origin (see SameOriginRedirect).
 func DefaultHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 8
 	tr.IdleConnTimeout = 90 * time.Second
-	return &http.Client{Transport: tr}
+	return &http.Client{Transport: tr, CheckRedirect: SameOriginRedirect}
+}
+
+// SameOriginRedirect is an http.Client CheckRedirect that refuses a
+// redirect to another host or port, or from https to http: Go copies
+// custom headers such as X-Session-API-Key to any host it is sent to
+// (it strips only Authorization and cookies), so the key would go along.
+func SameOriginRedirect(req *http.Request, via []*http.Request) error {
+	first := via[0].URL
+	if !strings.EqualFold(req.URL.Host, first.Host) || (first.Scheme == "https" && req.URL.Scheme != "https") {
+		return fmt.Errorf("not following a redirect from %s to %s: the session key would go along", first.Redacted(), req.URL.Redacted())
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
 }
