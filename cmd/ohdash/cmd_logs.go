@@ -179,7 +179,13 @@ func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, 
 			}
 		}
 		if b.State != state {
+			was := state
 			state = b.State
+			if !opts.Follow && was == logbuf.Stalled && state == logbuf.Streaming {
+				// A history read stalls (a frozen engine) but has no other
+				// reason to say "resumed".
+				a.warnf("log stream of %s resumed", id)
+			}
 			if done, err := a.logState(id, b, opts.Follow); done {
 				return followEnd(ctx, opts, err)
 			}
