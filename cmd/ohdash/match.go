@@ -32,9 +32,13 @@ func (m matches[T]) one(kind, name string, describe func(T) string, hint string)
 	case len(list) == 1:
 		return list[0], nil
 	case len(list) > 1:
-		names := make([]string, len(list))
-		for i, x := range list {
-			names[i] = describe(x)
+		// A few are enough to see why; thousands would bury the hint.
+		names := make([]string, 0, min(len(list), maxNamedMatches+1))
+		for _, x := range list[:min(len(list), maxNamedMatches)] {
+			names = append(names, describe(x))
+		}
+		if more := len(list) - len(names); more > 0 {
+			names = append(names, fmt.Sprintf("and %d more", more))
 		}
 		return zero, usagef("%q matches %d %ss: %s (%s)", name, len(list), kind, strings.Join(names, ", "), hint)
 	case m.unasked != nil:
@@ -42,6 +46,9 @@ func (m matches[T]) one(kind, name string, describe func(T) string, hint string)
 	}
 	return zero, fmt.Errorf("%s %q: %w", kind, name, backend.ErrNotFound)
 }
+
+// maxNamedMatches is how many candidates an ambiguity error names.
+const maxNamedMatches = 10
 
 // Limits of what the command line accepts as a sandbox or conversation
 // reference. Real ids are far shorter (a container name, 22 base62
