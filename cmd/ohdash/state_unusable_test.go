@@ -22,14 +22,21 @@ func TestFaultUnusableStateFile(t *testing.T) {
 	if err := os.Symlink(loop, loop); err != nil {
 		t.Fatal(err)
 	}
-	for name, setup := range map[string]func() error{
-		"directory":    func() error { return os.MkdirAll(filepath.Join(state, "x"), 0o700) },
-		"symlink loop": func() error { return os.Symlink(loop, state) },
+	for _, c := range []struct {
+		name  string
+		setup func() error
+	}{
+		{"symlink loop", func() error { return os.Symlink(loop, state) }},
+		{"directory", func() error { return os.MkdirAll(filepath.Join(state, "x"), 0o700) }},
 	} {
+		name := c.name
 		if err := os.RemoveAll(state); err != nil {
 			t.Fatal(err)
 		}
-		if err := setup(); err != nil {
+		if err := os.MkdirAll(filepath.Dir(state), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.setup(); err != nil {
 			t.Fatal(err)
 		}
 		r := h.run("ls", "-q")
