@@ -115,11 +115,14 @@ func (c *Client) Knows(raw string) bool {
 
 // relocate asks where the server is now, when the client can; it is
 // called before every reconnect, since a restarted sandbox may have
-// published its port anew.
-func (c *Client) relocate(ctx context.Context) {
-	if c.api.Loc != nil {
-		_, _ = c.api.Loc.Refresh(ctx)
+// published its port anew. Its error wraps backend.ErrNotFound when the
+// sandbox's backend no longer knows the sandbox (it was removed).
+func (c *Client) relocate(ctx context.Context) error {
+	if c.api.Loc == nil {
+		return nil
 	}
+	_, err := c.api.Loc.Refresh(ctx)
+	return err
 }
 
 // call is one REST request; do performs it and decodes the answer.

@@ -3,6 +3,7 @@ package agentserver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
@@ -141,7 +142,12 @@ func (s *stream) run(ctx context.Context) {
 		if !clientkit.Sleep(ctx, s.link.Down(err)) {
 			return
 		}
-		s.c.relocate(ctx)
+		// A removed sandbox will not come back: end the stream, saying
+		// so, rather than reconnect to nothing for ever.
+		if err := s.c.relocate(ctx); errors.Is(err, backend.ErrNotFound) && ctx.Err() == nil {
+			s.link.Close(fmt.Errorf("the conversation's sandbox is gone: %w", err))
+			return
+		}
 	}
 }
 

@@ -21,7 +21,10 @@ var ErrPagingIgnored = fmt.Errorf("the agent-server ignores the search's paging 
 // page again and again: forward notices a page with no event it has not
 // just delivered, or a next_page_id it has followed before, and falls back
 // to paging by timestamp (timestamp__gte from the last timestamp
-// delivered, skipping what was delivered at it). When that makes no
+// delivered, skipping what was delivered at it). A server whose
+// next_page_id leads back to an earlier page (a cycle: a page that starts
+// where an earlier one did, or older than the previous page) is treated
+// the same way, so no event is delivered twice. When that makes no
 // progress either (the server ignores timestamp__gte too), the search ends
 // with ErrPagingIgnored instead of looping.
 func (c *Client) forward(ctx context.Context, id string, q EventQuery, fn func(page []decoded, skipped int) error) error {
@@ -31,6 +34,16 @@ func (c *Client) forward(ctx context.Context, id string, q EventQuery, fn func(p
 		next, skipped, err := c.searchPage(ctx, id, q, func(d decoded) { page = append(page, d) })
 		if err != nil {
 			return err
+		}
+		// A page that starts before the previous one went back: its
+		// events were delivered already (the log is in timestamp order).
+		jumped := !w.byTime && w.wentBack(page)
+		if jumped {
+			w.byTime = true
+		}
+		if len(page) > 0 {
+			// A next_page_id equal to where a page started is a cycle.
+			w.followed[page[0].ev.ID] = true
 		}
 		fresh := w.fresh(page)
 		if len(fresh) > 0 || skipped > 0 {
@@ -46,6 +59,8 @@ func (c *Client) forward(ctx context.Context, id string, q EventQuery, fn func(p
 		// timestamp: their timestamps are unknown, so the bound stays.
 		stuck := len(fresh) == 0 && (skipped == 0 || w.byTime)
 		switch {
+		case jumped:
+			// Go on from the newest event delivered, by timestamp.
 		case w.byTime && stuck:
 			return fmt.Errorf("search events: no new events after %d pages: %w", w.pages, ErrPagingIgnored)
 		case !w.byTime && (stuck || w.followed[next]):
@@ -68,12 +83,14 @@ func (c *Client) forward(ctx context.Context, id string, q EventQuery, fn func(p
 // the newest timestamp (the overlap of a timestamp__gte page), and the
 // page ids followed (a few dozen bytes a page).
 type walkState struct {
-	prev     map[string]bool
-	atLast   map[string]bool
-	last     string
-	followed map[string]bool
-	byTime   bool
-	pages    int
+	prev   map[string]bool
+	atLast map[string]bool
+	// prevFirst is the timestamp the last page delivered started at.
+	prevFirst string
+	last      string
+	followed  map[string]bool
+	byTime    bool
+	pages     int
 }
 
 // fresh drops the events of page that were delivered already. Paging by
@@ -95,9 +112,23 @@ func (w *walkState) fresh(page []decoded) []decoded {
 	return out
 }
 
+// wentBack reports whether page, asked for by page_id, starts with an
+// event older than the previous page's first one that the previous page
+// did not hold: the server led the search back to an earlier page.
+func (w *walkState) wentBack(page []decoded) bool {
+	if len(page) == 0 || w.pages == 0 || w.last == "" {
+		return false
+	}
+	first := page[0].ev
+	return !w.prev[first.ID] && first.Timestamp != "" && first.Timestamp < w.prevFirst
+}
+
 // take records a delivered page.
 func (w *walkState) take(page []decoded) {
 	w.pages++
+	if len(page) > 0 {
+		w.prevFirst = page[0].ev.Timestamp
+	}
 	w.prev = make(map[string]bool, len(page))
 	if w.atLast == nil {
 		w.atLast = map[string]bool{}

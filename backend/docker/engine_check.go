@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -75,14 +76,22 @@ func (c *engineCheck) CloseIdleConnections() { c.base.CloseIdleConnections() }
 // fromEngine reports whether a response came from a Docker engine. An
 // engine sets Api-Version on every answer of a route it serves, errors
 // included; without one, only its "page not found" for a route it does not
-// know (JSON, 404) is still its own.
+// know (JSON, 404) is still its own, and never for a route every engine
+// serves (a JSON API answering 404 to everything is not an engine).
 func fromEngine(resp *http.Response) bool {
 	if resp.Header.Get("Api-Version") != "" {
 		return true
 	}
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	return resp.StatusCode == http.StatusNotFound && ct == "application/json"
+	if resp.StatusCode != http.StatusNotFound || ct != "application/json" {
+		return false
+	}
+	return resp.Request == nil || !coreRoute.MatchString(resp.Request.URL.Path)
 }
+
+// coreRoute matches the engine API routes every engine ohdash supports
+// serves (the ones it calls), with or without the version prefix.
+var coreRoute = regexp.MustCompile(`^(/v[0-9]+\.[0-9]+)?/(_ping|version|info|events|containers/.+)$`)
 
 // excerpt sums a body up for an error message: an HTML page by its title,
 // anything else by its start; whitespace collapsed, control and escape

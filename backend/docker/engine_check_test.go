@@ -76,3 +76,32 @@ func TestExcerpt(t *testing.T) {
 		}
 	}
 }
+
+// TestFaultNotADockerEngineJSON404: a JSON API that answers 404
+// {"message":"page not found"} to everything (as an engine does only for
+// a route it does not know) is not taken for an engine: listing and logs
+// say "not a Docker engine" (unavailable), never "not found", which sent
+// `ohdash ls` to exit 3.
+func TestFaultNotADockerEngineJSON404(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"message":"page not found"}`))
+	}))
+	defer srv.Close()
+	host := "tcp://" + srv.Listener.Addr().String()
+	b, err := New(Options{Host: host, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	_, listErr := b.List(ctx)
+	_, logsErr := b.Logs(ctx, DefaultV1Prefix+"x", backend.LogOptions{})
+	for _, err := range []error{listErr, logsErr} {
+		var ne *NotEngineError
+		if errors.Is(err, backend.ErrNotFound) || !errors.Is(err, backend.ErrUnavailable) || !errors.As(err, &ne) {
+			t.Errorf("%v, want ErrUnavailable and a NotEngineError, not ErrNotFound", err)
+		}
+	}
+}

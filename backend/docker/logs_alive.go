@@ -11,18 +11,15 @@ import (
 	"github.com/ohdash/ohdash/backend/logbuf"
 )
 
-// watchEngine proves, while a followed log stream is attached, that the
-// engine still answers: a quiet container and a frozen engine look the
-// same from the stream (no bytes, no error). It pings every pingInterval;
+// watchEngine proves, while a log stream is attached, that the engine
+// still answers: a quiet container and a frozen engine look the same from
+// the stream (no bytes, no error), and a history read cut off by a frozen
+// engine would otherwise wait in silence for as long as it stays frozen. It pings every pingInterval;
 // a ping unanswered for backend.AnswerDeadline sets the stream Stalled
 // ("the engine has not answered for 6s"), the next answer Streaming again.
 // The returned stop ends the watch and waits for it, so no state is set
-// after the caller moves on. Without Follow it does nothing: a history
-// read ends by itself.
+// after the caller moves on.
 func (s *logStream) watchEngine(ctx context.Context) (stop func()) {
-	if !s.opts.Follow {
-		return func() {}
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

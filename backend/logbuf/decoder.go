@@ -41,7 +41,7 @@ const (
 
 // emitFunc receives each complete line's raw bytes (without the '\n'); the
 // slice is only valid during the call.
-type emitFunc func(st Stream, ts stamp, hasTS bool, raw []byte)
+type emitFunc func(st Stream, ts stamp, hasTS bool, raw []byte, cont bool)
 
 type decoder struct {
 	framing   framing

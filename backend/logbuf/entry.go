@@ -156,7 +156,7 @@ func (d *decoder) message(idx int, e *entryState, b []byte, complete bool) {
 		e.buf = append(e.buf, b...)
 		for len(e.buf) > d.maxLine {
 			cut := cutPoint(e.buf, d.maxLine)
-			d.emit(streamOf[idx], e.lineTS, e.lineHasTS, e.buf[:cut])
+			d.emit(streamOf[idx], e.lineTS, e.lineHasTS, e.buf[:cut], true)
 			e.buf = e.buf[:copy(e.buf, e.buf[cut:])]
 		}
 		return
@@ -177,14 +177,15 @@ func (d *decoder) flushLine(idx int, e *entryState) {
 	}
 }
 
-// emitSplit emits a line, cut into pieces of at most maxLine bytes.
+// emitSplit emits a line, cut into pieces of at most maxLine bytes, each
+// but the last marked as continued.
 func (d *decoder) emitSplit(idx int, e *entryState, b []byte) {
 	for len(b) > d.maxLine {
 		cut := cutPoint(b, d.maxLine)
-		d.emit(streamOf[idx], e.lineTS, e.lineHasTS, b[:cut])
+		d.emit(streamOf[idx], e.lineTS, e.lineHasTS, b[:cut], true)
 		b = b[cut:]
 	}
-	d.emit(streamOf[idx], e.lineTS, e.lineHasTS, b)
+	d.emit(streamOf[idx], e.lineTS, e.lineHasTS, b, false)
 }
 
 // cutPoint picks where to cut b (longer than limit) so that a UTF-8

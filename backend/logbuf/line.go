@@ -29,6 +29,10 @@ type Line struct {
 	// Width is the display width of Text in terminal cells, SGR excluded,
 	// measured once when the line is made so rendering never re-measures.
 	Width int
+	// Continues marks a piece of a line longer than Options.MaxLineBytes
+	// that the next line of the same stream continues: an output that
+	// must be faithful (the command line) writes no line break after it.
+	Continues bool
 }
 
 // State says where a log stream stands, for the logs pane header.

@@ -30,7 +30,8 @@ type Options struct {
 	TabWidth      int           // default 8
 	// MaxLineBytes bounds the memory one line may take while it is
 	// assembled (default 1 MiB). A longer line is delivered in pieces of at
-	// most this many bytes, each with the line's timestamp: cut, not lost.
+	// most this many bytes, each with the line's timestamp, all but the
+	// last marked Line.Continues: cut, not lost.
 	MaxLineBytes int
 	// Lossless makes a slow consumer slow the reader down instead of
 	// losing lines: Feed waits while the ring is at its caps (so memory
@@ -190,7 +191,7 @@ func (p *Pipeline) endFeed(ctx context.Context, eof bool) error {
 }
 
 // emit turns one decoded line into a Line; the decoder calls it.
-func (p *Pipeline) emit(st Stream, ts stamp, hasTS bool, raw []byte) {
+func (p *Pipeline) emit(st Stream, ts stamp, hasTS bool, raw []byte, cont bool) {
 	text, width := p.san.Line(raw)
 	if p.opts.Mask != nil {
 		if m := p.opts.Mask(text); m != text {
@@ -199,7 +200,7 @@ func (p *Pipeline) emit(st Stream, ts stamp, hasTS bool, raw []byte) {
 		}
 	}
 	p.seq++
-	l := Line{Seq: p.seq, Stream: st, Text: text, Width: width}
+	l := Line{Seq: p.seq, Stream: st, Text: text, Width: width, Continues: cont}
 	if hasTS {
 		l.Time = ts.time()
 	}

@@ -134,6 +134,10 @@ func (cl *client) once(ctx context.Context, c call, payload []byte) (body []byte
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := cl.http.Do(req)
+	if errors.Is(err, errRedirectRefused) {
+		// The API answered, with a redirect it would answer again.
+		return nil, -1, fmt.Errorf("runtime API %s %s: %w", c.method, c.path, err)
+	}
 	if err != nil {
 		return nil, retryNetwork(c, actx, err), networkError(ctx, actx, c, timeout, err)
 	}

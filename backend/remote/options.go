@@ -150,6 +150,10 @@ func (o *Options) setDefaults() {
 	o.HTTPClient = &c
 }
 
+// errRedirectRefused marks a redirect to another origin that was not
+// followed: the API's own answer, not worth another attempt.
+var errRedirectRefused = errors.New("not following a redirect")
+
 // sameOriginRedirects refuses redirects to another host or from https to
 // http: Go forwards custom headers on redirect, and X-API-Key or
 // X-Session-API-Key must not follow a redirect anywhere else.
@@ -157,7 +161,7 @@ func sameOriginRedirects(next func(*http.Request, []*http.Request) error) func(*
 	return func(req *http.Request, via []*http.Request) error {
 		first := via[0].URL
 		if !strings.EqualFold(req.URL.Host, first.Host) || (first.Scheme == "https" && req.URL.Scheme != "https") {
-			return fmt.Errorf("not following a redirect from %s to %s: the API key would go along", first.Redacted(), req.URL.Redacted())
+			return fmt.Errorf("%w from %s to %s: the API key would go along", errRedirectRefused, first.Redacted(), req.URL.Redacted())
 		}
 		if len(via) >= 10 {
 			return errors.New("stopped after 10 redirects")

@@ -92,7 +92,7 @@ func (a *app) Backends(ctx context.Context) ([]backend.Backend, error) {
 	if a.built {
 		return a.backends, nil
 	}
-	raw, closers, err := buildBackends(ctx, a.cfg, a.io.getenv, a.storeNotice)
+	raw, closers, err := buildBackends(ctx, a.cfg, a.io.getenv, a.storeNotice, a.storeUnusable)
 	a.closers = append(a.closers, closers...)
 	if err != nil {
 		return nil, err

@@ -15,8 +15,11 @@ import (
 )
 
 // buildBackends creates every configured backend, Docker ones first. It
-// returns what must be closed at exit even when it fails part-way.
-func buildBackends(ctx context.Context, cfg *config.Config, getenv func(string) string, notify func(store.Damage)) ([]backend.Backend, []io.Closer, error) {
+// returns what must be closed at exit even when it fails part-way. A state
+// file that cannot be used at all (not damage, which the store repairs:
+// a directory in its place, a symlink loop, no permission) is reported
+// to unusable, and the remote backends keep their state in memory.
+func buildBackends(ctx context.Context, cfg *config.Config, getenv func(string) string, notify func(store.Damage), unusable func(error)) ([]backend.Backend, []io.Closer, error) {
 	var out []backend.Backend
 	var closers []io.Closer
 	for _, d := range cfg.Docker {
@@ -38,8 +41,14 @@ func buildBackends(ctx context.Context, cfg *config.Config, getenv func(string) 
 		return out, closers, nil
 	}
 	st, err := store.Open(ctx, cfg.StateFile, store.Options{Notify: notify})
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil:
 		return out, closers, fmt.Errorf("remote backends' state file: %w", err)
+	case err != nil:
+		// Listing and acting need no state file: what it remembers is
+		// rebuilt from the runtime APIs, for this run.
+		unusable(err)
+		st = nil
 	}
 	for _, r := range cfg.Remote {
 		b, err := remote.New(remoteOptions(cfg, r, st))
@@ -85,6 +94,15 @@ func remoteOptions(cfg *config.Config, r config.RemoteConfig, st *store.Store) r
 		Name: r.Name, URL: r.URL, APIKey: r.APIKey.Secret, Insecure: r.Insecure, Store: st,
 		PollInterval: cfg.Refresh.RemotePoll.Std(),
 		Image:        r.Image, ResourceFactor: r.ResourceFactor, RuntimeClass: r.RuntimeClass,
+	}
+}
+
+// storeUnusable says, once, that the state file cannot be used, in the
+// same places as storeNotice.
+func (a *app) storeUnusable(err error) {
+	a.log.Warn("state file unusable; state kept in memory", "error", err.Error())
+	if !a.inTUI.Load() {
+		a.warnf("warning: the remote backends' state file cannot be used (%v); remote sandboxes are remembered only while this command runs", err)
 	}
 }
 

@@ -27,6 +27,9 @@ func setupEvents(fs *flag.FlagSet) runner {
 	fs.StringVar(&o.sandbox, "sandbox", "", "look for the conversation in this `SANDBOX` only")
 	fs.IntVar(&o.tail, "tail", 0, "only the newest `N` events of history (0: all); with --follow, then follow")
 	return func(ctx context.Context, a *app, args []string) error {
+		if o.tail < 0 {
+			return usagef("--tail %d: want a number of events (0: all)", o.tail)
+		}
 		f, err := a.resolveConversation(ctx, args[0], o.sandbox)
 		if err != nil {
 			return err

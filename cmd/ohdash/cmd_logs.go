@@ -110,14 +110,19 @@ type lineWriter struct {
 	// strip removes the colour the lines still carry (when the other
 	// output wants it, the stream keeps it).
 	strip bool
+	// mid: the last piece written was continued (Line.Continues), so the
+	// next one carries on the same line, without a timestamp.
+	mid bool
 }
 
-func (lw lineWriter) write(l logbuf.Line, stamps bool) error {
+// write writes one line, or one piece of an overlong line: the pieces of
+// a line come out as the one line they were, like docker logs prints it.
+func (lw *lineWriter) write(l logbuf.Line, stamps bool) error {
 	text := l.Text
 	if lw.strip {
 		text = ansi.Strip(text)
 	}
-	if stamps {
+	if stamps && !lw.mid {
 		if l.Time.IsZero() {
 			_, _ = lw.w.WriteString("- ")
 		} else {
@@ -126,7 +131,11 @@ func (lw lineWriter) write(l logbuf.Line, stamps bool) error {
 			_ = lw.w.WriteByte(' ')
 		}
 	}
-	_, _ = lw.w.WriteString(text)
+	_, err := lw.w.WriteString(text)
+	lw.mid = l.Continues
+	if l.Continues {
+		return err
+	}
 	// A bufio.Writer keeps its first error and returns it from every later
 	// call: checking the last one is enough.
 	return lw.w.WriteByte('\n')
@@ -152,8 +161,8 @@ func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, 
 	if err != nil {
 		return err
 	}
-	out := lineWriter{w: bufio.NewWriterSize(a.io.out, 64<<10), strip: !outColour && !opts.StripColor}
-	errw := lineWriter{w: bufio.NewWriterSize(a.io.err, 16<<10), strip: !errColour && !opts.StripColor}
+	out := &lineWriter{w: bufio.NewWriterSize(a.io.out, 64<<10), strip: !outColour && !opts.StripColor}
+	errw := &lineWriter{w: bufio.NewWriterSize(a.io.err, 16<<10), strip: !errColour && !opts.StripColor}
 	state := logbuf.Streaming
 	for b := range ch {
 		for _, l := range b.Lines {
@@ -179,7 +188,13 @@ func (a *app) printLogs(ctx context.Context, ls backend.LogStreamer, id string, 
 			}
 		}
 		if b.State != state {
+			was := state
 			state = b.State
+			if !opts.Follow && was == logbuf.Stalled && state == logbuf.Streaming {
+				// A history read stalls (a frozen engine) but has no other
+				// reason to say "resumed".
+				a.warnf("log stream of %s resumed", id)
+			}
 			if done, err := a.logState(id, b, opts.Follow); done {
 				return followEnd(ctx, opts, err)
 			}

@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -30,6 +32,12 @@ func main() {
 // run parses the command line, runs the command and returns the exit code.
 // Diagnostics go to s.err; while the dashboard runs, nothing does.
 func run(ctx context.Context, args []string, s stdio) int {
+	// Libraries write to the standard logger behind ohdash's back: Go's
+	// HTTP client logs a misbehaving server's stray bytes ("Unsolicited
+	// response received on idle HTTP channel", quoting them) straight to
+	// the process's stderr, into a script's diagnostics or over the
+	// dashboard. What matters reaches the user as an error instead.
+	log.SetOutput(io.Discard)
 	table := commands()
 	inv, err := parseCommandLine(table, args)
 	if err != nil {

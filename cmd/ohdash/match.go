@@ -34,9 +34,13 @@ func (m matches[T]) one(kind, name string, describe func(T) string, hint string)
 	case len(list) == 1:
 		return list[0], nil
 	case len(list) > 1:
-		names := make([]string, len(list))
-		for i, x := range list {
-			names[i] = describe(x)
+		// A few are enough to see why; thousands would bury the hint.
+		names := make([]string, 0, min(len(list), maxNamedMatches+1))
+		for _, x := range list[:min(len(list), maxNamedMatches)] {
+			names = append(names, describe(x))
+		}
+		if more := len(list) - len(names); more > 0 {
+			names = append(names, fmt.Sprintf("and %d more", more))
 		}
 		return zero, usagef("%q matches %s: %s (%s)", name, plural(len(list), kind, pluralOf(kind)), strings.Join(names, ", "), hint)
 	case m.unasked != nil:
@@ -51,6 +55,9 @@ func (m matches[T]) one(kind, name string, describe func(T) string, hint string)
 // consider notes name (shown as shown) as a "did you mean" candidate for
 // what the user typed, when it is close.
 func (m *matches[T]) consider(typed, name, shown string) { m.near.add(typed, name, shown) }
+
+// maxNamedMatches is how many candidates an ambiguity error names.
+const maxNamedMatches = 10
 
 // Limits of what the command line accepts as a sandbox or conversation
 // reference. Real ids are far shorter (a container name, 22 base62

@@ -31,9 +31,19 @@ func listAll(ctx context.Context, bs []backend.Backend) []listing {
 		wg.Go(func() {
 			lctx, cancel := context.WithTimeout(ctx, listTimeout)
 			defer cancel()
+			start := time.Now()
 			sbs, err := b.List(lctx)
 			if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-				err = fmt.Errorf("no answer within %s: %w", listTimeout, backend.ErrUnavailable)
+				// The backend may give up on a deadline of its own,
+				// shorter than the listing's: say the time waited.
+				waited := listTimeout
+				if lctx.Err() == nil {
+					waited = time.Since(start).Round(time.Millisecond)
+					if waited >= time.Second {
+						waited = waited.Round(time.Second)
+					}
+				}
+				err = fmt.Errorf("no answer within %s: %w", waited, backend.ErrUnavailable)
 			}
 			if err != nil {
 				err = fmt.Errorf("backend %s: %w", b.Name(), err)

@@ -146,7 +146,29 @@ func (c *Caller) send(ctx context.Context, k Call) (*http.Response, context.Canc
 		defer resp.Body.Close()
 		return nil, nil, statusError(k, resp)
 	}
+	resp.Body = trackedBody{resp.Body}
 	return resp, cancel, nil
+}
+
+// bodyReadError is a failure to read a 2xx answer's body: the transfer
+// broke (the connection closed early, a deadline passed), whatever the
+// content. A decoder hands it back as it is, so BodyError can tell it
+// from content that is not the JSON expected (both may otherwise be an
+// io.ErrUnexpectedEOF).
+type bodyReadError struct{ err error }
+
+func (e *bodyReadError) Error() string { return e.err.Error() }
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+// trackedBody marks the body's read failures as bodyReadError.
+type trackedBody struct{ io.ReadCloser }
+
+func (b trackedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = &bodyReadError{err}
+	}
+	return n, err
 }
 
 // Do performs a call and decodes a JSON answer into out (nil: ignore it).
@@ -180,8 +202,18 @@ func (c *Caller) transportError(ctx context.Context, op string, err error) error
 	return fmt.Errorf("%s: server at %s unreachable (%s): %w", op, c.CurrentBase().Host, ShortNetError(err), backend.ErrUnavailable)
 }
 
-// BodyError explains a 2xx response that could not be read or decoded.
+// BodyError explains a 2xx response that could not be read or decoded:
+// a transfer that broke is the connection's failure
+// (backend.ErrUnavailable), only a body that arrived whole and is wrong is
+// ErrBadResponse.
 func (c *Caller) BodyError(ctx context.Context, op string, err error) error {
+	var re *bodyReadError
+	if errors.As(err, &re) && ctx.Err() == nil {
+		if errors.Is(re.err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("%s: server at %s closed the connection before the answer was complete: %w", op, c.CurrentBase().Host, backend.ErrUnavailable)
+		}
+		return c.transportError(ctx, op, re.err)
+	}
 	if ctx.Err() != nil {
 		return c.transportError(ctx, op, err)
 	}
@@ -203,10 +235,26 @@ func ShortNetError(err error) string {
 }
 
 // DefaultHTTPClient returns a client with sane keep-alive limits and no
-// overall timeout (each call has its own deadline).
+// overall timeout (each call has its own deadline). It follows redirects
+// only within the first request's origin (see SameOriginRedirect).
 func DefaultHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 8
 	tr.IdleConnTimeout = 90 * time.Second
-	return &http.Client{Transport: tr}
+	return &http.Client{Transport: tr, CheckRedirect: SameOriginRedirect}
+}
+
+// SameOriginRedirect is an http.Client CheckRedirect that refuses a
+// redirect to another host or port, or from https to http: Go copies
+// custom headers such as X-Session-API-Key to any host it is sent to
+// (it strips only Authorization and cookies), so the key would go along.
+func SameOriginRedirect(req *http.Request, via []*http.Request) error {
+	first := via[0].URL
+	if !strings.EqualFold(req.URL.Host, first.Host) || (first.Scheme == "https" && req.URL.Scheme != "https") {
+		return fmt.Errorf("not following a redirect from %s to %s: the session key would go along", first.Redacted(), req.URL.Redacted())
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
 }

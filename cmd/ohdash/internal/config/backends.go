@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -116,7 +115,7 @@ func (c *Config) secret(getenv func(string) string, kind, name, key string, inli
 	switch {
 	case file != "":
 		path := expandHome(file, c.Meta.Home)
-		b, err := os.ReadFile(path)
+		b, err := readBounded(path, maxSecretBytes)
 		if err != nil {
 			return Secret{}, fmt.Errorf("%s%s: %s_file: %w", c.lineOf(kind), where, key, err)
 		}

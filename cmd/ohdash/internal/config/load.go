@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 )
 
@@ -115,7 +114,7 @@ func (c *Config) readFile(o LoadOptions) error {
 	}
 	path = expandHome(path, o.Home)
 	c.Meta.File = path
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, maxConfigBytes)
 	if errors.Is(err, fs.ErrNotExist) && !explicit {
 		return nil
 	}
