@@ -131,8 +131,13 @@ type Sandbox struct {
 	Prefix string
 	// Source names the backend the sandbox came from ("docker", "remote:eval").
 	Source string
-	Flavor Flavor
-	Status Status
+	// Instance identifies this incarnation of the sandbox (Docker: the
+	// container id). A sandbox removed and recreated under the same ID has
+	// a new Instance, which is how a log stream knows to reopen. Empty when
+	// the backend cannot tell.
+	Instance string
+	Flavor   Flavor
+	Status   Status
 	// RawState is the backend's own word for the state (Docker "exited",
 	// runtime "running/ready"), kept for the details view.
 	RawState string

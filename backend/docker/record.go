@@ -137,7 +137,7 @@ type view struct {
 // sandbox builds the immutable Sandbox the UI shows.
 func (v view) sandbox(r record, h backend.Health) backend.Sandbox {
 	sb := backend.Sandbox{
-		ID: r.Name, Prefix: r.Prefix.Prefix, Source: v.source, Flavor: r.Prefix.Flavor, RawState: r.State,
+		ID: r.Name, Instance: r.ID, Prefix: r.Prefix.Prefix, Source: v.source, Flavor: r.Prefix.Flavor, RawState: r.State,
 		Image: r.Image, CreatedAt: r.Created, Labels: r.Labels, Ports: r.Ports,
 		SpecID: r.Labels[labelSpecID], Health: h,
 	}

@@ -8,15 +8,35 @@ import (
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 )
 
 // convAction is one `ohdash conv` subcommand's work on a conversation.
 type convAction func(ctx context.Context, a *app, f convFound) (string, error)
 
+// convRule is what a conversation subcommand is for the rule of which
+// actions fit which execution status (backend.CheckConversation, the
+// dashboard's rule too) and for the audit log. A zero verb has no rule.
+type convRule struct {
+	verb  backend.ConversationVerb
+	audit string
+}
+
+// The rules of the conversation subcommands.
+var (
+	rulePause     = convRule{backend.ConvPause, guard.ConversationPause}
+	ruleRun       = convRule{backend.ConvRun, guard.ConversationRun}
+	ruleInterrupt = convRule{backend.ConvInterrupt, guard.ConversationInterrupt}
+	ruleApprove   = convRule{backend.ConvAccept, guard.ConversationApprove}
+	ruleReject    = convRule{backend.ConvReject, guard.ConversationReject}
+	ruleDelete    = convRule{audit: guard.ConversationDelete}
+)
+
 // setupConvAction builds a conversation subcommand: resolve the
-// conversation (in --sandbox or any running sandbox), confirm if needed,
-// act through the guard, print the conversation id.
-func setupConvAction(act convAction, confirmWord string) func(fs *flag.FlagSet) runner {
+// conversation (in --sandbox or any running sandbox), refuse what does not
+// fit its execution status (a conflict, audited as refused), confirm if
+// needed, act through the guard, print the conversation id.
+func setupConvAction(rule convRule, act convAction, confirmWord string) func(fs *flag.FlagSet) runner {
 	return func(fs *flag.FlagSet) runner {
 		sandbox := fs.String("sandbox", "", "look for the conversation in this `SANDBOX` only")
 		var yes *bool
@@ -27,6 +47,11 @@ func setupConvAction(act convAction, confirmWord string) func(fs *flag.FlagSet) 
 			f, err := a.resolveConversation(ctx, args[0], *sandbox)
 			if err != nil {
 				return err
+			}
+			if rule.verb != "" {
+				if why := backend.CheckConversation(rule.verb, "conversation "+f.conv.ID, f.conv.Status); why != nil {
+					return a.guard.Conflict(guard.ConversationOp(rule.audit, f.sandbox, f.conv.ID), why)
+				}
 			}
 			if yes != nil && !*yes && !a.guard.ReadOnly {
 				if !a.io.inTTY {
@@ -86,7 +111,7 @@ var (
 
 func setupConvReject(fs *flag.FlagSet) runner {
 	reason := fs.String("reason", "", "tell the agent why")
-	return setupConvAction(func(ctx context.Context, a *app, f convFound) (string, error) {
+	return setupConvAction(ruleReject, func(ctx context.Context, a *app, f convFound) (string, error) {
 		return "", a.Conversations().RespondToConfirmation(ctx, f.sandbox, f.conv.ID, false, *reason)
 	}, "")(fs)
 }

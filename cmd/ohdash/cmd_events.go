@@ -7,7 +7,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ohdash/ohdash/backend"
 )
@@ -148,8 +151,23 @@ func (p eventPrinter) print(ctx context.Context, ev backend.Event) error {
 	if ev.Failed {
 		mark = "!"
 	}
-	_, err := fmt.Fprintf(p.w, "%s %s %-6s %s\n", ts, mark, ev.Source, ev.Summary)
+	_, err := fmt.Fprintf(p.w, "%s %s %s %s\n", ts, mark, sourceColumn(ev.Source), ev.Summary)
 	return err
+}
+
+// sourceWidth is the width of the source column: the longest source an
+// agent-server sends ("environment"; the others are "user", "agent" and
+// "hook"), so every summary starts in the same column.
+const sourceWidth = len("environment")
+
+// sourceColumn pads a source to sourceWidth cells; a longer one (a source
+// a newer server invents) is cut with "…" rather than pushing its summary
+// out of line.
+func sourceColumn(s string) string {
+	if w := ansi.StringWidth(s); w < sourceWidth {
+		return s + strings.Repeat(" ", sourceWidth-w)
+	}
+	return ansi.Truncate(s, sourceWidth, "…")
 }
 
 func (p eventPrinter) flush() error {

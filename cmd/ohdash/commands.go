@@ -63,12 +63,12 @@ create: the start task keeps running there.`,
 		{
 			name: "conv", summary: "act on a conversation",
 			subs: []*command{
-				convSub("pause", "pause the agent after its current step", setupConvAction(convPause, "")),
-				convSub("run", "start or resume the agent", setupConvAction(convRun, "")),
-				convSub("interrupt", "stop the agent at once", setupConvAction(convInterrupt, "")),
-				convSub("approve", "approve the actions waiting for confirmation", setupConvAction(convApprove, "")),
+				convSub("pause", "pause the agent after its current step", setupConvAction(rulePause, convPause, "")),
+				convSub("run", "start or resume the agent", setupConvAction(ruleRun, convRun, "")),
+				convSub("interrupt", "stop the agent at once", setupConvAction(ruleInterrupt, convInterrupt, "")),
+				convSub("approve", "approve the actions waiting for confirmation", setupConvAction(ruleApprove, convApprove, "")),
 				convSub("reject", "reject the actions waiting for confirmation", setupConvReject),
-				withAlias(convSub("rm", "delete the conversation (asks first unless --yes)", setupConvAction(convDelete, "delete")), "y", "yes"),
+				withAlias(convSub("rm", "delete the conversation (asks first unless --yes)", setupConvAction(ruleDelete, convDelete, "delete")), "y", "yes"),
 			},
 		},
 		{

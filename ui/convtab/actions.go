@@ -2,7 +2,6 @@ package convtab
 
 import (
 	"fmt"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -136,48 +135,27 @@ func (m Model) Act(kp tea.KeyPressMsg) (pane.Pane, tea.Cmd, bool) {
 }
 
 // convRefusal explains at once why an action cannot apply, instead of
-// after a round trip to the agent-server.
+// after a round trip to the agent-server. Which actions fit which
+// execution status is backend.CheckConversation, the rule the command
+// line follows too; the sandbox's state and V0's stop are the dashboard's
+// own, with its keys for what to do instead.
 func convRefusal(a convAction, c backend.Conversation, sb backend.Sandbox) string {
 	name := convLabel(c)
 	if sb.Status != backend.StatusRunning {
 		return fmt.Sprintf("%s is in sandbox %s, which is %s: resume the sandbox first (r)", name, sb.ID, sb.Status)
 	}
-	switch a {
-	case convAccept, convReject:
-		if c.Status != backend.ExecWaitingForConfirmation {
-			return fmt.Sprintf("%s is %s: there is no pending action to %s", name, statusWord(c.Status), a)
-		}
-	case convPause:
-		if c.Status == backend.ExecPaused {
-			return name + " is already paused"
-		}
-		if c.Status != backend.ExecRunning && c.Status != backend.ExecWaitingForConfirmation {
-			return fmt.Sprintf("%s is %s: only a running agent can be paused", name, statusWord(c.Status))
-		}
-	case convRun:
-		if c.Status == backend.ExecRunning {
-			return name + " is already running"
-		}
-	case convInterrupt:
-		if c.Status != backend.ExecRunning {
-			return fmt.Sprintf("%s is %s: there is nothing to interrupt", name, statusWord(c.Status))
-		}
-	case convStop:
-		if sb.Flavor != backend.FlavorNestedV0 {
-			return "only V0 conversations stop; pause (P), interrupt (I) or delete (D) this one"
-		}
+	if a == convStop && sb.Flavor != backend.FlavorNestedV0 {
+		return "only V0 conversations stop; pause (P), interrupt (I) or delete (D) this one"
+	}
+	if err := backend.CheckConversation(backend.ConversationVerb(a), name, c.Status); err != nil {
+		return err.Error()
 	}
 	return ""
 }
 
 // statusWord is an execution status in words ("waiting for
 // confirmation"), not the agent-server's raw value.
-func statusWord(s backend.ExecutionStatus) string {
-	if s == "" {
-		return "in an unknown state"
-	}
-	return strings.ReplaceAll(string(s), "_", " ")
-}
+func statusWord(s backend.ExecutionStatus) string { return s.Words() }
 
 // explainConv is the confirmation text: which conversation, what it is
 // doing, and what the action changes.

@@ -23,6 +23,11 @@ func (k kindFilter) String() string {
 	return [...]string{"all kinds", "messages", "actions", "observations", "errors", "other"}[k]
 }
 
+// short is the filter in a few letters, for a narrow header.
+func (k kindFilter) short() string {
+	return [...]string{"all", "msg", "act", "obs", "err", "other"}[k]
+}
+
 // family sorts an event kind into the filter's families by the
 // agent-server's naming (MessageEvent, ActionEvent, ObservationEvent,
 // UserRejectObservation, AgentErrorEvent, ConversationStateUpdateEvent…).
@@ -53,6 +58,12 @@ const (
 
 func (s sourceFilter) String() string {
 	return [...]string{"all sources", "user", "agent", "environment"}[s]
+}
+
+// short is the source in a few letters, for a narrow header (and the
+// width `ohdash events` pads sources to).
+func (s sourceFilter) short() string {
+	return [...]string{"all", "user", "agent", "env"}[s]
 }
 
 // shows reports whether an item passes the filters. Back-fill markers

@@ -217,9 +217,13 @@ func TestHeaderKeepsEveryCountWhenNarrow(t *testing.T) {
 	}
 	for _, w := range []int{120, 105, 80} {
 		h := firstLine(ansi.Strip(m.SetSize(w, 20).View()))
-		wants := []string{fmt.Sprintf("%d events", m.held()), fmt.Sprintf("%d older not loaded", m.evicted), "skipped", "follow off"}
-		if w < 100 {
-			wants = wants[:2] // the counts first; the rest is cut with …
+		// "N events (H hidden)", or "N ev, H hidden" when short of room.
+		wants := []string{fmt.Sprintf("%d ev", m.held()), fmt.Sprintf("%d hidden", len(m.items)-len(m.vis)), fmt.Sprintf("%d older", m.evicted), "skipped", "follow off"}
+		switch {
+		case w < 100:
+			wants = wants[:3] // the counts first; the rest is cut with …
+		case w < 110:
+			wants = wants[:4] // the hidden count outranks the follow hint
 		}
 		for _, want := range wants {
 			if !strings.Contains(h, want) {
@@ -329,6 +333,31 @@ func TestExpandMasksSecrets(t *testing.T) {
 	for _, leak := range []string{key, "dbPassw0rd99", "ghp_abcdefghijklmnopqrstuvwxyz012345"} {
 		if strings.Contains(v, leak) {
 			t.Errorf("%q shown in the JSON view:\n%s", leak, v)
+		}
+	}
+}
+
+// The hidden-by-filter count is what explains an empty body ("none
+// matches the filter"): it stays in the header however long the filter
+// makes the line, and the filter keeps a short wording of its own.
+func TestHeaderKeepsHiddenCountWithLongFilter(t *testing.T) {
+	f := &fakeSource{}
+	m, _ := opened(t, 120, 12, f, mixed(4))
+	m = testkit.Keys(m, "t", "t", "t", "o", "v") // observations, from user, quiet shown
+	if got := m.filterText(); got != "observations, from user, quiet shown" {
+		t.Fatalf("filter = %q", got)
+	}
+	for _, w := range []int{120, 100, 80, 60} {
+		v := ansi.Strip(m.SetSize(w, 12).View())
+		h := firstLine(v)
+		if !strings.Contains(v, "none matches the filter") {
+			t.Fatalf("%d columns: the body should say nothing matches:\n%s", w, v)
+		}
+		if !strings.Contains(h, "20 hidden") {
+			t.Errorf("%d columns: header lacks the hidden count:\n%s", w, h)
+		}
+		if w >= 80 && !strings.Contains(h, "obs") {
+			t.Errorf("%d columns: header lacks the filter:\n%s", w, h)
 		}
 	}
 }

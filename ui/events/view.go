@@ -113,11 +113,15 @@ func (m Model) header() string {
 		add(st.Muted, usage, usage)
 	}
 	count := fmt.Sprintf("%d events", m.held())
-	long := count
+	short := count
 	if hidden := len(m.items) - len(m.vis); hidden > 0 {
-		long += fmt.Sprintf(" (%d hidden)", hidden)
+		// The short wording keeps the hidden count too: it is what
+		// explains a body that says nothing matches the filter.
+		count += fmt.Sprintf(" (%d hidden)", hidden)
+		short = fmt.Sprintf("%d ev, %d hidden", m.held(), hidden)
 	}
-	add(st.Muted, long, count)
+	add(st.Muted, count, short)
+	parts[len(parts)-1].shortenFirst = 100 // the counts' words go last
 	if m.evicted > 0 {
 		add(st.Warning, fmt.Sprintf("%d older not in memory (%s at top loads)", m.evicted, m.keys.Up.Help().Key), fmt.Sprintf("%d older not loaded", m.evicted))
 		parts[len(parts)-1].shortenFirst = -2 // the hint goes first
@@ -131,7 +135,7 @@ func (m Model) header() string {
 		add(st.Warning, fmt.Sprintf("%d undecodable skipped", m.skipped), fmt.Sprintf("%d skipped", m.skipped))
 	}
 	if f := m.filterText(); f != "" {
-		add(st.Accent, "filter: "+f, f)
+		add(st.Accent, "filter: "+f, m.filterShort())
 	}
 	if m.follow {
 		add(st.Success, "follow", "follow")
@@ -177,6 +181,22 @@ func (m Model) filterText() string {
 	}
 	if m.quiet {
 		f = append(f, "quiet shown")
+	}
+	return strings.Join(f, ", ")
+}
+
+// filterShort names the active filters in a few letters ("obs, user,
+// +quiet"), for a header the long wording does not fit.
+func (m Model) filterShort() string {
+	var f []string
+	if m.kind != kindAll {
+		f = append(f, m.kind.short())
+	}
+	if m.source != sourceAll {
+		f = append(f, m.source.short())
+	}
+	if m.quiet {
+		f = append(f, "+quiet")
 	}
 	return strings.Join(f, ", ")
 }

@@ -3,6 +3,8 @@
 package logtab
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -25,6 +27,12 @@ type Model struct {
 	logs logs.Model
 	// key is the Key of the sandbox streamed ("" for none).
 	key string
+	// inst and started are the incarnation streamed: a sandbox recreated
+	// under the same name (a new container id) or started again (a
+	// follow stream ends when its container stops) keeps its Key, and the
+	// pane must reopen rather than stay "ended".
+	inst    string
+	started time.Time
 }
 
 var _ pane.Pane = Model{}
@@ -50,29 +58,42 @@ func (m Model) Title() string { return "Logs" }
 // Tab is the key that shows the tab.
 func (m Model) Tab() key.Binding { return m.c.Keys.Root.TabLogs }
 
-// Select points the stream at the selected sandbox once the cursor rests.
-// A backend without container logs (a remote runtime) gets a nil
+// Select points the stream at the selected sandbox once the cursor rests,
+// and reopens it when a snapshot shows the sandbox streamed is another
+// incarnation (the cursor has not moved, so there is no settling to wait
+// for). A backend without container logs (a remote runtime) gets a nil
 // streamer, which the pane reports as unsupported.
 func (m Model) Select(w pane.World) (pane.Pane, tea.Cmd) {
-	if !w.Settled {
+	sel := w.Selected
+	if !w.Settled && !(w.OK && sel.Key() == m.key && m.reborn(sel)) {
 		return m, nil
 	}
 	if !w.OK {
 		m.logs, m.key = m.logs.Close(), ""
 		return m, nil
 	}
-	sel := w.Selected
-	if sel.Key() == m.key {
+	if sel.Key() == m.key && !m.reborn(sel) {
 		return m, nil
 	}
 	var src backend.LogStreamer
 	if b, found := m.c.Hub.Backend(sel.Source); found && backend.Supports(b, backend.CapLogs) {
 		src, _ = b.(backend.LogStreamer)
 	}
-	m.key = sel.Key()
+	m.key, m.inst, m.started = sel.Key(), sel.Instance, sel.StartedAt
 	var cmd tea.Cmd
 	m.logs, cmd = m.logs.Open(m.c.Ctx, src, sel.ID, sel.ID)
 	return m, cmd
+}
+
+// reborn reports that sb is not the incarnation streamed: another
+// container under the same name, or the same one started again. What a
+// backend cannot tell (an empty id, an unknown start) is no change, so a
+// snapshot without the details never reopens a stream.
+func (m Model) reborn(sb backend.Sandbox) bool {
+	if sb.Instance != "" && m.inst != "" && sb.Instance != m.inst {
+		return true
+	}
+	return !sb.StartedAt.IsZero() && !m.started.IsZero() && !sb.StartedAt.Equal(m.started)
 }
 
 // Update hands batches, search steps and (with the keyboard) keys to the

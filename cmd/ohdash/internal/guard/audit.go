@@ -37,7 +37,8 @@ type Entry struct {
 	OpID string `json:"op_id,omitempty"`
 	// Result is "intent" (about to act), then "ok", "error" or
 	// "interrupted" (a signal cut the action short: it may have happened);
-	// or "refused" on its own (read-only mode).
+	// or "refused" on its own (read-only mode, or an action that does not
+	// fit the current state).
 	Result     string `json:"result"`
 	Error      string `json:"error,omitempty"`
 	DurationMS int64  `json:"duration_ms"`

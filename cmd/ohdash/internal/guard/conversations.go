@@ -81,6 +81,10 @@ func (c guardedConversations) Event(ctx context.Context, sb backend.Sandbox, con
 	return c.inner.Event(ctx, sb, convID, eventID)
 }
 
+// ConversationOp describes a conversation action (ConversationPause...)
+// on conversation id of sandbox sb.
+func ConversationOp(action string, sb backend.Sandbox, id string) Op { return convOp(action, sb, id) }
+
 func convOp(action string, sb backend.Sandbox, id string) Op {
 	return Op{Action: action, Backend: sb.Source, Target: id, Sandbox: sb.ID}
 }

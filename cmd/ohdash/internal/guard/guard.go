@@ -90,6 +90,20 @@ func (g *Guard) Refuse(op Op) error {
 	return g.refuse(op, Entry{Time: time.Now(), Backend: op.Backend, Action: op.Action, Target: op.Target, Sandbox: op.Sandbox, Detail: op.Detail, OpID: newOpID()})
 }
 
+// Conflict records an action refused before it ran because it does not
+// fit the current state (why wraps backend.ErrConflict: pausing a finished
+// conversation), and returns why. Read-only mode comes first: a read-only
+// guard refuses for that reason, as Do would.
+func (g *Guard) Conflict(op Op, why error) error {
+	if g.ReadOnly {
+		return g.Refuse(op)
+	}
+	entry := Entry{Time: time.Now(), Backend: op.Backend, Action: op.Action, Target: op.Target, Sandbox: op.Sandbox, Detail: op.Detail, OpID: newOpID()}
+	entry.Result, entry.Error = ResultRefused, why.Error()
+	g.record(entry)
+	return why
+}
+
 func (g *Guard) refuse(op Op, entry Entry) error {
 	err := fmt.Errorf("%s %s: %w: changes are disabled%s", op.Action, describe(op), backend.ErrReadOnly, g.because())
 	entry.Result, entry.Error = ResultRefused, err.Error()
