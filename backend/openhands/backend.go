@@ -177,61 +177,36 @@ func (b *Backend) Watch(ctx context.Context) <-chan backend.Snapshot {
 	go func() {
 		defer close(ch)
 		backend.SendLatest(ch, b.snapshot())
-		bo := &backend.Backoff{Min: min(time.Second, b.opts.PollInterval), Max: b.opts.MaxBackoff, Jitter: 0.2}
-		for {
-			err := b.refreshWatched(ctx, ch)
-			if ctx.Err() != nil {
-				return
-			}
-			wait := b.opts.PollInterval
-			if err != nil && !errors.Is(err, ErrPartial) {
-				wait = bo.Next()
-				b.mu.Lock()
-				b.conn.NextRetry = time.Now().Add(wait)
-				b.mu.Unlock()
-			} else {
-				bo.Reset()
-			}
-			backend.SendLatest(ch, b.snapshot())
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return
-			case <-b.kick:
-				t.Stop()
-			case <-t.C:
-			}
-		}
+		backend.Poll{
+			Interval: b.opts.PollInterval, MaxBackoff: b.opts.MaxBackoff,
+			Refresh: b.refresh, Silent: b.notAnswering, Retry: b.retryAt,
+			Failed:   func(err error) bool { return !errors.Is(err, ErrPartial) },
+			Snapshot: b.snapshot, Kick: b.kick,
+		}.Run(ctx, ch)
 	}()
 	return ch
 }
 
-// refreshWatched is refresh with liveness: past AnswerDeadline the state
-// turns ConnUnresponsive and a snapshot says so, with the last-good rows.
-func (b *Backend) refreshWatched(ctx context.Context, ch chan backend.Snapshot) error {
-	began := time.Now()
-	done := make(chan error, 1)
-	go func() { done <- b.refresh(ctx) }()
-	t := time.NewTimer(backend.AnswerDeadline)
-	defer t.Stop()
-	for {
-		select {
-		case err := <-done:
-			return err
-		case <-t.C:
-			b.mu.Lock()
-			if b.conn.Phase != backend.ConnUnresponsive {
-				since := began
-				if b.conn.Phase == backend.ConnReconnecting {
-					since = b.conn.Since
-				}
-				b.conn.Phase, b.conn.Since, b.conn.NextRetry = backend.ConnUnresponsive, since, time.Time{}
-			}
-			b.mu.Unlock()
-			backend.SendLatest(ch, b.snapshot())
-		}
+// notAnswering marks the connection as not answering since began (or
+// since it went stale, when it already was); false when it already says so.
+func (b *Backend) notAnswering(began time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch b.conn.Phase {
+	case backend.ConnUnresponsive:
+		return false
+	case backend.ConnReconnecting:
+		began = b.conn.Since
 	}
+	b.conn.Phase, b.conn.Since, b.conn.NextRetry = backend.ConnUnresponsive, began, time.Time{}
+	return true
+}
+
+// retryAt records when the next attempt after a failure happens.
+func (b *Backend) retryAt(at time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.conn.NextRetry = at
 }
 
 func (b *Backend) poke() {

@@ -125,32 +125,7 @@ func (b *Backend) Watch(ctx context.Context) <-chan backend.Snapshot {
 		defer close(ch)
 		b.loadStore(ctx)
 		backend.SendLatest(ch, b.snapshot())
-		bo := &backend.Backoff{Min: min(time.Second, b.opts.PollInterval), Max: b.opts.MaxBackoff, Jitter: 0.2}
-		for {
-			err := b.refreshWatched(ctx, ch)
-			if ctx.Err() != nil {
-				return
-			}
-			wait := b.opts.PollInterval
-			if err != nil {
-				wait = bo.Next()
-				b.mu.Lock()
-				b.conn.NextRetry = time.Now().Add(wait)
-				b.mu.Unlock()
-			} else {
-				bo.Reset()
-			}
-			backend.SendLatest(ch, b.snapshot())
-			t := time.NewTimer(wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return
-			case <-b.kick:
-				t.Stop()
-			case <-t.C:
-			}
-		}
+		b.poll().Run(ctx, ch)
 	}()
 	return ch
 }

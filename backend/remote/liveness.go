@@ -1,35 +1,28 @@
 package remote
 
 import (
-	"context"
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
 )
 
-// refreshWatched runs one refresh for a Watch loop. A refresh waits for
-// the API for as long as a request may take (RequestTimeout, and retries),
-// which is far too long to go on saying "live": if it has not come back
-// within backend.AnswerDeadline, the state turns to ConnUnresponsive ("not
-// answering for Ns") and a snapshot says so at once, with the last-good
-// rows. The refresh's own outcome then decides: live again (it was a full
-// /list), or reconnecting.
-func (b *Backend) refreshWatched(ctx context.Context, ch chan backend.Snapshot) error {
-	began := time.Now()
-	done := make(chan error, 1)
-	go func() { done <- b.refresh(ctx) }()
-	t := time.NewTimer(backend.AnswerDeadline)
-	defer t.Stop()
-	for {
-		select {
-		case err := <-done:
-			return err
-		case <-t.C:
-			if b.notAnswering(began) {
-				backend.SendLatest(ch, b.snapshot())
-			}
-		}
+// poll is the Watch loop's policy: refresh, back off on any failure, and
+// say "not answering" once a refresh outlasts backend.AnswerDeadline (a
+// refresh waits for as long as a request may take, RequestTimeout and
+// retries, far too long to go on saying "live").
+func (b *Backend) poll() backend.Poll {
+	return backend.Poll{
+		Interval: b.opts.PollInterval, MaxBackoff: b.opts.MaxBackoff,
+		Refresh: b.refresh, Silent: b.notAnswering, Retry: b.retryAt,
+		Snapshot: b.snapshot, Kick: b.kick,
 	}
+}
+
+// retryAt records when the next attempt after a failure happens.
+func (b *Backend) retryAt(at time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.conn.NextRetry = at
 }
 
 // notAnswering marks the connection as not answering since began (or
