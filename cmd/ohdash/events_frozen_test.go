@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/backend/remote"
 	"github.com/ohdash/ohdash/backend/sim/faults"
 	"github.com/ohdash/ohdash/backend/sim/fleet"
 	"github.com/ohdash/ohdash/backend/sim/runtimeapi"
@@ -19,28 +17,10 @@ import (
 // deployment (runtime API and agent-servers).
 func startFrozenFleet(t *testing.T, h *harness) (*simFleet, *faults.Freezer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
 	fr := &faults.Freezer{}
-	f, err := fleet.Start(ctx, fleet.Options{Runtimes: 2, Conversations: 6, Seed: 15, Mix: runtimeapi.Mix{}, Freezer: fr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(f.Close)
-	t.Cleanup(fr.Thaw) // runs first: held calls end
-	keyFile := filepath.Join(h.home, "eval.key")
-	writeTestFile(t, keyFile, f.APIKey+"\n")
-	h.writeConfig(`docker = []
-[[remote]]
-name = "eval"
-url = "` + f.URL + `"
-api_key_file = "` + keyFile + `"
-`)
-	direct, err := remote.New(remote.Options{URL: f.URL, APIKey: backend.NewSecret(f.APIKey)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &simFleet{Fleet: f, direct: direct}, fr
+	f := startFleetWith(t, h, fleet.Options{Runtimes: 2, Conversations: 6, Seed: 15, Mix: runtimeapi.Mix{}, Freezer: fr})
+	t.Cleanup(fr.Thaw) // registered last, so it runs before the fleet's Close: held calls end
+	return f, fr
 }
 
 // TestFaultEventsFollowReportsAFrozenSocket: `events -f` on a conversation

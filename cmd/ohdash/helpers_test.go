@@ -156,9 +156,16 @@ type simFleet struct {
 
 func startFleet(t *testing.T, h *harness, runtimes int) *simFleet {
 	t.Helper()
+	return startFleetWith(t, h, fleet.Options{Runtimes: runtimes, Conversations: 6, Seed: 15, Mix: runtimeapi.Mix{Paused: 0.3}})
+}
+
+// startFleetWith starts a fleet with the given options and points the
+// harness's configuration at it (its runtime API as backend "eval").
+func startFleetWith(t *testing.T, h *harness, o fleet.Options) *simFleet {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	f, err := fleet.Start(ctx, fleet.Options{Runtimes: runtimes, Conversations: 6, Seed: 15, Mix: runtimeapi.Mix{Paused: 0.3}})
+	f, err := fleet.Start(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
