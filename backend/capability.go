@@ -14,6 +14,8 @@ const (
 	CapExplain Capability = "explain"
 	// CapGet is SandboxGetter: reading one sandbox without listing all.
 	CapGet Capability = "get"
+	// CapStats is StatsReader: resource use per sandbox.
+	CapStats Capability = "stats"
 )
 
 // CapabilityReporter answers which capabilities a backend really has. A
@@ -41,6 +43,8 @@ func Supports(b Backend, c Capability) bool {
 		_, ok = b.(Explainer)
 	case CapGet:
 		_, ok = b.(SandboxGetter)
+	case CapStats:
+		_, ok = b.(StatsReader)
 	}
 	return ok
 }

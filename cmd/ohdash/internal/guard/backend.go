@@ -47,6 +47,7 @@ var (
 	_ backend.SandboxStopper     = guarded{}
 	_ backend.LogStreamer        = guarded{}
 	_ backend.SandboxGetter      = guarded{}
+	_ backend.StatsReader        = guarded{}
 	_ backend.CapabilityReporter = guarded{}
 )
 
@@ -126,6 +127,16 @@ func (b guarded) Logs(ctx context.Context, id string, opts backend.LogOptions) (
 		return nil, fmt.Errorf("logs of %s: the %s backend has no container logs: %w", id, b.Name(), backend.ErrUnsupported)
 	}
 	return ls.Logs(ctx, id, opts)
+}
+
+// Stats samples resource use: reading, so never refused; a backend that
+// exposes no figures says ErrUnsupported.
+func (b guarded) Stats(ctx context.Context, ids []string) (map[string]backend.ResourceSample, error) {
+	sr, ok := b.Backend.(backend.StatsReader)
+	if !ok {
+		return nil, fmt.Errorf("resource use: the %s backend exposes none: %w", b.Name(), backend.ErrUnsupported)
+	}
+	return sr.Stats(ctx, ids)
 }
 
 // String names the wrapper in debug output.

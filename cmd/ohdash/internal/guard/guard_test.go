@@ -217,10 +217,11 @@ func TestGuardImplementsEveryCapability(t *testing.T) {
 		_, stop := w.(backend.SandboxStopper)
 		_, expl := w.(backend.Explainer)
 		_, get := w.(backend.SandboxGetter)
-		if !logs || !stop || !expl || !get {
-			t.Errorf("guarded %T: LogStreamer %v, SandboxStopper %v, Explainer %v, SandboxGetter %v; want all", b, logs, stop, expl, get)
+		_, stats := w.(backend.StatsReader)
+		if !logs || !stop || !expl || !get || !stats {
+			t.Errorf("guarded %T: LogStreamer %v, SandboxStopper %v, Explainer %v, SandboxGetter %v, StatsReader %v; want all", b, logs, stop, expl, get, stats)
 		}
-		for _, c := range []backend.Capability{backend.CapLogs, backend.CapStop, backend.CapExplain, backend.CapGet} {
+		for _, c := range []backend.Capability{backend.CapLogs, backend.CapStop, backend.CapExplain, backend.CapGet, backend.CapStats} {
 			if got, want := backend.Supports(w, c), backend.Supports(b, c); got != want {
 				t.Errorf("guarded %T supports %s = %v, the backend itself %v", b, c, got, want)
 			}
