@@ -66,6 +66,19 @@ type logStream struct {
 	tty     bool
 	p       *logbuf.Pipeline
 	backoff *backend.Backoff
+	// seen is what a Podman stream passed lately, by content; nil on
+	// Docker, whose re-attachments the pipeline's resume point serves.
+	seen *podmanSeen
+}
+
+// resumeFrom is the since= of the next attachment: the newest entry shown
+// on Docker, the oldest remembered second on Podman; zero when nothing
+// has been shown yet.
+func (s *logStream) resumeFrom() time.Time {
+	if s.seen != nil {
+		return s.seen.since()
+	}
+	return s.p.ResumeFrom()
 }
 
 func (s *logStream) run(ctx context.Context) {
@@ -93,7 +106,15 @@ func (s *logStream) run(ctx context.Context) {
 		}
 		s.p.SetState(logbuf.Streaming, nil)
 		var src io.ReadCloser = rc
-		if lo.Timestamps {
+		switch {
+		case lo.Timestamps && !s.tty && s.b.engineKind(ctx) == EnginePodman:
+			// Replays are recognised by content (see podman_resume.go).
+			if s.seen == nil {
+				s.seen = newPodmanSeen()
+			}
+			s.p.ForgetResume()
+			src = newPodmanFrames(rc, s.seen)
+		case lo.Timestamps:
 			// Replays are recognised by their timestamps (Podman's TTY
 			// pieces are joined there too); an untimed read is history
 			// only, where the engine does not replay.
@@ -112,7 +133,7 @@ func (s *logStream) run(ctx context.Context) {
 		}
 		// From now on only what is newer than what was shown.
 		tail = "all"
-		if t := s.p.ResumeFrom(); !t.IsZero() {
+		if t := s.resumeFrom(); !t.IsZero() {
 			since = t
 		}
 		if err != nil {
@@ -130,7 +151,7 @@ func (s *logStream) run(ctx context.Context) {
 		if !ok {
 			return
 		}
-		if s.p.ResumeFrom().IsZero() && !started.IsZero() {
+		if s.resumeFrom().IsZero() && !started.IsZero() {
 			// Nothing shown yet: the new run's lines all come after its start.
 			since = started
 		}

@@ -69,6 +69,29 @@ func (lt *lineTally) complete(boots, n int) bool {
 	return true
 }
 
+// missing lists up to max line numbers absent from boot b below the
+// highest seen: where a stream lost lines, for a failure message.
+func (lt *lineTally) missing(b string, max int) []int {
+	top := 0
+	for l := range lt.seen[b] {
+		top = maxInt(top, l)
+	}
+	var out []int
+	for i := 1; i <= top && len(out) < max; i++ {
+		if lt.seen[b][i] == 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
 // check fails the test unless there is one boot per entry of want, the
 // boot with every line 1..n exactly once; n = 0 means 1..the highest line
 // seen (a boot cut short by a restart).
@@ -118,11 +141,12 @@ func collect(t *testing.T, ch <-chan logbuf.Batch, lt *lineTally, timeout time.D
 				return b
 			}
 		case <-deadline.C:
-			counts := []int{}
+			counts, gaps := []int{}, [][]int{}
 			for _, b := range lt.boots {
 				counts = append(counts, len(lt.seen[b]))
+				gaps = append(gaps, lt.missing(b, 10))
 			}
-			t.Fatalf("waiting for %s: timed out; states %v, lines per boot %v", what, lt.states, counts)
+			t.Fatalf("waiting for %s: timed out; states %v, lines per boot %v, first missing per boot %v", what, lt.states, counts, gaps)
 		}
 	}
 }

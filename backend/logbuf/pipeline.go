@@ -230,6 +230,15 @@ func (p *Pipeline) publish(ctx context.Context) error {
 	return nil
 }
 
+// ForgetResume makes the next Feed skip nothing it is given: for a caller
+// that removes replayed entries itself (Podman's, whose stamps are whole
+// seconds, by content). ResumeFrom is zero until an entry is decoded again.
+func (p *Pipeline) ForgetResume() {
+	p.mu.Lock()
+	p.resume = resumePoint{}
+	p.mu.Unlock()
+}
+
 // ResumeFrom returns the since= value for re-attaching: the timestamp of
 // the newest log entry decoded so far (zero if none). Docker replays entries
 // at exactly this time; Feed skips the ones already delivered.
