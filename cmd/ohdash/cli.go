@@ -157,7 +157,7 @@ func parseCommandLine(table []*command, args []string) (*invocation, error) {
 	settingFlags(fs, cmd.settings, inv)
 	inv.run = cmd.setup(fs)
 	addAliases(fs, cmd.aliases)
-	pos, err := parseInterspersed(fs, rest)
+	pos, err := parseInterspersed(fs, expandShort(fs, cmd.aliases, rest))
 	if err != nil {
 		return inv, usagef("%s: %v", path, err)
 	}
@@ -185,6 +185,46 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		pos, args = append(pos, rest[0]), rest[1:]
 	}
+}
+
+// expandShort accepts the short forms docker's own flags take: a value
+// attached to a one-letter flag ("-n1" for "-n 1") and boolean one-letter
+// flags run together ("-ft" for "-f -t"). Anything else is left for the
+// flag package to judge, and nothing after "--" is touched.
+func expandShort(fs *flag.FlagSet, aliases map[string]string, args []string) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' || strings.Contains(a, "=") || fs.Lookup(a[1:]) != nil {
+			out = append(out, a)
+			continue
+		}
+		out = append(out, splitShort(fs, aliases, a)...)
+	}
+	return out
+}
+
+// splitShort splits one "-xyz" argument, or returns it whole when it is
+// not made of one-letter flags.
+func splitShort(fs *flag.FlagSet, aliases map[string]string, a string) []string {
+	var parts []string
+	for j := 1; j < len(a); j++ {
+		name := a[j : j+1]
+		if _, ok := aliases[name]; !ok {
+			return []string{a}
+		}
+		if !isBoolFlag(fs.Lookup(name)) {
+			parts = append(parts, "-"+name)
+			if j+1 < len(a) {
+				parts = append(parts, a[j+1:])
+			}
+			return parts
+		}
+		parts = append(parts, "-"+name)
+	}
+	return parts
 }
 
 // addAliases registers short names sharing the long flag's value.
