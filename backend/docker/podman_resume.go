@@ -2,7 +2,6 @@ package docker
 
 import (
 	"bytes"
-	"encoding/binary"
 	"hash/maphash"
 	"io"
 	"time"
@@ -118,67 +117,22 @@ func countOf(m map[uint64]int) int {
 // entries a previous attachment already passed (by content, within the
 // remembered seconds) and remembering the ones it passes.
 type podmanFrames struct {
-	r    io.ReadCloser
+	filterReader
 	seen *podmanSeen
 	prev map[int64]map[uint64]int // what the attachment before passed
 	top  int64                    // its newest second: past it nothing is skipped
-	in   []byte
-	out  []byte
-	buf  []byte
-	eof  error
 }
 
 func newPodmanFrames(r io.ReadCloser, seen *podmanSeen) *podmanFrames {
-	return &podmanFrames{r: r, seen: seen, prev: seen.snapshot(), top: seen.newest()}
+	return &podmanFrames{filterReader: filterReader{r: r}, seen: seen, prev: seen.snapshot(), top: seen.newest()}
 }
-
-// Close closes the underlying stream.
-func (f *podmanFrames) Close() error { return f.r.Close() }
 
 // Read returns the next kept bytes.
 func (f *podmanFrames) Read(p []byte) (int, error) {
-	for len(f.out) == 0 {
-		switch {
-		case f.examine():
-		case f.eof == nil:
-			if f.buf == nil {
-				f.buf = make([]byte, readChunk)
-			}
-			n, err := f.r.Read(f.buf)
-			f.in = append(f.in, f.buf[:n]...)
-			f.eof = err
-		case len(f.in) > 0:
-			// A cut frame: the decoder judges it (and the next
-			// attachment replays it).
-			f.out, f.in = append(f.out, f.in...), nil
-		default:
-			return 0, f.eof
-		}
-	}
-	n := copy(p, f.out)
-	f.out = f.out[n:]
-	return n, nil
-}
-
-// examine moves whole frames from in to out; false when it needs more.
-func (f *podmanFrames) examine() bool {
-	moved := false
-	for len(f.in) >= 8 {
-		size := int(binary.BigEndian.Uint32(f.in[4:8]))
-		if len(f.in) < 8+size {
-			break
-		}
-		frame := f.in[:8+size]
-		if f.keep(frame) {
-			f.out = append(f.out, frame...)
-		}
-		f.in = f.in[8+size:]
-		moved = true
-	}
-	if len(f.in) == 0 {
-		f.in = f.in[:0:0] // let a large read buffer go
-	}
-	return moved
+	return f.read(p, func() bool {
+		moved, _ := f.frames(f.keep)
+		return moved
+	})
 }
 
 // keep decides one frame: an entry without a stamp passes; a stamped one

@@ -21,15 +21,11 @@ import (
 // The reader passes Docker's log stream through otherwise unchanged:
 // multiplexed frames whole, or for a TTY stream the raw bytes.
 type replayFilter struct {
-	r           io.ReadCloser
+	filterReader
 	multiplexed bool
 	clocks      [4]streamClock // by stream type (0 stdin, 1 stdout, 2 stderr, 3 system)
 	dropped     int
 
-	buf []byte // read buffer
-	in  []byte // read, not yet examined
-	out []byte // examined and kept, not yet returned
-	eof error
 	// TTY mode: whether the next byte starts an entry, and whether the
 	// entry being passed through is kept.
 	atStart bool
@@ -40,21 +36,36 @@ type replayFilter struct {
 const readChunk = 32 << 10
 
 func newReplayFilter(r io.ReadCloser, multiplexed bool) *replayFilter {
-	return &replayFilter{r: r, multiplexed: multiplexed, atStart: true, keep: true}
+	return &replayFilter{filterReader: filterReader{r: r}, multiplexed: multiplexed, atStart: true, keep: true}
+}
+
+// Read returns the next kept bytes.
+func (f *replayFilter) Read(p []byte) (int, error) { return f.read(p, f.examine) }
+
+// filterReader is the read loop the log filters share: it reads the engine's
+// stream in chunks and returns what the filter's examine step kept.
+type filterReader struct {
+	r   io.ReadCloser
+	buf []byte // read buffer
+	in  []byte // read, not yet examined
+	out []byte // examined and kept, not yet returned
+	eof error
 }
 
 // Close closes the underlying stream.
-func (f *replayFilter) Close() error { return f.r.Close() }
+func (f *filterReader) Close() error { return f.r.Close() }
 
-// Read returns the next kept bytes.
-func (f *replayFilter) Read(p []byte) (int, error) {
+// read returns the next kept bytes; examine moves units from in to out and
+// reports false when it needs more input.
+func (f *filterReader) read(p []byte, examine func() bool) (int, error) {
 	for len(f.out) == 0 {
 		switch {
-		case f.examine():
+		case examine():
 		case f.eof == nil:
 			f.fill()
 		case len(f.in) > 0:
-			// A truncated tail: pass it on for the decoder to judge.
+			// A truncated tail: pass it on for the decoder to judge (a
+			// re-attachment replays it).
 			f.out, f.in = append(f.out, f.in...), nil
 		default:
 			return 0, f.eof
@@ -65,7 +76,7 @@ func (f *replayFilter) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (f *replayFilter) fill() {
+func (f *filterReader) fill() {
 	if f.buf == nil {
 		f.buf = make([]byte, readChunk)
 	}
@@ -74,6 +85,26 @@ func (f *replayFilter) fill() {
 	if err != nil {
 		f.eof = err
 	}
+}
+
+// frames moves the whole multiplexed frames in in to out, those keep
+// accepts, and counts the others; false when it needs more input.
+func (f *filterReader) frames(keep func(frame []byte) bool) (moved bool, dropped int) {
+	for len(f.in) >= 8 {
+		size := int(binary.BigEndian.Uint32(f.in[4:8]))
+		if len(f.in) < 8+size {
+			break
+		}
+		frame := f.in[:8+size]
+		if keep(frame) {
+			f.out = append(f.out, frame...)
+		} else {
+			dropped++
+		}
+		f.in = f.in[8+size:]
+		moved = true
+	}
+	return moved, dropped
 }
 
 // examine moves complete units (frames, or TTY segments) from in to out,
@@ -86,21 +117,10 @@ func (f *replayFilter) examine() bool {
 }
 
 func (f *replayFilter) examineFrames() bool {
-	moved := false
-	for len(f.in) >= 8 {
-		size := int(binary.BigEndian.Uint32(f.in[4:8]))
-		if len(f.in) < 8+size {
-			break
-		}
-		frame := f.in[:8+size]
-		if f.fresh(int(frame[0])&3, frame[8:], frame[len(frame)-1] == '\n') {
-			f.out = append(f.out, frame...)
-		} else {
-			f.dropped++
-		}
-		f.in = f.in[8+size:]
-		moved = true
-	}
+	moved, dropped := f.frames(func(frame []byte) bool {
+		return f.fresh(int(frame[0])&3, frame[8:], frame[len(frame)-1] == '\n')
+	})
+	f.dropped += dropped
 	return moved
 }
 
