@@ -77,19 +77,20 @@ create: the start task keeps running there.`,
 and prints its id.`,
 		},
 		{
-			name: "pause", args: "SANDBOX...", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			name: "pause", args: "[SANDBOX...]", maxArgs: -1, complete: []string{"sandbox"},
 			summary: "pause sandboxes", setup: setupLifecycle(actionPause),
 		},
 		{
-			name: "resume", args: "SANDBOX...", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			name: "resume", args: "[SANDBOX...]", maxArgs: -1, complete: []string{"sandbox"},
 			summary: "resume sandboxes", setup: setupLifecycle(actionResume),
 		},
 		{
-			name: "rm", args: "SANDBOX...", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			name: "rm", args: "[SANDBOX...]", maxArgs: -1, complete: []string{"sandbox"},
 			summary: "delete sandboxes (asks first unless --yes)", setup: setupLifecycle(actionDelete),
 			aliases: map[string]string{"y": "yes"},
 			long: `Deletes sandboxes and everything inside them. Asks for each one on the terminal; without
-a terminal it refuses unless --yes is given.`,
+a terminal it refuses unless --yes is given. --filter/--status select sandboxes (asked once
+for all); --dry-run prints what would be deleted. Exit 5 when some failed.`,
 		},
 		{
 			name: "config", summary: "print the effective configuration (secrets masked)", setup: setupConfig,
