@@ -90,7 +90,9 @@ func setupLifecycle(act lifecycle) func(fs *flag.FlagSet) runner {
 				for _, f := range targets {
 					fmt.Fprintf(a.io.out, "would %s %s (%s, %s)\n", act.action, backend.CleanText(f.sandbox.ID), backend.CleanText(f.backend.Name()), f.sandbox.Status)
 				}
-				return nil
+				// What could not be listed or found was said; exit 5 when
+				// the list printed is not all.
+				return batchResult(len(targets), failed)
 			}
 			confirm := yes != nil && !*yes && !a.guard.ReadOnly
 			if confirm && !a.io.inTTY && len(targets) > 0 {
