@@ -123,10 +123,18 @@ func (p Progress) Add(r ResultMsg) Progress {
 	return p
 }
 
+// noun is Noun, singular for one row ("1 sandbox").
+func (p Progress) noun() string {
+	if p.N == 1 {
+		return strings.TrimSuffix(strings.TrimSuffix(p.Noun, "es"), "s")
+	}
+	return p.Noun
+}
+
 // Status is the line shown while the batch runs: "deleting 12 sandboxes:
 // 5/12, 1 failed (deleted oh-agent-server-x)".
 func (p Progress) Status(ing string) string {
-	s := fmt.Sprintf("%s %d %s: %d/%d", ing, p.N, p.Noun, p.Done, p.N)
+	s := fmt.Sprintf("%s %d %s: %d/%d", ing, p.N, p.noun(), p.Done, p.N)
 	if len(p.Failed) > 0 {
 		s += fmt.Sprintf(", %d failed", len(p.Failed))
 	}
@@ -140,7 +148,7 @@ func (p Progress) Status(ing string) string {
 // failed rows stay marked.
 func (p Progress) Summary() string {
 	ok := p.Done - len(p.Failed)
-	s := fmt.Sprintf("%s %d of %d %s", p.Past, ok, p.N, p.Noun)
+	s := fmt.Sprintf("%s %d of %d %s", p.Past, ok, p.N, p.noun())
 	if len(p.Failed) == 0 {
 		return s
 	}
