@@ -42,6 +42,11 @@ func (m Model) sandboxAction(kp tea.KeyPressMsg) (Model, tea.Cmd, bool) {
 	default:
 		return m, nil, false
 	}
+	if a != backend.ActionStart && m.table.MarkCount() > 0 {
+		// Marks take over from the cursor: the action is for them all.
+		m, cmd := m.bulkSandboxAction(a)
+		return m, cmd, true
+	}
 	sel, ok := m.table.Selected()
 	if m.cfg.ReadOnly {
 		r := Refusal{Kind: "sandbox", Action: string(a), Source: sel.Source, Target: sel.ID}

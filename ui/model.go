@@ -13,6 +13,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/bulk"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/convtab"
@@ -137,6 +138,9 @@ type Model struct {
 	zoom   bool
 	reveal bool
 	mouse  bool
+
+	// bulk is the bulk action under way (nil: none).
+	bulk *bulk.Progress
 
 	confirm  *confirm.Model
 	composer *composer.Model

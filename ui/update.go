@@ -9,6 +9,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/bulk"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/pane"
@@ -61,8 +62,26 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tick(m.tickGen, m.tickEvery)
 	case pane.OpDoneMsg:
 		return m.finishOp(msg).quicken()
+	case bulk.ResultMsg:
+		if m.bulk == nil || msg.Batch != m.bulk.ID {
+			return m.forwardAll(msg) // a pane's batch
+		}
+		return m.bulkResult(msg)
+	case bulk.DoneMsg:
+		if m.bulk == nil || msg.Batch != m.bulk.ID {
+			return m.forwardAll(msg)
+		}
+		return m.bulkDone(), nil
 	case confirm.ResultMsg:
 		m.confirm = nil
+		if req, ok := msg.Payload.(bulkRequest); ok {
+			if !msg.Confirmed {
+				return m.info("cancelled"), nil
+			}
+			m, cmd := m.runBulk(req)
+			m, qc := m.quicken()
+			return m, tea.Batch(cmd, qc)
+		}
 		if _, ok := msg.Payload.(actionRequest); !ok {
 			// A pane's dialog: the pane that asked answers it.
 			return m.forwardAll(msg)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/ohdash/ohdash/backend"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -109,6 +110,9 @@ func (m Model) titleBar() string {
 		count = fmt.Sprintf("sandboxes %d/%d", n, total)
 	}
 	parts = append(parts, st.Muted.Render(count))
+	if n := m.table.MarkCount(); n > 0 {
+		parts = append(parts, st.Accent.Render(fmt.Sprintf("%d marked", n)))
+	}
 	if f := m.table.FilterText(); f != "" && !m.table.Capturing() {
 		parts = append(parts, st.Accent.Render("filter: "+f))
 	}
@@ -152,7 +156,7 @@ func (m Model) paneTabs() string {
 	}
 	line := strings.Join(out, "")
 	if sel, ok := m.table.Selected(); ok {
-		line += st.Muted.Render("  " + sel.ID)
+		line += st.Muted.Render("  " + backend.CleanText(sel.ID))
 	}
 	return line
 }

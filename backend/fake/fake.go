@@ -26,6 +26,7 @@ type Backend struct {
 	watchers  []chan backend.Snapshot
 	actions   []string
 	failNext  error
+	failFor   map[string]error
 	logs      map[string][]logbuf.Line
 	// OpDelay makes every lifecycle action take this long, to show progress.
 	opDelay time.Duration
@@ -111,6 +112,17 @@ func (b *Backend) FailNext(err error) {
 	b.failNext = err
 }
 
+// FailFor makes every lifecycle action on the sandbox id fail with err
+// (nil: act normally again), for tests of one failure among many.
+func (b *Backend) FailFor(id string, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.failFor == nil {
+		b.failFor = map[string]error{}
+	}
+	b.failFor[id] = err
+}
+
 // Actions returns the actions run so far, as "pause <id>" and so on.
 func (b *Backend) Actions() []string {
 	b.mu.Lock()
@@ -142,6 +154,9 @@ func (b *Backend) act(ctx context.Context, verb, id string, change func(*backend
 	b.actions = append(b.actions, verb+" "+id)
 	delay, fail := b.opDelay, b.failNext
 	b.failNext = nil
+	if err := b.failFor[id]; err != nil {
+		fail = err
+	}
 	b.mu.Unlock()
 	if delay > 0 {
 		select {

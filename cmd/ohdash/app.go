@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"sync/atomic"
+	"time"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
@@ -22,6 +23,8 @@ type stdio struct {
 	inTTY, outTTY, errTTY bool
 	getenv                func(string) string
 	home                  string
+	// now is the clock of age rules (prune); nil: the wall clock.
+	now func() time.Time
 }
 
 // app is one invocation's state: configuration, logger, guard and,
@@ -155,4 +158,12 @@ func osStdio(isTerminal func(fd uintptr) bool) stdio {
 		inTTY: isTerminal(os.Stdin.Fd()), outTTY: isTerminal(os.Stdout.Fd()), errTTY: isTerminal(os.Stderr.Fd()),
 	}
 	return s
+}
+
+// clock is the invocation's clock (tests pin it through stdio.now).
+func (a *app) clock() time.Time {
+	if a.io.now != nil {
+		return a.io.now()
+	}
+	return time.Now()
 }

@@ -39,9 +39,10 @@ var (
 func setupConvAction(rule convRule, act convAction, confirmWord string) func(fs *flag.FlagSet) runner {
 	return func(fs *flag.FlagSet) runner {
 		sandbox := fs.String("sandbox", "", "look for the conversation in this `SANDBOX` only")
-		var yes *bool
+		var yes, dry *bool
 		if confirmWord != "" {
 			yes = fs.Bool("yes", false, confirmWord+" without asking (needed when stdin is not a terminal)")
+			dry = fs.Bool("dry-run", false, "print what would be "+confirmWord+"d and change nothing")
 		}
 		return func(ctx context.Context, a *app, args []string) error {
 			f, err := a.resolveConversation(ctx, args[0], *sandbox)
@@ -52,6 +53,11 @@ func setupConvAction(rule convRule, act convAction, confirmWord string) func(fs 
 				if why := backend.CheckConversation(rule.verb, "conversation "+f.conv.ID, f.conv.Status); why != nil {
 					return a.guard.Conflict(guard.ConversationOp(rule.audit, f.sandbox, f.conv.ID), why)
 				}
+			}
+			if dry != nil && *dry {
+				fmt.Fprintf(a.io.out, "would %s conversation %s (%s, %s) in %s\n", confirmWord, backend.CleanText(f.conv.ID),
+					backend.SafeText(f.conv.Title), f.conv.Status, backend.CleanText(f.sandbox.ID))
+				return nil
 			}
 			if yes != nil && !*yes && !a.guard.ReadOnly {
 				if !a.io.inTTY {

@@ -25,14 +25,26 @@ var (
 
 // setupLifecycle builds pause, resume and rm: resolve every name first
 // (one listing), then act on each, reporting failures one by one. The ids
-// acted on are printed on stdout; the exit code is the first failure's.
+// acted on are printed on stdout. --filter and --status select sandboxes
+// as well as (or instead of) names; such a selection is confirmed once
+// (rm) and runs a few at a time. Exit: the failure's code when all
+// failed, 5 when some did.
 func setupLifecycle(act lifecycle) func(fs *flag.FlagSet) runner {
 	return func(fs *flag.FlagSet) runner {
-		var yes *bool
+		var yes, dry *bool
 		if act.action == backend.ActionDelete {
 			yes = fs.Bool("yes", false, "delete without asking (needed when stdin is not a terminal)")
+			dry = fs.Bool("dry-run", false, "print what would be deleted and change nothing")
 		}
+		sel := selectionFlags(fs)
 		return func(ctx context.Context, a *app, args []string) error {
+			if len(args) == 0 && !sel.used() {
+				return usagef("name at least one sandbox, or select them with --filter or --status")
+			}
+			want, err := parseStatuses(*sel.status)
+			if err != nil {
+				return err
+			}
 			for _, name := range args {
 				if err := checkSandboxRef(name); err != nil {
 					return err // before anything is asked or done
@@ -42,27 +54,64 @@ func setupLifecycle(act lifecycle) func(fs *flag.FlagSet) runner {
 			if err != nil {
 				return err
 			}
-			var first error
+			var failed []error
 			fail := func(err error) {
 				a.warnf("%v", err)
-				if first == nil {
-					first = err
-				}
+				failed = append(failed, err)
 			}
 			var targets []found
+			seen := map[string]bool{}
+			add := func(f found) {
+				if k := f.backend.Name() + "/" + f.sandbox.ID; !seen[k] {
+					seen[k] = true
+					targets = append(targets, f)
+				}
+			}
 			for _, name := range args {
 				f, err := r.find(name)
 				if err != nil {
 					fail(err)
 					continue
 				}
-				targets = append(targets, f)
+				add(f)
+			}
+			if sel.used() {
+				if err := r.listingErr(); err != nil {
+					fail(err) // what was not listed was not selected
+				}
+				for _, f := range sel.pick(r, want) {
+					add(f)
+				}
+				if len(targets) == 0 {
+					fmt.Fprintln(a.io.err, "no sandbox matches the selection")
+				}
+			}
+			if dry != nil && *dry {
+				for _, f := range targets {
+					fmt.Fprintf(a.io.out, "would %s %s (%s, %s)\n", act.action, backend.CleanText(f.sandbox.ID), backend.CleanText(f.backend.Name()), f.sandbox.Status)
+				}
+				// What could not be listed or found was said; exit 5 when
+				// the list printed is not all.
+				return batchResult(len(targets), failed)
 			}
 			confirm := yes != nil && !*yes && !a.guard.ReadOnly
 			if confirm && !a.io.inTTY && len(targets) > 0 {
 				return usagef("refusing to delete without confirmation: stdin is not a terminal (pass --yes)")
 			}
 			in := bufio.NewReader(a.io.in)
+			if confirm && sel.used() && len(targets) > 0 {
+				// A selection is confirmed once, naming every sandbox.
+				ok, err := a.ask(ctx, in, bulkDeletePrompt(targets))
+				if err != nil {
+					return err
+				}
+				if !ok {
+					fmt.Fprintf(a.io.err, "kept %d sandboxes\n", len(targets))
+					return nil
+				}
+				confirm = false
+			}
+			var run []found
 			for _, f := range targets {
 				if confirm {
 					yes, err := a.ask(ctx, in, deletePrompt(f))
@@ -74,16 +123,45 @@ func setupLifecycle(act lifecycle) func(fs *flag.FlagSet) runner {
 						continue
 					}
 				}
-				if err := a.runLifecycle(ctx, act.action, f); err != nil {
+				run = append(run, f)
+			}
+			done := 0
+			report := func(f found, err error) {
+				if err != nil {
 					fail(err)
-					continue
+					return
 				}
-				fmt.Fprintln(a.io.out, f.sandbox.ID)
+				done++
+				fmt.Fprintln(a.io.out, backend.CleanText(f.sandbox.ID))
+			}
+			if sel.used() {
+				actAll(ctx, run, func(ctx context.Context, f found) error { return a.runLifecycle(ctx, act.action, f) }, report)
+			} else {
+				// Named sandboxes go one by one, in the order given.
+				for _, f := range run {
+					report(f, a.runLifecycle(ctx, act.action, f))
+				}
 			}
 			// Each failure was printed as it happened.
-			return reported(first)
+			return batchResult(done, failed)
 		}
 	}
+}
+
+// bulkDeletePrompt is the one question before deleting a selection: the
+// count, what is at stake, and the sandboxes.
+func bulkDeletePrompt(ts []found) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Delete %d sandboxes?", len(ts))
+	if ex, ok := ts[0].backend.(backend.Explainer); ok && backend.Supports(ts[0].backend, backend.CapExplain) {
+		if why := ex.Explain(backend.ActionDelete, ts[0].sandbox); why != "" {
+			fmt.Fprintf(&b, " For each, as for %s: %s", backend.CleanText(ts[0].sandbox.ID), why)
+		}
+	}
+	for _, f := range ts {
+		fmt.Fprintf(&b, "\n  %s (%s, %s)", backend.CleanText(f.sandbox.ID), backend.CleanText(f.backend.Name()), f.sandbox.Status)
+	}
+	return b.String() + "\n"
 }
 
 // runLifecycle runs one action on a resolved sandbox (through the guard:

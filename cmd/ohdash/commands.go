@@ -77,19 +77,33 @@ create: the start task keeps running there.`,
 and prints its id.`,
 		},
 		{
-			name: "pause", args: "SANDBOX...", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			name: "pause", args: "[SANDBOX...]", maxArgs: -1, complete: []string{"sandbox"},
 			summary: "pause sandboxes", setup: setupLifecycle(actionPause),
 		},
 		{
-			name: "resume", args: "SANDBOX...", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			name: "resume", args: "[SANDBOX...]", maxArgs: -1, complete: []string{"sandbox"},
 			summary: "resume sandboxes", setup: setupLifecycle(actionResume),
 		},
 		{
-			name: "rm", args: "SANDBOX...", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			name: "rm", args: "[SANDBOX...]", maxArgs: -1, complete: []string{"sandbox"},
 			summary: "delete sandboxes (asks first unless --yes)", setup: setupLifecycle(actionDelete),
 			aliases: map[string]string{"y": "yes"},
 			long: `Deletes sandboxes and everything inside them. Asks for each one on the terminal; without
-a terminal it refuses unless --yes is given.`,
+a terminal it refuses unless --yes is given. --filter/--status select sandboxes (asked once
+for all); --dry-run prints what would be deleted. Exit 5 when some failed.`,
+		},
+		{
+			name: "prune", summary: "delete or pause sandboxes by policy (status, age, idleness)", setup: setupPrune,
+			long: `Deletes (or with --action pause, pauses) the sandboxes that match every rule given:
+--status, --older-than (age from the creation time), --idle (no log line and no conversation
+activity for that long: the time of the last log line, read as a one-line tail with
+timestamps, and the newest update of the conversations of a running sandbox; a sandbox whose
+idleness cannot be measured is kept, with the reason). At least one rule is needed. Only
+sandboxes with a known name prefix (oh-agent-server-, openhands-runtime-, ...) are touched.
+Without --yes it asks on a terminal, showing the list; without a terminal (or with --dry-run)
+it only prints what it would do. --json prints one object per sandbox: id, name, backend,
+status, age and idle (seconds, null when unknown), action, result, reason. Read-only mode
+refuses each action (audited). Exit 5 when some actions failed.`,
 		},
 		{
 			name: "config", summary: "print the effective configuration (secrets masked)", setup: setupConfig,

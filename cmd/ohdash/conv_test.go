@@ -265,6 +265,12 @@ func TestConversationActions(t *testing.T) {
 	waiting := pick(t, convs, backend.ExecWaitingForConfirmation)
 	h.must(exitOK, "conv", "reject", waiting.ID, "--reason", "too risky")
 	h.must(exitUsage, "conv", "rm", c.ID) // no terminal, no --yes
+	if r := h.must(exitOK, "conv", "rm", "--dry-run", c.ID); !strings.HasPrefix(r.stdout, "would delete conversation "+c.ID) {
+		t.Fatalf("dry run said %q", r.stdout)
+	}
+	if _, err := agent.Status(c.ID); err != nil {
+		t.Fatal("conv rm --dry-run deleted the conversation")
+	}
 	h.must(exitOK, "conv", "rm", "--yes", c.ID)
 	if _, err := agent.Status(c.ID); err == nil {
 		t.Fatal("conversation still there after conv rm")

@@ -34,6 +34,8 @@ type harness struct {
 	// stdin feeds the command; tty makes stdin and stdout terminals.
 	stdin string
 	tty   bool
+	// now, when set, is the commands' clock (prune's age rules).
+	now func() time.Time
 }
 
 func newHarness(t *testing.T) *harness {
@@ -82,7 +84,7 @@ func (h *harness) run(args ...string) result {
 	var out, errb bytes.Buffer
 	s := stdio{
 		in: strings.NewReader(h.stdin), out: &out, err: &errb, inTTY: h.tty, outTTY: h.tty,
-		getenv: func(k string) string { return h.env[k] }, home: h.home,
+		getenv: func(k string) string { return h.env[k] }, home: h.home, now: h.now,
 	}
 	code := run(ctx, args, s)
 	return result{code: code, stdout: out.String(), stderr: errb.String()}

@@ -77,7 +77,8 @@ func TestKeyMapAvoidsRootKeysAndNamesEveryAction(t *testing.T) {
 	km := DefaultKeyMap()
 	b := km.Bindings()
 	want := []string{"convs.up", "convs.down", "convs.page_up", "convs.page_down", "convs.first", "convs.last",
-		"convs.filter", "convs.clear_filter", "convs.accept_filter", "convs.sort", "convs.reverse", "convs.pin"}
+		"convs.filter", "convs.clear_filter", "convs.accept_filter", "convs.sort", "convs.reverse", "convs.pin",
+		"convs.mark", "convs.mark_all", "convs.unmark"}
 	got := make([]string, 0, len(b))
 	for name, kb := range b {
 		got = append(got, name)

@@ -44,6 +44,9 @@ func (m Model) headerView() string {
 	if n := m.attention; n > 0 {
 		segs = append(segs, segment{text: strconv.Itoa(n) + " need attention", st: s.Warning})
 	}
+	if n := m.list.MarkCount(); n > 0 {
+		segs = append(segs, segment{text: strconv.Itoa(n) + " marked", st: s.Accent})
+	}
 	if f := m.list.FilterText(); f != "" && !m.list.Filtering {
 		segs = append(segs, segment{text: "/" + clean(f, 60), st: s.Accent, drop: 1})
 	}

@@ -31,6 +31,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Movement(),
 		{k.Filter, k.ClearFilter, k.AcceptFilter, k.Sort, k.Reverse, k.Pin},
+		k.Marking(),
 	}
 }
 

@@ -73,7 +73,39 @@ func (m Model) SetConversations(list []backend.Conversation) Model {
 			m.multiSandbox = true
 		}
 	}
+	m.list = m.list.KeepMarks(func(k string) bool { _, ok := m.index[k]; return ok })
 	return m.reorder(sel.Key(), had)
+}
+
+// Marked returns the marked conversations, in the order shown, then the
+// marked ones the filter hides.
+func (m Model) Marked() []backend.Conversation {
+	if m.list.MarkCount() == 0 {
+		return nil
+	}
+	out := make([]backend.Conversation, 0, m.list.MarkCount())
+	shown := make(map[int]bool, len(m.list.Order))
+	for _, i := range m.list.Order {
+		shown[i] = true
+		if m.list.Marked(m.all[i].c.Key()) {
+			out = append(out, m.all[i].c)
+		}
+	}
+	for i, r := range m.all {
+		if !shown[i] && m.list.Marked(r.c.Key()) {
+			out = append(out, r.c)
+		}
+	}
+	return out
+}
+
+// MarkCount is the number of marked conversations.
+func (m Model) MarkCount() int { return m.list.MarkCount() }
+
+// SetMarked marks or unmarks the conversations with keys ks.
+func (m Model) SetMarked(on bool, ks ...string) Model {
+	m.list = m.list.SetMarked(on, ks...)
+	return m
 }
 
 // Conversations returns every row's conversation, filtered out or not, in

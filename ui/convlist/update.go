@@ -13,6 +13,10 @@ import (
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	l, cmd, ch := m.list.Update(msg, m.keys.ListKeys)
 	m.list = l
+	if ch.IsMark() {
+		m.list = m.list.ApplyMark(ch, func(i int) string { return m.all[i].c.Key() })
+		return m, cmd
+	}
 	switch ch {
 	case table.Handled:
 		return m, cmd

@@ -105,7 +105,9 @@ func (m Model) View() string {
 		return ""
 	}
 	cols := m.columns()
-	widths := layout(cols, m.width)
+	widths := layout(cols, m.width-m.list.MarkRoom())
+	cols, widths = m.list.WithMarkColumn(cols, widths)
+	marking := m.list.MarkCount() > 0
 	st := m.list.Styles()
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.headerView(), table.Header(cols, widths, st))
@@ -113,9 +115,16 @@ func (m Model) View() string {
 	cells := make([]string, numCols)
 	l := m.list
 	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
-		m.cells(cells, m.all[l.Order[i]], now)
-		cells[colSandbox] = keepEnd(cells[colSandbox], widths[colSandbox])
-		lines = append(lines, table.Row(cols, widths, cells, i == l.Cursor, st))
+		r := m.all[l.Order[i]]
+		m.cells(cells, r, now)
+		row := cells
+		if marking {
+			row = append([]string{l.MarkCell(r.c.Key())}, cells...)
+			cells[colSandbox] = keepEnd(cells[colSandbox], widths[colSandbox+1])
+		} else {
+			cells[colSandbox] = keepEnd(cells[colSandbox], widths[colSandbox])
+		}
+		lines = append(lines, table.Row(cols, widths, row, i == l.Cursor, st))
 	}
 	if l.Len() == 0 && l.Rows() > 0 {
 		lines = append(lines, m.list.Theme.Styles.Muted.Render(m.emptyText()))

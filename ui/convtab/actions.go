@@ -92,6 +92,11 @@ func (m Model) Act(kp tea.KeyPressMsg) (pane.Pane, tea.Cmd, bool) {
 	if a == "" {
 		return m, nil, false
 	}
+	if bulkVerbs[a] && m.list.MarkCount() > 0 {
+		// Marks take over from the cursor: the action is for them all.
+		m, cmd := m.bulkConv(a)
+		return m, cmd, true
+	}
 	host := m.c.Host
 	c, ok := m.focusedConversation()
 	if m.c.ReadOnly {

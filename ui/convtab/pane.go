@@ -8,6 +8,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/bulk"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/pane"
@@ -40,7 +41,20 @@ func (m Model) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	case composer.SubmitMsg, composer.CancelMsg:
 		return m.composed(msg)
 	case confirm.ResultMsg:
+		if req, ok := msg.Payload.(convBulkRequest); ok {
+			return m.confirmedBulk(msg, req)
+		}
 		return m.confirmed(msg)
+	case bulk.ResultMsg:
+		if m.bulk != nil && msg.Batch == m.bulk.ID {
+			return m.bulkResult(msg)
+		}
+		return m, nil
+	case bulk.DoneMsg:
+		if m.bulk != nil && msg.Batch == m.bulk.ID {
+			return m.bulkDone()
+		}
+		return m, nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	}

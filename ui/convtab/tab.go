@@ -14,6 +14,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/bulk"
 	"github.com/ohdash/ohdash/ui/convlist"
 	"github.com/ohdash/ohdash/ui/events"
 	"github.com/ohdash/ohdash/ui/pane"
@@ -86,6 +87,8 @@ type Model struct {
 	// listing shows it (until pendingUntil).
 	pending      string
 	pendingUntil time.Time
+	// bulk is the bulk action under way on marked conversations.
+	bulk *bulk.Progress
 }
 
 // New builds the tab. It does no I/O: listing starts when it is shown.

@@ -88,7 +88,8 @@ func contexts() []keyContext {
 	}
 	return []keyContext{
 		with("sandboxes table", "open", "sandboxes.up", "sandboxes.down", "sandboxes.page_up", "sandboxes.page_down",
-			"sandboxes.first", "sandboxes.last", "sandboxes.filter", "sandboxes.clear_filter", "sandboxes.sort", "sandboxes.reverse"),
+			"sandboxes.first", "sandboxes.last", "sandboxes.filter", "sandboxes.clear_filter", "sandboxes.sort", "sandboxes.reverse",
+			"sandboxes.mark", "sandboxes.mark_all", "sandboxes.unmark"),
 		with("details pane", "back", "details.up", "details.down", "details.page_up", "details.page_down", "details.top", "details.bottom"),
 		// logs.search_clear shares esc with "back" by design: the pane
 		// takes esc only while a search is active.
@@ -97,7 +98,7 @@ func contexts() []keyContext {
 			"logs.wrap", "logs.timestamps", "logs.search", "logs.search_next", "logs.search_prev"),
 		with("conversations list", append(conversationActions(), "back", "open", "convs.up", "convs.down",
 			"convs.page_up", "convs.page_down", "convs.first", "convs.last", "convs.filter", "convs.sort",
-			"convs.reverse", "convs.pin")...),
+			"convs.reverse", "convs.pin", "convs.mark", "convs.mark_all", "convs.unmark")...),
 		// events.collapse shares esc with "back": the pane takes esc only
 		// while an event is expanded.
 		with("events pane", append(conversationActions(), "back", "events.up", "events.down", "events.page_up",

@@ -160,3 +160,7 @@ func (h *Host) Ops() []Op {
 
 // Busy reports whether an action is under way.
 func (h *Host) Busy() bool { return len(h.ops) > 0 }
+
+// EndOp ends an action without a notice of its own: a bulk action says
+// its summary itself.
+func (h *Host) EndOp(id int) { delete(h.ops, id) }

@@ -23,6 +23,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.Movement(),
 		{k.Filter, k.ClearFilter, k.Sort, k.Reverse},
+		k.Marking(),
 	}
 }
 

@@ -61,6 +61,11 @@ func (m Model) SetSandboxes(sbs []backend.Sandbox) Model {
 			break
 		}
 	}
+	present := make(map[string]bool, len(sbs))
+	for _, s := range sbs {
+		present[s.Key()] = true
+	}
+	m.list = m.list.KeepMarks(func(k string) bool { return present[k] })
 	return m.reorder(sel.Key(), had)
 }
 
@@ -122,6 +127,10 @@ func (m Model) SetSize(w, h int) Model {
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	l, cmd, ch := m.list.Update(msg, m.keys.ListKeys)
 	m.list = l
+	if ch.IsMark() {
+		m.list = m.list.ApplyMark(ch, func(i int) string { return m.all[i].Key() })
+		return m, cmd
+	}
 	if ch == table.Handled || ch == table.Unhandled {
 		return m, cmd
 	}
@@ -131,3 +140,35 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 
 // SetTheme restyles the table.
 func (m Model) SetTheme(th theme.Theme) Model { m.list.Theme = th; return m }
+
+// Marked returns the marked sandboxes, in the order shown, then the marked
+// ones the filter hides, by key.
+func (m Model) Marked() []backend.Sandbox {
+	if m.list.MarkCount() == 0 {
+		return nil
+	}
+	out := make([]backend.Sandbox, 0, m.list.MarkCount())
+	shown := make(map[int]bool, len(m.list.Order))
+	for _, i := range m.list.Order {
+		shown[i] = true
+		if m.list.Marked(m.all[i].Key()) {
+			out = append(out, m.all[i])
+		}
+	}
+	for i, s := range m.all {
+		if !shown[i] && m.list.Marked(s.Key()) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// MarkCount is the number of marked sandboxes.
+func (m Model) MarkCount() int { return m.list.MarkCount() }
+
+// SetMarked marks or unmarks the sandboxes with keys ks (a bulk action
+// unmarks the rows it did).
+func (m Model) SetMarked(on bool, ks ...string) Model {
+	m.list = m.list.SetMarked(on, ks...)
+	return m
+}

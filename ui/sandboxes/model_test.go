@@ -137,3 +137,53 @@ func BenchmarkFrame10Rows(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkFrame1000RowsMarked is BenchmarkFrame1000Rows with every row
+// marked: the mark column must cost next to nothing per frame.
+func BenchmarkFrame1000RowsMarked(b *testing.B) {
+	m := New(theme.New(true), WithClock(func() time.Time { return now })).SetSize(200, 50).Focus().SetSandboxes(rows(1000))
+	m, _ = m.Update(press("*"))
+	for range 400 {
+		m, _ = m.Update(press("down"))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// Marks in the table: space marks and moves down, the mark column shows
+// "*" only while something is marked, and marks survive a reorder and
+// drop with their row.
+func TestMarksInTable(t *testing.T) {
+	m := newModel(6)
+	if strings.Contains(ansi.Strip(m.View()), "*") {
+		t.Fatal("no marks: no mark column")
+	}
+	m, _ = m.Update(press("space"))
+	m, _ = m.Update(press("space"))
+	if m.MarkCount() != 2 {
+		t.Fatalf("%d marked", m.MarkCount())
+	}
+	if got := strings.Count(ansi.Strip(m.View()), "\n* "); got != 2 {
+		t.Fatalf("%d rows show the mark:\n%s", got, ansi.Strip(m.View()))
+	}
+	marked := m.Marked()
+	sbs := rows(6)
+	for i, j := 0, len(sbs)-1; i < j; i, j = i+1, j-1 {
+		sbs[i], sbs[j] = sbs[j], sbs[i]
+	}
+	m = m.SetSandboxes(sbs)
+	if got := m.Marked(); len(got) != 2 || got[0].Key() != marked[0].Key() && got[0].Key() != marked[1].Key() {
+		t.Fatal("marks did not survive a reorder")
+	}
+	var keep []backend.Sandbox
+	for _, s := range sbs {
+		if s.Key() != marked[0].Key() {
+			keep = append(keep, s)
+		}
+	}
+	if m = m.SetSandboxes(keep); m.MarkCount() != 1 {
+		t.Fatal("a gone row kept its mark")
+	}
+}

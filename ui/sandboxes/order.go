@@ -2,6 +2,7 @@ package sandboxes
 
 import (
 	"cmp"
+	"path"
 	"slices"
 	"strings"
 
@@ -67,14 +68,29 @@ func order(sbs []backend.Sandbox, filter string, by SortKey, desc bool) []int {
 	return idx
 }
 
+// Matches reports whether a sandbox matches a filter as the table's filter
+// input does, so the command line's --filter selects what the dashboard
+// shows for the same text: every whitespace-separated term must match,
+// case-insensitively.
+func Matches(s backend.Sandbox, filter string) bool {
+	return matches(s, strings.Fields(strings.ToLower(filter)))
+}
+
 // matches reports whether every term appears in one of the fields a person
-// would filter by: id, image, status, source, health.
+// would filter by: id, image, status, source, health. A term with a glob
+// character (* ? [) must match the whole id instead ("oh-agent-*-ab*").
 func matches(s backend.Sandbox, terms []string) bool {
 	if len(terms) == 0 {
 		return true
 	}
 	hay := strings.ToLower(strings.Join([]string{s.ID, imageOf(s), string(s.Status), s.RawState, s.Source, s.Health.State.String()}, " "))
 	for _, t := range terms {
+		if strings.ContainsAny(t, "*?[") {
+			if ok, err := path.Match(t, strings.ToLower(s.ID)); err == nil && ok {
+				continue
+			}
+			return false
+		}
 		if !strings.Contains(hay, t) {
 			return false
 		}

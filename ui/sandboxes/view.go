@@ -1,6 +1,7 @@
 package sandboxes
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,8 @@ const (
 	colAge
 	colHealth
 	colURL
+	// colMark is the mark column, shown first while any row is marked.
+	colMark
 )
 
 func (m Model) columns() []table.Column {
@@ -38,6 +41,9 @@ func (m Model) columns() []table.Column {
 	if !m.multiSource {
 		cols[colSource].Min, cols[colSource].Flex = 0, 0
 	}
+	if m.list.MarkCount() > 0 {
+		cols = append(cols, table.MarkColumn)
+	}
 	return cols
 }
 
@@ -48,12 +54,15 @@ func (m Model) View() string {
 		return ""
 	}
 	cols := m.columns()
+	order := m.columnOrder(cols)
+	cols = reindex(cols, order)
 	widths := table.Layout(cols, m.width)
 	for i := range cols {
 		if cols[i].Min == 0 && cols[i].Flex == 0 {
 			widths[i] = 0
 		}
 	}
+	nameW := widths[slices.Index(order, colName)]
 	st := m.list.Styles()
 	rows := make([]string, 0, m.height)
 	rows = append(rows, table.Fit(table.Header(cols, widths, st), m.width, false))
@@ -62,7 +71,8 @@ func (m Model) View() string {
 	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
 		s := m.all[l.Order[i]]
 		cells := m.cells(s, now)
-		cells[colName] = fitName(cells[colName], s.Prefix, widths[colName])
+		cells[colName] = fitName(cells[colName], s.Prefix, nameW)
+		cells = reindex(cells, order)
 		rows = append(rows, table.Fit(table.Row(cols, widths, cells, i == l.Cursor, st), m.width, false))
 	}
 	if l.Len() == 0 {
@@ -101,7 +111,8 @@ func (m Model) emptyText() []string {
 }
 
 func (m Model) cells(s backend.Sandbox, now time.Time) []string {
-	c := make([]string, colURL+1)
+	c := make([]string, colMark+1)
+	c[colMark] = m.list.MarkCell(s.Key())
 	c[colStatus] = m.list.Theme.Status(s.Status)
 	// Names, sources and specs came from containers and APIs: sanitised
 	// here, where they meet the terminal (the table's Fit strips ESC
@@ -163,4 +174,28 @@ func urlCell(s backend.Sandbox) string {
 // all a cell has room for.
 func shortURL(u string) string {
 	return strings.TrimPrefix(backend.MaskURL(u), "http://")
+}
+
+// columnOrder is the order the columns are drawn in: the mark column,
+// when there is one, first, where the eye starts.
+func (m Model) columnOrder(cols []table.Column) []int {
+	order := make([]int, 0, len(cols))
+	if len(cols) > colMark {
+		order = append(order, colMark)
+	}
+	for i := range min(len(cols), colMark) {
+		order = append(order, i)
+	}
+	return order
+}
+
+// reindex returns xs in order; indices past its end are left out.
+func reindex[T any](xs []T, order []int) []T {
+	out := make([]T, 0, len(order))
+	for _, i := range order {
+		if i < len(xs) {
+			out = append(out, xs[i])
+		}
+	}
+	return out
 }

@@ -33,6 +33,8 @@ type List struct {
 	SortBy int
 	Desc   bool
 	sorts  int
+	// marks are the marked rows' keys (see marks.go).
+	marks marks
 	// rows is the room for data rows, the open filter input included.
 	rows int
 }
@@ -62,7 +64,15 @@ const (
 	Reverse
 	// Unhandled: a key the list does not know, for the table's own keys.
 	Unhandled
+	// ToggleMark, MarkShown and Unmark are the mark keys: the table
+	// passes them to ApplyMark with its rows' keys.
+	ToggleMark
+	MarkShown
+	Unmark
 )
+
+// IsMark reports whether c is one of the mark changes.
+func (c Change) IsMark() bool { return c == ToggleMark || c == MarkShown || c == Unmark }
 
 // SetSize sizes the filter input and gives the list rows data rows (the
 // open filter input takes one of them).
@@ -153,6 +163,12 @@ func (l List) Update(msg tea.Msg, k ListKeys) (List, tea.Cmd, Change) {
 	case key.Matches(kp, k.Reverse):
 		l.Desc = !l.Desc
 		return l, nil, Reverse
+	case key.Matches(kp, k.Mark):
+		return l, nil, ToggleMark
+	case key.Matches(kp, k.MarkAll):
+		return l, nil, MarkShown
+	case key.Matches(kp, k.Unmark):
+		return l, nil, Unmark
 	}
 	return l, nil, Unhandled
 }

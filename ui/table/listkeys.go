@@ -12,6 +12,9 @@ type ListKeys struct {
 	Up, Down, PageUp, PageDown, Home, End key.Binding
 	Filter, ClearFilter, AcceptFilter     key.Binding
 	Sort, Reverse                         key.Binding
+	// Mark toggles the row under the cursor; MarkAll marks every row the
+	// filter shows; Unmark clears every mark.
+	Mark, MarkAll, Unmark key.Binding
 }
 
 // DefaultListKeys returns the default list bindings.
@@ -28,6 +31,9 @@ func DefaultListKeys() ListKeys {
 		AcceptFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by next column")),
 		Reverse:      key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
+		Mark:         key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark/unmark row")),
+		MarkAll:      key.NewBinding(key.WithKeys("*"), key.WithHelp("*", "mark all shown (filter)")),
+		Unmark:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear marks")),
 	}
 }
 
@@ -58,6 +64,9 @@ func (k ListKeys) Move(kp tea.KeyPressMsg, cursor, n, page int) (int, bool) {
 	return cursor, false
 }
 
+// Marking lists the mark keys, for full help.
+func (k ListKeys) Marking() []key.Binding { return []key.Binding{k.Mark, k.MarkAll, k.Unmark} }
+
 // Bindings names the list bindings "<prefix>.up", "<prefix>.filter"…, so
 // every table's keys are remapped under the same action names.
 func (k *ListKeys) Bindings(prefix string) map[string]*key.Binding {
@@ -67,5 +76,6 @@ func (k *ListKeys) Bindings(prefix string) map[string]*key.Binding {
 		prefix + ".first": &k.Home, prefix + ".last": &k.End,
 		prefix + ".filter": &k.Filter, prefix + ".clear_filter": &k.ClearFilter, prefix + ".accept_filter": &k.AcceptFilter,
 		prefix + ".sort": &k.Sort, prefix + ".reverse": &k.Reverse,
+		prefix + ".mark": &k.Mark, prefix + ".mark_all": &k.MarkAll, prefix + ".unmark": &k.Unmark,
 	}
 }
