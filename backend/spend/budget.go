@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -80,7 +81,16 @@ func (c Crossing) Text() string {
 	if c.Window == PerDay {
 		when = "today (" + c.Date + " UTC)"
 	}
-	return fmt.Sprintf("spend budget crossed: $%.2f %s on %s, over the budget of $%.2f per %s", c.Spent, when, c.Scope(), c.Limit, c.Window)
+	return fmt.Sprintf("spend budget crossed: %s %s on %s, over the budget of %s per %s", USD(c.Spent), when, c.Scope(), USD(c.Limit), c.Window)
+}
+
+// USD writes an amount in dollars: cents, or the digits a small amount
+// needs to show at all.
+func USD(v float64) string {
+	if v != 0 && v < 0.01 {
+		return "$" + strconv.FormatFloat(v, 'g', 2, 64)
+	}
+	return fmt.Sprintf("$%.2f", v)
 }
 
 // key identifies one crossing for "once per crossing per window": a daily

@@ -73,21 +73,6 @@ func (c *Config) checkBudget(known []string) error {
 	return nil
 }
 
-// backendNames lists every configured backend's name.
-func (c *Config) backendNames() []string {
-	var out []string
-	for _, d := range c.Docker {
-		out = append(out, d.Name)
-	}
-	for _, r := range c.Remote {
-		out = append(out, r.Name)
-	}
-	for _, o := range c.OpenHands {
-		out = append(out, o.Name)
-	}
-	return out
-}
-
 // SpendFile is the spend history, beside the remote store in the state
 // directory.
 func (c *Config) SpendFile() string {

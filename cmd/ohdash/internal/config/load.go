@@ -99,7 +99,7 @@ func Load(o LoadOptions) (*Config, error) {
 	if err := c.resolveBackends(o.Getenv); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	if err := c.checkBudget(c.backendNames()); err != nil {
+	if err := c.checkBudget(c.BackendNames()); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	return &c, nil
