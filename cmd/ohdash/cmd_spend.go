@@ -38,6 +38,19 @@ func (a *app) openSpendHistory(ctx context.Context) *spend.History {
 	return h
 }
 
+// spendMonitor is the dashboard's spend monitor: the history (unless the
+// demo runs), the budget, and pausing through the guard when configured.
+func (a *app) spendMonitor(ctx context.Context) *spend.Monitor {
+	m := &spend.Monitor{Budget: a.cfg.Budget.Spend(), Sink: a.spendSink()}
+	if !a.noSpendHistory {
+		m.History = a.openSpendHistory(ctx)
+	}
+	if m.Budget.PauseWhenCrossed {
+		m.Pauser = a.Conversations()
+	}
+	return m
+}
+
 func setupSpend(fs *flag.FlagSet) runner {
 	since := fs.String("since", "24h", "per-day totals from this `TIME` on (a duration, Unix seconds or RFC 3339)")
 	asJSON := fs.Bool("json", false, "print one JSON object (stable field names; see the README)")
