@@ -109,7 +109,7 @@ func fleet(n, sandboxes int) []backend.Conversation {
 	models := []string{"litellm_proxy/anthropic/claude-sonnet-4-5", "gpt-5", "o3", "devstral"}
 	out := make([]backend.Conversation, n)
 	for i := range out {
-		out[i] = conv(fmt.Sprintf("backend%d", i%3), fmt.Sprintf("oh-agent-server-%04d", i%sandboxes),
+		out[i] = conv(fmt.Sprintf("backend%d", (i%sandboxes)%3), fmt.Sprintf("oh-agent-server-%04d", i%sandboxes),
 			fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i), models[i%len(models)], float64((i*7919)%1000)/100, int64(i*31))
 		out[i].CreatedAt = time.Unix(int64(i), 0)
 	}
