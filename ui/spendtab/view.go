@@ -51,7 +51,7 @@ func (m Model) render() []string {
 	// sanitised and masked before it is styled.
 	safe := backend.SafeText
 	out = append(out, st.Title.Render("Spend")+"  "+st.Accent.Render(format.Cost(s.Total.Cost))+
-		fmt.Sprintf("  %s tokens  %d conversations in %d sandboxes", format.Count(s.Total.Tokens.Total()), s.Total.Conversations, len(s.BySandbox))+
+		fmt.Sprintf("  %s tokens  %s in %s", format.Count(s.Total.Tokens.Total()), plural(s.Total.Conversations, "conversation"), plural(len(s.BySandbox), "sandbox"))+
 		st.Muted.Render("  · "+listedAgo(now, m.listedAt)))
 	t := s.Total.Tokens
 	out = append(out, st.Muted.Render(fmt.Sprintf("  prompt %s · completion %s · cache read %s · cache write %s · reasoning %s",
@@ -128,6 +128,17 @@ func (m Model) rateLine() string {
 		line += st.Muted.Render("  (history covers the last " + format.Age(r.First.Add(r.HourCovered), r.First) + ")")
 	}
 	return line
+}
+
+// plural counts things: "1 sandbox", "3 sandboxes".
+func plural(n int, what string) string {
+	switch {
+	case n == 1:
+		return "1 " + what
+	case strings.HasSuffix(what, "x"):
+		return fmt.Sprintf("%d %ses", n, what)
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // listedAgo says how fresh the totals are.
