@@ -64,15 +64,16 @@ func setupSpend(fs *flag.FlagSet) runner {
 		if *top < 0 {
 			return usagef("--top %d: want 0 or more", *top)
 		}
-		lists, failed, err := a.fleetConversations(ctx)
+		lists, err := a.fleetConversations(ctx)
 		if err != nil {
 			return err
 		}
+		failed := lists.failed
 		m := &spend.Monitor{History: a.openSpendHistory(ctx), Budget: a.cfg.Budget.Spend(), Sink: a.spendSink(), Top: max(*top, 1)}
 		if m.Budget.PauseWhenCrossed {
 			m.Pauser = a.Conversations()
 		}
-		res, err := m.Snapshot(ctx, now, from, lists)
+		res, err := m.Snapshot(ctx, now, from, lists.sandboxes)
 		if err != nil {
 			// The live totals are still worth printing; the history's
 			// failure is said and makes the result partial.
@@ -111,21 +112,28 @@ func setupSpend(fs *flag.FlagSet) runner {
 	}
 }
 
+// fleetListing is every running sandbox's conversations, and the
+// backends that could not be listed.
+type fleetListing struct {
+	sandboxes []backend.SandboxConversations
+	failed    error
+}
+
 // fleetConversations lists the conversations of every running sandbox of
 // the selected backends. A backend that cannot be listed is named on
-// stderr and returned in failed; nothing at all listed is an error.
-func (a *app) fleetConversations(ctx context.Context) ([]backend.SandboxConversations, error, error) {
+// stderr and kept in failed; nothing at all listed is an error.
+func (a *app) fleetConversations(ctx context.Context) (fleetListing, error) {
 	bs, err := a.Selected(ctx)
 	if err != nil {
-		return nil, nil, err
+		return fleetListing{}, err
 	}
 	listings := listAll(ctx, bs)
 	sbs, failed := collect(listings, func(sb backend.Sandbox) bool { return sb.Status == backend.StatusRunning })
 	if failed != nil {
 		if err := partial(listings, failed); !errors.Is(err, errPartial) {
-			return nil, nil, err
+			return fleetListing{}, err
 		}
 		a.warnf("%v", failed)
 	}
-	return a.Conversations().AllConversations(ctx, sbs), failed, nil
+	return fleetListing{sandboxes: a.Conversations().AllConversations(ctx, sbs), failed: failed}, nil
 }

@@ -207,3 +207,24 @@ func TestFaultSpendOutputIsSafe(t *testing.T) {
 		t.Fatalf("the planted conversation is not shown:\n%s", outs[0].data)
 	}
 }
+
+// A damaged spend history is moved aside with a timestamp and said once
+// on stderr; the command still prints the live totals and exits 0.
+func TestFaultSpendDamagedHistory(t *testing.T) {
+	h := newHarness(t)
+	startFleet(t, h, 2)
+	path := filepath.Join(h.home, ".local", "state", "ohdash", "spend.db")
+	writeTestFile(t, path, strings.Repeat("garbage \x1b]0;pwned\x07", 400))
+	out, r := spendOf(t, h, exitOK)
+	if strings.Count(r.stderr, "moved it aside") != 1 || !strings.Contains(r.stderr, "spend history starts again") ||
+		strings.Contains(r.stderr, "\x1b") || out.Total.Conversations == 0 {
+		t.Fatalf("stderr %q, total %+v", r.stderr, out.Total)
+	}
+	aside, _ := filepath.Glob(path + ".damaged-*")
+	if len(aside) != 1 {
+		t.Fatalf("moved aside: %q", aside)
+	}
+	if _, r := spendOf(t, h, exitOK); strings.Contains(r.stderr, "moved it aside") {
+		t.Fatalf("said again on the next run: %s", r.stderr)
+	}
+}

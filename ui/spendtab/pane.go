@@ -57,11 +57,12 @@ func (m Model) Title() string { return "Spend" }
 // Tab is the key that shows the pane.
 func (m Model) Tab() key.Binding { return m.c.Keys.Root.TabSpend }
 
-// Select keeps the fleet's sandboxes; the first settled world starts the
-// snapshot cadence.
+// Select keeps the fleet's sandboxes; the first world with sandboxes in
+// it starts the snapshot cadence (an empty first snapshot, taken before
+// the backends answered, would only mark the history as started).
 func (m Model) Select(w pane.World) (pane.Pane, tea.Cmd) {
 	m.world = w
-	if m.started || (!w.Settled && len(w.Sandboxes) == 0) || m.cfg.Source == nil {
+	if m.started || len(w.Sandboxes) == 0 || m.cfg.Source == nil {
 		return m, nil
 	}
 	m.started = true
