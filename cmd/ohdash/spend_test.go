@@ -103,6 +103,11 @@ func TestSpendPartial(t *testing.T) {
 	if !strings.Contains(r.stderr, "gone") || out.Total.Conversations == 0 {
 		t.Fatalf("stderr %q, total %+v", r.stderr, out.Total)
 	}
+	// --backend leaves the broken one out: the result is whole again.
+	only, _ := spendOf(t, h, exitOK, "--backend", "eval")
+	if only.Total.Conversations != out.Total.Conversations || len(only.ByBackend) != 1 {
+		t.Fatalf("--backend eval: %+v", only.Total)
+	}
 	_ = f
 }
 

@@ -25,6 +25,9 @@ import (
 type fleet struct {
 	mu    sync.Mutex
 	convs []backend.Conversation
+	// anywhere lists every conversation under the first sandbox, whatever
+	// sandbox id it names (a hostile server's).
+	anywhere bool
 }
 
 func (f *fleet) AllConversations(_ context.Context, sbs []backend.Sandbox) []backend.SandboxConversations {
@@ -34,7 +37,7 @@ func (f *fleet) AllConversations(_ context.Context, sbs []backend.Sandbox) []bac
 	for i, sb := range sbs {
 		out[i].Sandbox = sb
 		for _, c := range f.convs {
-			if c.SandboxKey() == sb.Key() {
+			if c.SandboxKey() == sb.Key() || (f.anywhere && i == 0) {
 				out[i].Conversations = append(out[i].Conversations, c)
 			}
 		}
@@ -181,16 +184,20 @@ func TestFaultSpendPaneIsSafe(t *testing.T) {
 	backend.RememberSecret(secret)
 	evil := "\x1b]52;c;cHduZWQ=\a\x1b[2J\u009b2J\u202eevil " + secret
 	f := fixture()
+	f.anywhere = true
 	for i := range f.convs {
 		f.convs[i].Model += evil
 		f.convs[i].Title = evil + " token=" + secret
+		f.convs[i].SandboxID += evil
+		f.convs[i].Source += evil
 	}
 	h := newHarness(t, 120, 40, f)
 	h.snapshot(t)
 	v := h.view(t)
 	plain := ansi.Strip(v)
-	for _, bad := range []string{"\x1b]", "\x1b[2J", "\u009b", "\u202e", "cHduZWQ=", secret} {
-		if strings.Contains(plain, bad) {
+	// The raw view (styled: SGR only) and the text must both be clean.
+	for _, bad := range []string{"\x1b]", "\x1b[2J", "\x1bP", "\x07", "\u009b", "\u202e", "cHduZWQ=", secret} {
+		if strings.Contains(v, bad) || strings.Contains(plain, bad) {
 			t.Errorf("the spend pane shows %q:\n%s", bad, plain)
 		}
 	}
