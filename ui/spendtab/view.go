@@ -100,7 +100,7 @@ func (m Model) render() []string {
 			title = safe(c.ID)
 		}
 		out = append(out, table.Fit(strings.Join(strings.Fields(title), " "), 34, false)+fmt.Sprintf(" %9s %8s  %s · %s",
-			format.Cost(c.Cost), format.Count(c.Tokens.Total()), safe(c.Model), safe(c.SandboxID)))
+			format.Cost(c.Cost), format.Count(c.Tokens.Total()), shortModel(safe(c.Model)), safe(c.SandboxID)))
 	}
 	if len(s.Top) == 0 {
 		out = append(out, st.Muted.Render("  no conversations"))
@@ -121,6 +121,9 @@ func (m Model) rateLine() string {
 	}
 	r := m.res.Report
 	line := fmt.Sprintf("  last hour %s · today %s (UTC)", spend.USD(r.LastHour.Cost), spend.USD(r.Today.Cost))
+	if g := m.cfg.Monitor.Budget.Global; !g.IsZero() {
+		line += st.Muted.Render("  budget" + limit(g.PerHour, "h") + limit(g.PerDay, "day"))
+	}
 	switch {
 	case r.HourCovered <= 0:
 		line += st.Muted.Render("  (first snapshot: spend shows from the next one)")
@@ -128,6 +131,23 @@ func (m Model) rateLine() string {
 		line += st.Muted.Render("  (history covers the last " + format.Age(r.First.Add(r.HourCovered), r.First) + ")")
 	}
 	return line
+}
+
+// limit is one budget limit for the rate line ("" when unset).
+func limit(usd float64, per string) string {
+	if usd <= 0 {
+		return ""
+	}
+	return " " + spend.USD(usd) + "/" + per
+}
+
+// shortModel leaves out a model's provider path (litellm_proxy/openai/)
+// where space is short; the by-model section has it whole.
+func shortModel(m string) string {
+	if i := strings.LastIndexByte(m, '/'); i >= 0 && i < len(m)-1 {
+		return m[i+1:]
+	}
+	return m
 }
 
 // plural counts things: "1 sandbox", "3 sandboxes".
