@@ -182,3 +182,14 @@ func TestCompactionBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestDaysBoundedByRetention(t *testing.T) {
+	h := openTemp(t)
+	r, err := h.Read(context.Background(), t0, time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Days) != 8 || r.Days[7].Date != "2026-12-05" {
+		t.Fatalf("--since the epoch gives %d days, from %s", len(r.Days), r.Days[0].Date)
+	}
+}

@@ -51,6 +51,11 @@ func (h *History) Read(ctx context.Context, now, since time.Time) (Report, error
 }
 
 func report(minutes, hours, state *bolt.Bucket, now, since time.Time) Report {
+	// Nothing older than the retention is kept: days before it would all
+	// be empty (and --since 0 would list every day since 1970).
+	if floor := now.Add(-Retention).Truncate(24 * time.Hour); since.Before(floor) {
+		since = floor
+	}
 	r := Report{Since: since, First: getTime(state, keyFirst), Last: getTime(state, keyPrev)}
 	hourFrom := now.Add(-time.Hour)
 	today := now.Truncate(24 * time.Hour)
