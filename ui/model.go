@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/spend"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/bulk"
 	"github.com/ohdash/ohdash/ui/composer"
@@ -73,6 +74,9 @@ type Config struct {
 	ConversationRefresh time.Duration
 	// ExtraPanes are registered after the built-in panes (see panes.go).
 	ExtraPanes []func(pane.Context) pane.Pane
+	// Spend records spend snapshots and checks the budget for the spend
+	// pane; nil shows live totals only.
+	Spend *spend.Monitor
 }
 
 // Refusal is an action the dashboard refused in read-only mode.

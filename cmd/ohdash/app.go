@@ -42,6 +42,9 @@ type app struct {
 	convs    guard.Conversations
 	// inTUI is set while the dashboard owns the terminal.
 	inTUI atomic.Bool
+	// noSpendHistory keeps the dashboard from opening the spend history
+	// (the demo writes no files).
+	noSpendHistory bool
 }
 
 // newApp loads the configuration and opens the log file.

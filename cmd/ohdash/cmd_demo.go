@@ -52,6 +52,8 @@ func (a *app) demoHub(ctx context.Context, o demo.Options) (*backend.Hub, func()
 	if a.cfg.Meta.Sources["audit_log"] == config.SourceDefault {
 		a.guard.Audit = nil
 	}
+	// The demo writes no files: its spend pane shows live totals only.
+	a.noSpendHistory = true
 	// The demo's backends are the app's: conversations of the app-server
 	// are listed through it, and C starts new ones there.
 	a.backends, a.built = nil, true

@@ -111,6 +111,16 @@ refuses each action (audited). Exit 5 when some actions failed.`,
 		},
 		{name: "keys", summary: "list the dashboard's key bindings in effect", setup: setupKeys},
 		{
+			name: "spend", summary: "what the agents cost: totals, by model, sandbox and backend, rate, per day", setup: setupSpend,
+			long: `Reads the conversation lists of every running sandbox (of every backend, or of --backend):
+the cost and tokens the agent-servers report, never estimated. Prints the totals, by model,
+by sandbox and by backend, the spend over the last hour and per UTC day since --since (from
+the spend history), and the costliest conversations. Each run also records a snapshot in the
+history (spend.db beside state_file), so running it from cron builds the history. A crossed
+[budget] is said on stderr. Exit code 5 when a backend or sandbox could not be read (named on
+stderr): the figures printed are real but not complete.`,
+		},
+		{
 			name: "demo", summary: "open the dashboard on a simulated OpenHands deployment (no Docker needed)",
 			settings: []string{"theme", "mouse", "low_bandwidth"}, tui: true, setup: setupDemo,
 			long: `Starts OpenHands' runtime API simulator in-process, with a handful of sandboxes running

@@ -93,13 +93,17 @@ func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys ui.Keys) error 
 	if a.io.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(ui.MemoryLimit)
 	}
+	cfg := a.uiConfig(hub, keys)
+	// Opened before the dashboard owns the terminal: a damaged history
+	// is said on stderr, once, like the command line says it.
+	cfg.Spend = a.spendMonitor(ctx)
 	a.inTUI.Store(true)
 	defer a.inTUI.Store(false)
 	prev := slog.Default()
 	slog.SetDefault(a.log)
 	defer slog.SetDefault(prev)
 	a.log.Info("dashboard up", "backends", len(hub.Backends()), "low_bandwidth", a.cfg.LowBandwidth, "readonly", a.cfg.ReadOnly)
-	_, err := tea.NewProgram(ui.New(ctx, a.uiConfig(hub, keys)), a.programOptions(ctx)...).Run()
+	_, err := tea.NewProgram(ui.New(ctx, cfg), a.programOptions(ctx)...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) {
 		// A signal (SIGTERM, SIGHUP) ended it: that is a normal way out.
 		return nil

@@ -71,6 +71,7 @@ var globalActions = []string{
 	"quit", "help", "next_pane", "zoom", "tab.logs", "tab.details", "tab.conversations",
 	"reveal", "copy", "copy_url", "redraw", "mouse",
 	"sandbox.start", "sandbox.pause", "sandbox.resume", "sandbox.delete",
+	"tab.spend",
 }
 
 // conversationActions are live wherever a conversation is in focus.
@@ -107,6 +108,8 @@ func contexts() []keyContext {
 		// While an event's JSON is open, the pane takes esc to close it.
 		{name: "event JSON view", actions: []string{"events.collapse", "events.expand", "events.up", "events.down",
 			"events.page_up", "events.page_down", "events.top", "events.bottom"}},
+		// The spend pane scrolls with the details pane's keys.
+		with("spend pane", "back", "details.up", "details.down", "details.page_up", "details.page_down", "details.top", "details.bottom"),
 		{name: "conversations filter input", actions: []string{"convs.accept_filter", "convs.clear_filter"}},
 		{name: "message composer", actions: []string{"composer.send", "composer.newline", "composer.cancel"}},
 		{name: "filter input", actions: []string{"sandboxes.accept_filter", "sandboxes.clear_filter"}},

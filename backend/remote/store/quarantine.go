@@ -15,12 +15,17 @@ type Damage struct {
 	Path, MovedTo string
 	// Reason says what was wrong with it.
 	Reason error
+	// Lost says what the empty file in its place costs (Options.Lost).
+	Lost string
 }
 
 // String is the notice a user sees, once per damaged file.
 func (d Damage) String() string {
-	return fmt.Sprintf("%s: %v; moved it aside to %s and started an empty one (remote sandboxes are listed again from their runtime APIs; ones they have forgotten are no longer shown)",
-		d.Path, d.Reason, d.MovedTo)
+	lost := d.Lost
+	if lost == "" {
+		lost = "remote sandboxes are listed again from their runtime APIs; ones they have forgotten are no longer shown"
+	}
+	return fmt.Sprintf("%s: %v; moved it aside to %s and started an empty one (%s)", d.Path, d.Reason, d.MovedTo, lost)
 }
 
 // damageError is ErrDamaged with the identity of the file judged, so that
@@ -77,7 +82,7 @@ func (s *Store) quarantine(d *damageError) error {
 	if err := createIfMissing(s.path); err != nil {
 		return err
 	}
-	dmg := Damage{Path: s.path, MovedTo: aside, Reason: d.err}
+	dmg := Damage{Path: s.path, MovedTo: aside, Reason: d.err, Lost: s.lost}
 	s.epoch.Add(1)
 	s.dmu.Lock()
 	s.damages = append(s.damages, dmg)

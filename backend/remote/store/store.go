@@ -48,6 +48,10 @@ type Options struct {
 	// Notify is told, once, about every damaged file moved aside (the
 	// command line prints it; the dashboard logs it).
 	Notify func(Damage)
+	// Lost says, in the damage notice, what moving a damaged file aside
+	// costs; empty says it for the remote sandbox records. Another file
+	// opened through this package (the spend history) says its own.
+	Lost string
 }
 
 // Store is a handle on the store file. It holds no file descriptor between
@@ -58,6 +62,7 @@ type Store struct {
 	// mu spares goroutines of this process from fighting over the flock.
 	mu     sync.RWMutex
 	notify func(Damage)
+	lost   string
 
 	epoch   atomic.Uint64
 	dmu     sync.Mutex
@@ -78,7 +83,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = DefaultLockTimeout
 	}
-	s := &Store{path: path, lockTimeout: opts.LockTimeout, notify: opts.Notify}
+	s := &Store{path: path, lockTimeout: opts.LockTimeout, notify: opts.Notify, lost: opts.Lost}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the store directory: %w", err)
 	}
@@ -135,6 +140,17 @@ func checkTx(tx *bolt.Tx) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Update runs fn in one fsynced write transaction under the store's
+// discipline (exclusive lock with a timeout, layout checked before bbolt
+// maps the file, a damaged file moved aside and fn run again on an empty
+// one). It lets another record kept in its own file (the spend history)
+// reuse that discipline; fn creates the buckets it needs.
+func (s *Store) Update(ctx context.Context, fn func(*bolt.Tx) error) error { return s.update(ctx, fn) }
+
+// View runs fn in one read transaction, like Update; buckets fn did not
+// create yet are missing (nil).
+func (s *Store) View(ctx context.Context, fn func(*bolt.Tx) error) error { return s.view(ctx, fn) }
 
 // Path returns the store file's path.
 func (s *Store) Path() string { return s.path }

@@ -1,6 +1,7 @@
 package agentserver
 
 import (
+	"strings"
 	"time"
 
 	"github.com/ohdash/ohdash/backend/sim/wire"
@@ -42,7 +43,8 @@ func (s *stats) addTurn(id string, turn int, now time.Time) {
 	u := s.byID[id]
 	prompt := 1800 + 350*turn
 	completion := 120 + 15*(turn%7)
-	cost := float64(prompt)*3e-06 + float64(completion)*1.5e-05
+	in, out := prices(s.model)
+	cost := float64(prompt)*in + float64(completion)*out
 	if id != "default" {
 		prompt, completion, cost = prompt/4, 200, cost/5
 	}
@@ -65,6 +67,21 @@ func (s *stats) addTurn(id string, turn int, now time.Time) {
 		{K: "model", V: s.model}, {K: "latency", V: 1.5 + float64(turn%5)/10}, {K: "response_id", V: respID},
 	})
 	u.tokens = append(u.tokens, s.tokenUsage(prompt, completion, prompt/3, 0, 0, 200000, prompt+completion, respID))
+}
+
+// prices are USD per prompt and per completion token, by the model's
+// last path segment's family, so spend differs by model as LiteLLM
+// prices it; anything else is priced like Claude Sonnet.
+func prices(model string) (in, out float64) {
+	switch m := strings.ToLower(model); {
+	case strings.Contains(m, "gpt-5"):
+		return 1.25e-06, 1e-05
+	case strings.Contains(m, "deepseek"):
+		return 2.7e-07, 1.1e-06
+	case strings.Contains(m, "free"), strings.Contains(m, "local"):
+		return 0, 0 // an unpriced model: cost 0 with tokens counted
+	}
+	return 3e-06, 1.5e-05
 }
 
 func (s *stats) tokenUsage(prompt, completion, cacheRead, cacheWrite, reasoning, context, perTurn int, respID string) wire.Obj {

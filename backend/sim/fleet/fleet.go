@@ -128,6 +128,7 @@ func (f *Fleet) agentFor(runtimeID string, key backend.Secret) http.Handler {
 		spec := agentserver.SeedSpec{
 			Title: titles[n%len(titles)], Message: titles[n%len(titles)], Turns: 1 + n%3,
 			Status: statuses[n%len(statuses)], CreatedAt: time.Now().Add(-time.Duration(n+1) * 7 * time.Minute),
+			Model: models[n%len(models)],
 		}
 		if spec.Status == "waiting_for_confirmation" {
 			spec.Confirmation = "AlwaysConfirm"
@@ -136,6 +137,14 @@ func (f *Fleet) agentFor(runtimeID string, key backend.Secret) http.Handler {
 	}
 	f.agents[runtimeID] = a
 	return a
+}
+
+// models are the LLMs seeded conversations use, so spend by model has
+// more than one row (names as LiteLLM proxies report them).
+var models = []string{
+	"litellm_proxy/anthropic/claude-sonnet-4-5-20250929",
+	"litellm_proxy/openai/gpt-5-2025-08-07",
+	"litellm_proxy/deepseek/deepseek-chat",
 }
 
 // Agent returns the agent-server emulator of a runtime, once its URL has

@@ -55,6 +55,9 @@ type Config struct {
 	OpenHands []OpenHandsConfig `toml:"openhands"`
 	// Keys remaps dashboard actions: action name → keys (empty: unbound).
 	Keys map[string]KeyList `toml:"keys"`
+	// Budget limits what the agents may spend before ohdash raises an
+	// alert (and, when asked, pauses running conversations).
+	Budget BudgetConfig `toml:"budget"`
 
 	// Meta says where values came from; filled by Load.
 	Meta Meta `toml:"-"`

@@ -99,6 +99,9 @@ func Load(o LoadOptions) (*Config, error) {
 	if err := c.resolveBackends(o.Getenv); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
+	if err := c.checkBudget(c.BackendNames()); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
 	return &c, nil
 }
 

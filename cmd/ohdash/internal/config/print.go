@@ -66,6 +66,7 @@ func (c *Config) Print(w io.Writer, keys ui.Keys) error {
 		p.opt("runtime_class", r.RuntimeClass)
 	}
 	c.printOpenHands(p)
+	c.printBudgetBackends(p)
 	p.line("")
 	p.kv("[keys]", "", "every binding in effect")
 	bindings := keys.Bindings()
@@ -145,6 +146,8 @@ func tomlValue(v any) string {
 		return strconv.FormatBool(v)
 	case int:
 		return strconv.Itoa(v)
+	case float64:
+		return tomlFloat(v)
 	case string:
 		return tomlQuote(v)
 	case []string:
@@ -167,6 +170,8 @@ type jsonConfig struct {
 	Remote    []RemoteConfig      `json:"remote"`
 	OpenHands []OpenHandsConfig   `json:"openhands"`
 	Keys      map[string][]string `json:"keys"`
+	// BudgetBackends are the per-backend budgets ([budget.backends.NAME]).
+	BudgetBackends map[string]BudgetLimits `json:"budget_backends"`
 }
 
 // PrintJSON writes the effective configuration as one JSON object, with
@@ -175,6 +180,10 @@ func (c *Config) PrintJSON(w io.Writer, keys ui.Keys) error {
 	out := jsonConfig{
 		File: c.Meta.File, Found: c.Meta.FileFound, Settings: map[string]any{}, Sources: c.Meta.Sources,
 		Docker: c.Docker, Remote: c.Remote, OpenHands: slices.Clone(c.OpenHands), Keys: map[string][]string{},
+		BudgetBackends: map[string]BudgetLimits{},
+	}
+	for n, l := range c.Budget.Backends {
+		out.BudgetBackends[n] = l
 	}
 	if out.Docker == nil {
 		out.Docker = []DockerConfig{}

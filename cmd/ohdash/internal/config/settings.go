@@ -88,6 +88,12 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Refresh.DockerSafetyRelist }},
 		{Key: "refresh.health_reprobe", Usage: "how often a healthy agent-server is probed again",
 			field: func(c *Config) any { return &c.Refresh.HealthReprobe }},
+		{Key: "budget.per_hour", Arg: "USD", Usage: "alert when the agents spend more than this in an hour (0: no limit)",
+			field: func(c *Config) any { return &c.Budget.PerHour }},
+		{Key: "budget.per_day", Arg: "USD", Usage: "alert when the agents spend more than this in a UTC day (0: no limit)",
+			field: func(c *Config) any { return &c.Budget.PerDay }},
+		{Key: "budget.pause_when_crossed", Usage: "pause running conversations when a budget is crossed (audited)",
+			field: func(c *Config) any { return &c.Budget.PauseWhenCrossed }},
 	}
 	for i := range list {
 		list[i].Env = EnvName(list[i].Key)
@@ -139,6 +145,12 @@ func (s Setting) set(c *Config, text string) error {
 		if err := p.UnmarshalText([]byte(text)); err != nil {
 			return fmt.Errorf("%s: %w", s.Key, err)
 		}
+	case *float64:
+		v, err := parseUSD(text)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.Key, err)
+		}
+		*p = v
 	default:
 		return fmt.Errorf("%s: unsupported setting type %T", s.Key, p)
 	}
@@ -160,6 +172,8 @@ func (s Setting) Value(c *Config) string {
 	case *ByteSize:
 		b, _ := p.MarshalText()
 		return string(b)
+	case *float64:
+		return strconv.FormatFloat(*p, 'f', -1, 64)
 	}
 	return ""
 }
@@ -172,6 +186,8 @@ func (s Setting) raw(c *Config) any {
 	case *string:
 		return *p
 	case *int:
+		return *p
+	case *float64:
 		return *p
 	}
 	return s.Value(c)
