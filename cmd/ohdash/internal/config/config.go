@@ -55,6 +55,8 @@ type Config struct {
 	OpenHands []OpenHandsConfig `toml:"openhands"`
 	// Keys remaps dashboard actions: action name → keys (empty: unbound).
 	Keys map[string]KeyList `toml:"keys"`
+	// Alerts is the [alerts] table: bell, desktop notifications, a hook.
+	Alerts AlertsConfig `toml:"alerts"`
 
 	// Meta says where values came from; filled by Load.
 	Meta Meta `toml:"-"`
@@ -139,6 +141,7 @@ func Default() Config {
 			DockerSafetyRelist: Duration(60 * time.Second),
 			HealthReprobe:      Duration(5 * time.Minute),
 		},
+		Alerts: defaultAlerts(),
 	}
 }
 
