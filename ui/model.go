@@ -12,7 +12,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/alert"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/alertpane"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/convtab"
@@ -72,6 +74,9 @@ type Config struct {
 	ConversationRefresh time.Duration
 	// ExtraPanes are registered after the built-in panes (see panes.go).
 	ExtraPanes []func(pane.Context) pane.Pane
+	// Alerts delivers the alerts for the alerts tab and the bell and
+	// notification sequences to write; nil: none.
+	Alerts *alert.Feed
 }
 
 // Refusal is an action the dashboard refused in read-only mode.
@@ -185,7 +190,7 @@ func New(ctx context.Context, cfg Config) Model {
 // Init starts watching every backend, asks the terminal for its
 // background colour, and starts the clock.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{startWatch(m.ctx, m.cfg.Hub), tick(0, fastTick)}
+	cmds := []tea.Cmd{startWatch(m.ctx, m.cfg.Hub), tick(0, fastTick), alertpane.Listen(m.cfg.Alerts)}
 	if !m.cfg.FixedTheme {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/alertpane"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/convtab"
@@ -22,6 +23,7 @@ func register(c pane.Context, cfg Config) []pane.Pane {
 		logtab.New(c, cfg.Logs),
 		detailtab.New(c),
 		convtab.New(c, convtab.Config{Source: cfg.Conversations, Refresh: cfg.ConversationRefresh, Starter: cfg.ConversationStarter}),
+		alertpane.New(c),
 	}
 	for _, p := range cfg.ExtraPanes {
 		panes = append(panes, p(c))

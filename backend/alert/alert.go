@@ -96,7 +96,7 @@ func (a Alert) Text() string {
 	}
 	s := a.Subject() + " " + what
 	if a.Conversation == "" && a.Title != "" {
-		s += " (" + a.Title + ")"
+		s += ": " + a.Title
 	}
 	return s
 }

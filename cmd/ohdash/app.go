@@ -37,6 +37,7 @@ type app struct {
 	backends []backend.Backend // guarded, in configuration order
 	built    bool
 	convs    guard.Conversations
+	alerting *alerting
 	// inTUI is set while the dashboard owns the terminal.
 	inTUI atomic.Bool
 }

@@ -99,7 +99,15 @@ func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys ui.Keys) error 
 	slog.SetDefault(a.log)
 	defer slog.SetDefault(prev)
 	a.log.Info("dashboard up", "backends", len(hub.Backends()), "low_bandwidth", a.cfg.LowBandwidth, "readonly", a.cfg.ReadOnly)
-	_, err := tea.NewProgram(ui.New(ctx, a.uiConfig(hub, keys)), a.programOptions(ctx)...).Run()
+	cfg := a.uiConfig(hub, keys)
+	al := a.alerts()
+	hub.Observe(al.tap.Snapshot)
+	cfg.Conversations = alertingConvs{convService: a.Conversations(), tap: al.tap}
+	cfg.Alerts = al.feed
+	actx, stop := context.WithCancel(ctx)
+	defer stop()
+	go al.run(actx)
+	_, err := tea.NewProgram(ui.New(ctx, cfg), a.programOptions(ctx)...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) {
 		// A signal (SIGTERM, SIGHUP) ended it: that is a normal way out.
 		return nil

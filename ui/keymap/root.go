@@ -22,6 +22,8 @@ type Root struct {
 	ConvAccept, ConvReject, ConvMessage, ConvScope          key.Binding
 	// ConvNew starts a conversation on an OpenHands app-server.
 	ConvNew key.Binding
+	// TabAlerts shows the recent alerts.
+	TabAlerts key.Binding
 }
 
 // DefaultRoot returns the root's default bindings.
@@ -55,6 +57,7 @@ func DefaultRoot() Root {
 		ConvMessage:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message the agent")),
 		ConvScope:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "this sandbox / all sandboxes")),
 		ConvNew:          key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "new conversation (app-server)")),
+		TabAlerts:        key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "alerts")),
 	}
 }
 
@@ -73,12 +76,13 @@ func (k *Root) Bindings() map[string]*key.Binding {
 		"conversation.stop": &k.ConvStop, "conversation.approve": &k.ConvAccept,
 		"conversation.reject": &k.ConvReject, "conversation.send": &k.ConvMessage,
 		"conversation.scope": &k.ConvScope, "conversation.new": &k.ConvNew,
+		"tab.alerts": &k.TabAlerts,
 	}
 }
 
 // global are the keys shown in every help screen.
 func (k Root) Global() []key.Binding {
-	return []key.Binding{k.NextFocus, k.Open, k.Back, k.Zoom, k.TabLogs, k.TabDetails, k.TabConversations, k.Help, k.Quit}
+	return []key.Binding{k.NextFocus, k.Open, k.Back, k.Zoom, k.TabLogs, k.TabDetails, k.TabConversations, k.TabAlerts, k.Help, k.Quit}
 }
 
 func (k Root) More() []key.Binding {
