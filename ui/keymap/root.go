@@ -57,7 +57,7 @@ func DefaultRoot() Root {
 		ConvMessage:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message the agent")),
 		ConvScope:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "this sandbox / all sandboxes")),
 		ConvNew:          key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "new conversation (app-server)")),
-		TabAlerts:        key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "alerts")),
+		TabAlerts:        key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "alerts")),
 	}
 }
 
