@@ -67,6 +67,11 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 		seen[k] = true
 		prev, ok := d.sandboxes[k]
 		cur := sandboxState{status: sb.Status, health: sb.Health.State}
+		if ok && !baseline && exitPending(prev, sb) {
+			// Stopped or died? The next snapshot says, once the engine
+			// has been asked for the exit code: decide then.
+			continue
+		}
 		d.sandboxes[k] = cur
 		if baseline || !ok {
 			continue
@@ -96,6 +101,12 @@ func sandboxWord(s sandboxState) string {
 		return "unhealthy"
 	}
 	return string(s.status)
+}
+
+// exitPending reports a Docker container seen exited before its exit code
+// is known ("exited", not "exited (code N)").
+func exitPending(prev sandboxState, sb backend.Sandbox) bool {
+	return prev.status == backend.StatusRunning && sb.RawState == "exited" && sb.StatusDetail == "exited"
 }
 
 // exitCode finds the exit code in a status detail ("exited (code 137)").

@@ -33,6 +33,7 @@ var (
 	dead      = sb("a", backend.StatusError, backend.HealthNone, "dead", "dead")
 	missing   = sb("a", backend.StatusMissing, backend.HealthNone, "removing", "")
 	paused    = sb("a", backend.StatusPaused, backend.HealthNone, "paused", "paused")
+	exited    = sb("a", backend.StatusPaused, backend.HealthNone, "exited", "exited")
 )
 
 func TestDetectorSandboxes(t *testing.T) {
@@ -57,6 +58,8 @@ func TestDetectorSandboxes(t *testing.T) {
 		{"paused to resumed raises nothing", []backend.Snapshot{live(paused), live(running)}, nil},
 		{"each change again", []backend.Snapshot{live(running), live(exited0), live(running), live(exited0)}, []Kind{SandboxStopped, SandboxStopped}},
 		{"a new sandbox is its own baseline", []backend.Snapshot{live(), live(exited137)}, nil},
+		{"an exit code not known yet waits for it (died)", []backend.Snapshot{live(running), live(exited), live(exited137), live(exited137)}, []Kind{SandboxDied}},
+		{"an exit code not known yet waits for it (stopped)", []backend.Snapshot{live(running), live(exited), live(exited), live(exited0)}, []Kind{SandboxStopped}},
 		{"removed and recreated is new", []backend.Snapshot{live(running), live(), live(exited137)}, nil},
 	}
 	for _, tc := range tests {

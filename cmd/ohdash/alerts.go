@@ -6,6 +6,7 @@ import (
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/alert"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
+	"github.com/ohdash/ohdash/ui"
 )
 
 // alerting is the dashboard's alert machinery, built from the [alerts]
@@ -51,8 +52,17 @@ func (a *app) alerts() *alerting {
 // Notifier is where alerts from anywhere go.
 func (al *alerting) Notifier() alert.Notifier { return al.disp }
 
-// run delivers alerts until ctx is done.
-func (al *alerting) run(ctx context.Context) { al.disp.Run(ctx) }
+// alertingConfig hangs the detector on the dashboard's streams (the
+// hub's snapshots, the conversation listings) and starts delivering
+// alerts until ctx is done.
+func (a *app) alertingConfig(ctx context.Context, cfg ui.Config, hub *backend.Hub) ui.Config {
+	al := a.alerts()
+	hub.Observe(al.tap.Snapshot)
+	cfg.Conversations = alertingConvs{convService: a.Conversations(), tap: al.tap}
+	cfg.Alerts = al.feed
+	go al.disp.Run(ctx)
+	return cfg
+}
 
 // alertingConvs is the conversation service with the detector tapped into
 // its listings: the conversations tab's refresh is what detects

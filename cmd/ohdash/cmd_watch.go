@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,7 +23,11 @@ func setupWatch(fs *flag.FlagSet) runner {
 			return err
 		}
 		w := &changeWriter{w: a.io.out, json: *asJSON}
-		return watchChanges(ctx, backend.NewHub(bs...), a.Conversations(), w, convtab.DefaultRefresh)
+		started := func(backends, sandboxes, convs int) {
+			a.warnf("watching %d backends: %d sandboxes, %d conversations; changes follow", backends, sandboxes, convs)
+		}
+		w.warn = func(msg string) { a.warnf("%s", msg) }
+		return watchChanges(ctx, backend.NewHub(bs...), a.Conversations(), w, convtab.DefaultRefresh, started)
 	}
 }
 
@@ -34,12 +39,21 @@ func setupWatch(fs *flag.FlagSet) runner {
 // change during the outage is printed once and nothing is repeated.
 // Writes block (a slow reader slows the watching down; nothing is
 // dropped). It returns errInterrupted when ctx is done.
-func watchChanges(ctx context.Context, hub *backend.Hub, convs backend.FleetConversationLister, w *changeWriter, every time.Duration) error {
+//
+// started is called once, after the first conversation listing (which
+// follows the first live snapshot at once): from then on every change is
+// printed.
+func watchChanges(ctx context.Context, hub *backend.Hub, convs backend.FleetConversationLister, w *changeWriter, every time.Duration,
+	started func(backends, sandboxes, convs int)) error {
 	det := alert.NewDetector(nil)
 	snaps := hub.Watch(ctx)
 	latest := map[string]backend.Snapshot{}
-	timer := time.NewTimer(every)
+	// The timer is armed by the first live snapshot: the baseline of the
+	// conversations is taken right after the sandboxes'.
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	defer timer.Stop()
+	armed, rounds := false, 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -52,24 +66,53 @@ func watchChanges(ctx context.Context, hub *backend.Hub, convs backend.FleetConv
 			if err := w.write(det.Sandboxes(s)); err != nil {
 				return err
 			}
+			if !armed && s.Listed && s.Conn.Phase == backend.ConnLive {
+				armed = true
+				timer.Reset(0)
+			}
 		case <-timer.C:
 			running := runningSandboxes(latest)
-			if len(running) > 0 {
-				lctx, cancel := context.WithTimeout(ctx, max(every, 30*time.Second))
-				res := convs.AllConversations(lctx, running)
-				cancel()
-				for _, r := range res {
-					if r.Err != nil {
-						continue // not gone: compared with the next good listing
-					}
-					if err := w.write(det.Conversations(r.Sandbox, r.Conversations)); err != nil {
-						return err
-					}
-				}
+			n, refused, err := listConversations(ctx, convs, running, det, w, every)
+			if err != nil {
+				return err
+			}
+			rounds++
+			// A sandbox seen before its key was read is refused at
+			// first; its baseline comes with the next round.
+			if started != nil && (refused == 0 || rounds >= 3) {
+				started(len(latest), len(running), n)
+				started = nil
 			}
 			timer.Reset(max(every, time.Duration(len(running))*convtab.PerSandboxPace))
 		}
 	}
+}
+
+// listConversations reads the running sandboxes' conversation lists (one
+// each) and prints the changes; it returns how many it listed, and how
+// many sandboxes refused the session key.
+func listConversations(ctx context.Context, convs backend.FleetConversationLister, running []backend.Sandbox, det *alert.Detector, w *changeWriter,
+	every time.Duration) (n, refused int, err error) {
+	if len(running) == 0 {
+		return 0, 0, nil
+	}
+	lctx, cancel := context.WithTimeout(ctx, max(every, 30*time.Second))
+	res := convs.AllConversations(lctx, running)
+	cancel()
+	for _, r := range res {
+		w.listed(r)
+		if errors.Is(r.Err, backend.ErrUnauthorized) {
+			refused++
+		}
+		if r.Err != nil {
+			continue // not gone: compared with the next good listing
+		}
+		n += len(r.Conversations)
+		if err := w.write(det.Conversations(r.Sandbox, r.Conversations)); err != nil {
+			return n, refused, err
+		}
+	}
+	return n, refused, nil
 }
 
 // runningSandboxes are the sandboxes whose agent-servers can answer, from
@@ -91,6 +134,30 @@ func runningSandboxes(latest map[string]backend.Snapshot) []backend.Sandbox {
 type changeWriter struct {
 	w    io.Writer
 	json bool
+	// warn says on stderr that a sandbox's conversations could not be
+	// listed, once until they can again (failing says which do).
+	warn    func(string)
+	failing map[string]string
+}
+
+// listed reports a sandbox's listing failing, or answering again.
+func (cw *changeWriter) listed(r backend.SandboxConversations) {
+	if cw.warn == nil {
+		return
+	}
+	if cw.failing == nil {
+		cw.failing = map[string]string{}
+	}
+	k := r.Sandbox.Key()
+	was, failed := cw.failing[k]
+	switch {
+	case r.Err != nil && was != r.Err.Error():
+		cw.failing[k] = r.Err.Error()
+		cw.warn(fmt.Sprintf("conversations of %s: %v (changes are picked up when it answers)", r.Sandbox.ID, r.Err))
+	case r.Err == nil && failed:
+		delete(cw.failing, k)
+		cw.warn(fmt.Sprintf("conversations of %s: listed again", r.Sandbox.ID))
+	}
 }
 
 func (cw *changeWriter) write(as []alert.Alert) error {

@@ -99,14 +99,9 @@ func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys ui.Keys) error 
 	slog.SetDefault(a.log)
 	defer slog.SetDefault(prev)
 	a.log.Info("dashboard up", "backends", len(hub.Backends()), "low_bandwidth", a.cfg.LowBandwidth, "readonly", a.cfg.ReadOnly)
-	cfg := a.uiConfig(hub, keys)
-	al := a.alerts()
-	hub.Observe(al.tap.Snapshot)
-	cfg.Conversations = alertingConvs{convService: a.Conversations(), tap: al.tap}
-	cfg.Alerts = al.feed
 	actx, stop := context.WithCancel(ctx)
 	defer stop()
-	go al.run(actx)
+	cfg := a.alertingConfig(actx, a.uiConfig(hub, keys), hub)
 	_, err := tea.NewProgram(ui.New(ctx, cfg), a.programOptions(ctx)...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) {
 		// A signal (SIGTERM, SIGHUP) ended it: that is a normal way out.
