@@ -77,6 +77,17 @@ type Config struct {
 	// Alerts delivers the alerts for the alerts tab and the bell and
 	// notification sequences to write; nil: none.
 	Alerts *alert.Feed
+	// Notifier takes the alerts panes raise (pane.Context.Alerts); nil
+	// discards them.
+	Notifier alert.Notifier
+}
+
+// notifier is where panes send alerts: the configured one, or nowhere.
+func (m Model) notifier() alert.Notifier {
+	if m.cfg.Notifier == nil {
+		return alert.Discard{}
+	}
+	return m.cfg.Notifier
 }
 
 // Refusal is an action the dashboard refused in read-only mode.

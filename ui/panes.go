@@ -36,7 +36,7 @@ func (m Model) paneContext() pane.Context {
 	return pane.Context{
 		Ctx: m.ctx, Theme: m.th, Now: m.now, Keys: m.cfg.Keys, Hub: m.cfg.Hub,
 		ReadOnly: m.cfg.ReadOnly, LowBandwidth: m.cfg.LowBandwidth,
-		ActionTimeout: m.cfg.ActionTimeout, Host: m.host,
+		ActionTimeout: m.cfg.ActionTimeout, Host: m.host, Alerts: m.notifier(),
 	}
 }
 

@@ -15,6 +15,12 @@ type Notifier interface {
 	Notify(a Alert)
 }
 
+// Discard is a Notifier that drops every alert: where no dispatcher runs.
+type Discard struct{}
+
+// Notify drops a.
+func (Discard) Notify(Alert) {}
+
 // Channel is one way of telling a person: the terminal bell, a desktop
 // notification, a hook command. Send may block (up to its own timeout);
 // the dispatcher calls it from the channel's own goroutine, one alert at

@@ -59,7 +59,7 @@ func (a *app) alertingConfig(ctx context.Context, cfg ui.Config, hub *backend.Hu
 	al := a.alerts()
 	hub.Observe(al.tap.Snapshot)
 	cfg.Conversations = alertingConvs{convService: a.Conversations(), tap: al.tap}
-	cfg.Alerts = al.feed
+	cfg.Alerts, cfg.Notifier = al.feed, al.disp
 	go al.disp.Run(ctx)
 	return cfg
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/alert"
+	"github.com/ohdash/ohdash/backend/fake"
 	"github.com/ohdash/ohdash/ui"
 )
 
@@ -146,4 +147,38 @@ command = ["` + hook + `", "` + got + `"]
 func keyPress(k string) tea.KeyPressMsg {
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// The path a spend budget takes: an alert sent to the dashboard's notifier
+// (what panes get as pane.Context.Alerts) rings the bell and is listed on
+// the alerts tab; a kind the [alerts] table filters out goes nowhere.
+func TestDashboardNotifierDeliversBudgetAlerts(t *testing.T) {
+	h := newHarness(t)
+	h.writeConfig("[alerts]\nbell = true\nkinds = [\"budget\"]\n")
+	a := h.testApp()
+	f := fake.New("docker", backend.Sandbox{ID: "oh-agent-server-alpha", Status: backend.StatusRunning, Flavor: backend.FlavorAgentServer})
+	keys, err := a.cfg.UIKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	hub := backend.NewHub(a.guard.Backend(f))
+	cfg := a.alertingConfig(ctx, a.uiConfig(hub, keys), hub)
+	tm := teatest.NewTestModel(t, ui.New(ctx, cfg), teatest.WithInitialTermSize(100, 30))
+	t.Cleanup(func() { _ = tm.Quit() })
+	screen := &rawScreen{src: tm.Output()}
+	screen.waitRaw(t, "the sandbox", func(b []byte) bool { return strings.Contains(ansi.Strip(string(b)), "oh-agent-server-alpha") })
+	cfg.Notifier.Notify(alert.Alert{Kind: alert.ConvFinished, Backend: "docker", To: "finished", Title: "filtered out"})
+	cfg.Notifier.Notify(alert.Alert{Kind: alert.Budget, Backend: "docker", To: "crossed", Title: "spend $12.40 in the last hour is over $10"})
+	tm.Send(keyPress("5"))
+	screen.waitRaw(t, "the budget alert", func(b []byte) bool { return strings.Contains(ansi.Strip(string(b)), "over $10") })
+	screen.waitRaw(t, "the bell", func(b []byte) bool { return bells(b) >= 1 })
+	time.Sleep(200 * time.Millisecond)
+	if n := bells(screen.read()); n != 1 {
+		t.Errorf("%d bells, want 1", n)
+	}
+	if strings.Contains(ansi.Strip(string(screen.read())), "filtered out") {
+		t.Error("a kind outside alerts.kinds was listed")
+	}
 }
