@@ -9,6 +9,7 @@ import (
 // connection and state; one failing source never hides the others.
 type Hub struct {
 	backends []Backend
+	observe  func(Snapshot)
 }
 
 // NewHub returns a hub over the given backends; their names must differ.
@@ -16,6 +17,11 @@ func NewHub(backends ...Backend) *Hub { return &Hub{backends: backends} }
 
 // Backends returns the backends in the order given.
 func (h *Hub) Backends() []Backend { return h.backends }
+
+// Observe makes Watch call f with every snapshot before passing it on,
+// from the source's goroutine: what the alert detector hangs on the
+// stream the dashboard reads. f must not block. Call it before Watch.
+func (h *Hub) Observe(f func(Snapshot)) { h.observe = f }
 
 // Backend returns the backend with the given source name.
 func (h *Hub) Backend(source string) (Backend, bool) {
@@ -39,6 +45,9 @@ func (h *Hub) Watch(ctx context.Context) <-chan Snapshot {
 		go func() {
 			defer wg.Done()
 			for s := range in {
+				if h.observe != nil {
+					h.observe(s)
+				}
 				select {
 				case out <- s:
 				case <-ctx.Done():

@@ -15,6 +15,8 @@ import (
 	"github.com/ohdash/ohdash/backend/spend"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/bulk"
+	"github.com/ohdash/ohdash/backend/alert"
+	"github.com/ohdash/ohdash/ui/alertpane"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/convtab"
@@ -77,6 +79,20 @@ type Config struct {
 	// Spend records spend snapshots and checks the budget for the spend
 	// pane; nil shows live totals only.
 	Spend *spend.Monitor
+	// Alerts delivers the alerts for the alerts tab and the bell and
+	// notification sequences to write; nil: none.
+	Alerts *alert.Feed
+	// Notifier takes the alerts panes raise (pane.Context.Alerts); nil
+	// discards them.
+	Notifier alert.Notifier
+}
+
+// notifier is where panes send alerts: the configured one, or nowhere.
+func (m Model) notifier() alert.Notifier {
+	if m.cfg.Notifier == nil {
+		return alert.Discard{}
+	}
+	return m.cfg.Notifier
 }
 
 // Refusal is an action the dashboard refused in read-only mode.
@@ -193,7 +209,7 @@ func New(ctx context.Context, cfg Config) Model {
 // Init starts watching every backend, asks the terminal for its
 // background colour, and starts the clock.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{startWatch(m.ctx, m.cfg.Hub), tick(0, fastTick)}
+	cmds := []tea.Cmd{startWatch(m.ctx, m.cfg.Hub), tick(0, fastTick), alertpane.Listen(m.cfg.Alerts)}
 	if !m.cfg.FixedTheme {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/alertpane"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/convtab"
@@ -23,6 +24,7 @@ func register(c pane.Context, cfg Config) []pane.Pane {
 		logtab.New(c, cfg.Logs),
 		detailtab.New(c),
 		convtab.New(c, convtab.Config{Source: cfg.Conversations, Refresh: cfg.ConversationRefresh, Starter: cfg.ConversationStarter}),
+		alertpane.New(c),
 		spendtab.New(c, spendtab.Config{Source: cfg.Conversations, Monitor: cfg.Spend, Refresh: cfg.ConversationRefresh}),
 	}
 	for _, p := range cfg.ExtraPanes {
@@ -36,7 +38,7 @@ func (m Model) paneContext() pane.Context {
 	return pane.Context{
 		Ctx: m.ctx, Theme: m.th, Now: m.now, Keys: m.cfg.Keys, Hub: m.cfg.Hub,
 		ReadOnly: m.cfg.ReadOnly, LowBandwidth: m.cfg.LowBandwidth,
-		ActionTimeout: m.cfg.ActionTimeout, Host: m.host,
+		ActionTimeout: m.cfg.ActionTimeout, Host: m.host, Alerts: m.notifier(),
 	}
 }
 

@@ -3,7 +3,14 @@
 // finished; a sandbox stopped, dead or unhealthy; a spend budget crossed.
 package alert
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ohdash/ohdash/backend"
+)
 
 // Kind names what happened. The values are stable: scripts read them in
 // `ohdash watch --json` and hook commands.
@@ -35,4 +42,68 @@ type Alert struct {
 	From         string    `json:"from,omitempty"`
 	To           string    `json:"to"`
 	Title        string    `json:"title,omitempty"`
+}
+
+// Suppressed is the summary a rate-limited channel sends once its window
+// is over: Title says how many alerts it held back.
+const Suppressed Kind = "suppressed"
+
+// Kinds lists every kind a configuration may name, in a stable order.
+var Kinds = []Kind{ConvWaiting, ConvError, ConvStuck, ConvFinished, SandboxStopped, SandboxDied, SandboxUnhealthy, Budget}
+
+// Valid reports whether k is one of Kinds (or Suppressed).
+func (k Kind) Valid() bool { return k == Suppressed || slices.Contains(Kinds, k) }
+
+// Clean returns the alert with every string made safe for any output:
+// escape sequences and control characters dropped, secrets masked (by
+// name and by every value ohdash knows). Every channel and `ohdash watch`
+// sends only cleaned alerts; fields come from servers and containers.
+func (a Alert) Clean() Alert {
+	f := backend.SafeText
+	a.Kind = Kind(f(string(a.Kind)))
+	a.Backend, a.Sandbox, a.Conversation = f(a.Backend), f(a.Sandbox), f(a.Conversation)
+	a.From, a.To, a.Title = f(a.From), f(a.To), f(a.Title)
+	return a
+}
+
+// Subject is what the alert is about, in a few words: the conversation
+// (by title, or a short id) and its sandbox, or the sandbox.
+func (a Alert) Subject() string {
+	switch {
+	case a.Conversation != "" && a.Title != "":
+		return fmt.Sprintf("%q in %s", a.Title, a.Sandbox)
+	case a.Conversation != "":
+		return "conversation " + short(a.Conversation) + " in " + a.Sandbox
+	case a.Sandbox != "":
+		return a.Sandbox
+	}
+	return a.Backend
+}
+
+// Text is the alert as one sentence for a notification: "ohdash: … waiting
+// for confirmation". Call it on a cleaned alert.
+func (a Alert) Text() string {
+	what := strings.ReplaceAll(string(a.To), "_", " ")
+	switch a.Kind {
+	case SandboxStopped:
+		what = "stopped"
+	case SandboxDied:
+		what = "died"
+	case SandboxUnhealthy:
+		what = "unhealthy"
+	case Suppressed, Budget:
+		return a.Title
+	}
+	s := a.Subject() + " " + what
+	if a.Conversation == "" && a.Title != "" {
+		s += ": " + a.Title
+	}
+	return s
+}
+
+func short(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
 }

@@ -40,6 +40,7 @@ type app struct {
 	backends []backend.Backend // guarded, in configuration order
 	built    bool
 	convs    guard.Conversations
+	alerting *alerting
 	// inTUI is set while the dashboard owns the terminal.
 	inTUI atomic.Bool
 	// noSpendHistory keeps the dashboard from opening the spend history

@@ -5,18 +5,46 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/alert"
 	"github.com/ohdash/ohdash/backend/spend"
 )
 
 // spendTop is how many conversations `ohdash spend` ranks by default.
 const spendTop = 10
 
-// spendSink is where the command line's budget alerts go besides stderr:
-// the alert dispatcher, once there is one. Nil sends them nowhere else.
-func (a *app) spendSink() spend.AlertSink { return nil }
+// spendSink is where the dashboard's budget alerts go: the alert
+// dispatcher, with every channel configured in [alerts].
+func (a *app) spendSink() spend.AlertSink {
+	return spend.SinkFunc(a.alerts().Notifier().Notify)
+}
+
+// cliSpendSink is where `ohdash spend`'s budget alerts go besides stderr:
+// the [alerts] hook command, run before the command ends (a cron job has
+// no terminal for a bell), under the kind filter. None when no hook is
+// configured.
+func (a *app) cliSpendSink(ctx context.Context) spend.AlertSink {
+	c := a.cfg.Alerts
+	if len(c.Command) == 0 {
+		return nil
+	}
+	hook := alert.Hook{Argv: c.Command, Timeout: c.CommandTimeout.Std()}
+	kinds := a.cfg.AlertKinds()
+	return spend.SinkFunc(func(al alert.Alert) {
+		if len(kinds) > 0 && !slices.Contains(kinds, al.Kind) {
+			return
+		}
+		if al.Time.IsZero() {
+			al.Time = time.Now()
+		}
+		if err := hook.Send(ctx, al.Clean()); err != nil && ctx.Err() == nil {
+			a.warnf("the alerts command failed on a budget alert: %v", err)
+		}
+	})
+}
 
 // openSpendHistory opens the spend history beside the state file. A
 // history that cannot be used at all is said once and left out: spend is
@@ -69,7 +97,7 @@ func setupSpend(fs *flag.FlagSet) runner {
 			return err
 		}
 		failed := lists.failed
-		m := &spend.Monitor{History: a.openSpendHistory(ctx), Budget: a.cfg.Budget.Spend(), Sink: a.spendSink(), Top: max(*top, 1)}
+		m := &spend.Monitor{History: a.openSpendHistory(ctx), Budget: a.cfg.Budget.Spend(), Sink: a.cliSpendSink(ctx), Top: max(*top, 1)}
 		if m.Budget.PauseWhenCrossed {
 			m.Pauser = a.Conversations()
 		}

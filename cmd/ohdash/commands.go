@@ -121,6 +121,16 @@ history (spend.db beside state_file), so running it from cron builds the history
 stderr): the figures printed are real but not complete.`,
 		},
 		{
+			name: "watch", summary: "print conversation and sandbox state changes as they happen (--json: NDJSON)", setup: setupWatch,
+			long: `Prints one line per state change the dashboard alerts on, across every backend, until
+interrupted (exit 130): a conversation entering waiting_for_confirmation, error, stuck or
+finished; a sandbox that stopped, died or became unhealthy. With --json each line is an
+object with the fields time, kind, backend, sandbox, conversation, from, to, title. The
+first listing is the baseline (nothing printed); reconnects neither repeat nor skip a
+change. Conversations are read at the dashboard's pace: one list per running sandbox
+every 5s (slower past 200 running sandboxes).`,
+		},
+		{
 			name: "demo", summary: "open the dashboard on a simulated OpenHands deployment (no Docker needed)",
 			settings: []string{"theme", "mouse", "low_bandwidth"}, tui: true, setup: setupDemo,
 			long: `Starts OpenHands' runtime API simulator in-process, with a handful of sandboxes running

@@ -103,6 +103,9 @@ func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys ui.Keys) error 
 	slog.SetDefault(a.log)
 	defer slog.SetDefault(prev)
 	a.log.Info("dashboard up", "backends", len(hub.Backends()), "low_bandwidth", a.cfg.LowBandwidth, "readonly", a.cfg.ReadOnly)
+	actx, stop := context.WithCancel(ctx)
+	defer stop()
+	cfg = a.alertingConfig(actx, cfg, hub)
 	_, err := tea.NewProgram(ui.New(ctx, cfg), a.programOptions(ctx)...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) {
 		// A signal (SIGTERM, SIGHUP) ended it: that is a normal way out.

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/alert"
 	"github.com/ohdash/ohdash/backend/sim/agentserver"
 	"github.com/ohdash/ohdash/backend/sim/fleet"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
@@ -125,7 +129,9 @@ func TestSpendBudget(t *testing.T) {
 		if readOnly {
 			head = "readonly = true\n"
 		}
-		h.writeConfig(head + string(cfg) + "\n[budget]\nper_hour = 0.000001\npause_when_crossed = true\n")
+		hookOut := filepath.Join(t.TempDir(), "alerts.ndjson")
+		h.writeConfig(head + string(cfg) + "\n[budget]\nper_hour = 0.000001\npause_when_crossed = true\n" +
+			"\n[alerts]\ncommand = [\"sh\", \"-c\", \"cat >> '" + hookOut + "'\"]\n")
 		_, r := spendOf(t, h, exitOK)
 		if strings.Contains(r.stderr, "budget") {
 			t.Fatalf("the first snapshot crossed a budget: %s", r.stderr)
@@ -159,13 +165,43 @@ func TestSpendBudget(t *testing.T) {
 		if readOnly && (paused != 0 || refused != 1) || !readOnly && (paused != running || refused != 0) {
 			t.Fatalf("readonly=%v: %d pauses, %d refusals audited\n%s", readOnly, paused, refused, r.stderr)
 		}
+		// The [alerts] hook got the crossing as one JSON object.
+		hooked := budgetAlerts(t, hookOut)
+		if len(hooked) != 1 || hooked[0].Kind != alert.Budget || hooked[0].To != "crossed" {
+			t.Fatalf("the alerts hook got %+v, want one budget alert", hooked)
+		}
 		// Crossed still, but said as a state, not acted on again.
 		before := len(readAuditLines(t, h.auditPath()))
 		_, r = spendOf(t, h, exitOK)
 		if !strings.Contains(r.stderr, "spend budget crossed") || len(readAuditLines(t, h.auditPath())) != before {
 			t.Fatalf("second run: %s", r.stderr)
 		}
+		if n := len(budgetAlerts(t, hookOut)); n != 1 {
+			t.Fatalf("the second run sent the hook %d alerts in all, want the first one only", n)
+		}
 	}
+}
+
+// budgetAlerts reads what the alerts hook wrote: one JSON object a line.
+func budgetAlerts(t *testing.T, path string) []alert.Alert {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []alert.Alert
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() {
+		var a alert.Alert
+		if err := dec.Decode(&a); err != nil {
+			t.Fatalf("the hook's stdin is not JSON: %v\n%s", err, b)
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // work makes every conversation of the fleet's running sandboxes call

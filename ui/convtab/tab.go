@@ -108,6 +108,14 @@ func New(c pane.Context, cfg Config) Model {
 // status changes are not pushed for conversations without a websocket.
 const defaultRefresh = 5 * time.Second
 
+// DefaultRefresh is the list's refresh interval, for `ohdash watch`,
+// which reads conversation lists at the dashboard's pace.
+const DefaultRefresh = defaultRefresh
+
+// PerSandboxPace is how much a fleet-wide refresh slows down per running
+// sandbox (see convPollEvery): a second per 40.
+const PerSandboxPace = time.Second / 40
+
 // convListMsg carries a listing's result.
 type convListMsg struct {
 	gen      int
@@ -275,7 +283,7 @@ func (m Model) convPollEvery() time.Duration {
 			running++
 		}
 	}
-	return max(every, time.Duration(running/40)*time.Second)
+	return max(every, time.Duration(running/40)*time.Second) // PerSandboxPace, in whole seconds
 }
 
 // Show starts listing and polling when the tab is shown.

@@ -24,6 +24,8 @@ type Root struct {
 	ConvNew key.Binding
 	// TabSpend shows the spend pane.
 	TabSpend key.Binding
+	// TabAlerts shows the recent alerts.
+	TabAlerts key.Binding
 }
 
 // DefaultRoot returns the root's default bindings.
@@ -58,6 +60,7 @@ func DefaultRoot() Root {
 		ConvScope:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "this sandbox / all sandboxes")),
 		ConvNew:          key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "new conversation (app-server)")),
 		TabSpend:         key.NewBinding(key.WithKeys("$"), key.WithHelp("$", "spend")),
+		TabAlerts:        key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "alerts")),
 	}
 }
 
@@ -77,12 +80,13 @@ func (k *Root) Bindings() map[string]*key.Binding {
 		"conversation.reject": &k.ConvReject, "conversation.send": &k.ConvMessage,
 		"conversation.scope": &k.ConvScope, "conversation.new": &k.ConvNew,
 		"tab.spend": &k.TabSpend,
+		"tab.alerts": &k.TabAlerts,
 	}
 }
 
 // global are the keys shown in every help screen.
 func (k Root) Global() []key.Binding {
-	return []key.Binding{k.NextFocus, k.Open, k.Back, k.Zoom, k.TabLogs, k.TabDetails, k.TabConversations, k.TabSpend, k.Help, k.Quit}
+	return []key.Binding{k.NextFocus, k.Open, k.Back, k.Zoom, k.TabLogs, k.TabDetails, k.TabConversations, k.TabSpend, k.TabAlerts, k.Help, k.Quit}
 }
 
 func (k Root) More() []key.Binding {

@@ -68,7 +68,7 @@ type keyContext struct {
 
 // globalActions are the root's keys that work whatever has the focus.
 var globalActions = []string{
-	"quit", "help", "next_pane", "zoom", "tab.logs", "tab.details", "tab.conversations",
+	"quit", "help", "next_pane", "zoom", "tab.logs", "tab.details", "tab.conversations", "tab.alerts",
 	"reveal", "copy", "copy_url", "redraw", "mouse",
 	"sandbox.start", "sandbox.pause", "sandbox.resume", "sandbox.delete",
 	"tab.spend",

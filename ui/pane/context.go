@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/alert"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/keymap"
 )
@@ -33,4 +34,7 @@ type Context struct {
 	// Host carries what a pane asks of the root: notices, dialogs and
 	// actions under way.
 	Host *Host
+	// Alerts takes alerts a pane raises (a spend budget crossed): it
+	// never blocks, filters, rate-limits and delivers them. Never nil.
+	Alerts alert.Notifier
 }

@@ -58,6 +58,8 @@ type Config struct {
 	// Budget limits what the agents may spend before ohdash raises an
 	// alert (and, when asked, pauses running conversations).
 	Budget BudgetConfig `toml:"budget"`
+	// Alerts is the [alerts] table: bell, desktop notifications, a hook.
+	Alerts AlertsConfig `toml:"alerts"`
 
 	// Meta says where values came from; filled by Load.
 	Meta Meta `toml:"-"`
@@ -142,6 +144,7 @@ func Default() Config {
 			DockerSafetyRelist: Duration(60 * time.Second),
 			HealthReprobe:      Duration(5 * time.Minute),
 		},
+		Alerts: defaultAlerts(),
 	}
 }
 

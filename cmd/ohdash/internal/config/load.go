@@ -96,6 +96,9 @@ func Load(o LoadOptions) (*Config, error) {
 		c.Meta.Sources[s.Key] = "flag --" + s.Flag
 	}
 	c.finishPaths()
+	if err := c.validateAlerts(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
 	if err := c.resolveBackends(o.Getenv); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}

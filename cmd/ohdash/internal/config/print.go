@@ -38,6 +38,9 @@ func (c *Config) Print(w io.Writer, keys ui.Keys) error {
 			table = t
 		}
 		p.kv(k, tomlValue(maskValue(s.raw(c))), c.Meta.Sources[s.Key])
+		if s.Key == lastAlertSetting {
+			c.printAlertLists(p)
+		}
 	}
 	for _, d := range c.Docker {
 		p.line("")
@@ -194,6 +197,8 @@ func (c *Config) PrintJSON(w io.Writer, keys ui.Keys) error {
 	for _, s := range Settings() {
 		out.Settings[s.Key] = maskValue(s.raw(c))
 	}
+	out.Settings["alerts.command"] = maskValue(append([]string{}, c.Alerts.Command...))
+	out.Settings["alerts.kinds"] = append([]string{}, c.Alerts.Kinds...)
 	out.Docker = slices.Clone(out.Docker)
 	for i := range out.Docker {
 		d := &out.Docker[i]

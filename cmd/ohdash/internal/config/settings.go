@@ -94,6 +94,16 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Budget.PerDay }},
 		{Key: "budget.pause_when_crossed", Usage: "pause running conversations when a budget is crossed (audited)",
 			field: func(c *Config) any { return &c.Budget.PauseWhenCrossed }},
+		{Key: "alerts.bell", Usage: "ring the terminal bell on an alert",
+			field: func(c *Config) any { return &c.Alerts.Bell }},
+		{Key: "alerts.osc9", Usage: "desktop notification through the terminal (OSC 9: iTerm2, WezTerm, kitty, Windows Terminal)",
+			field: func(c *Config) any { return &c.Alerts.OSC9 }},
+		{Key: "alerts.osc777", Usage: "desktop notification through the terminal (OSC 777: urxvt, foot, VTE terminals)",
+			field: func(c *Config) any { return &c.Alerts.OSC777 }},
+		{Key: "alerts.rate_per_minute", Usage: "most alerts each channel sends in a minute (0: no limit)",
+			field: func(c *Config) any { return &c.Alerts.RatePerMinute }},
+		{Key: "alerts.command_timeout", Usage: "time limit of one run of alerts.command",
+			field: func(c *Config) any { return &c.Alerts.CommandTimeout }},
 	}
 	for i := range list {
 		list[i].Env = EnvName(list[i].Key)

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/alert"
+	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
+	"github.com/ohdash/ohdash/ui"
+)
+
+// alerting is the dashboard's alert machinery, built from the [alerts]
+// table: a detector tapped into the streams the dashboard already reads,
+// and a dispatcher over the configured channels plus the alerts tab.
+type alerting struct {
+	feed *alert.Feed
+	disp *alert.Dispatcher
+	tap  alert.Tap
+}
+
+// feedLen bounds what waits for the dashboard to take: alerts are few,
+// and a dashboard this far behind loses (and counts) the surplus.
+const feedLen = 256
+
+// alerts returns the app's alert machinery, built on first use. Anything
+// that raises alerts (the spend budget) sends them with
+// a.alerts().Notifier().Notify(alert.Alert{...}); they go out while the
+// dashboard runs (runTUI runs the dispatcher).
+func (a *app) alerts() *alerting {
+	if a.alerting != nil {
+		return a.alerting
+	}
+	c := a.cfg.Alerts
+	feed := alert.NewFeed(feedLen)
+	chans := []alert.Channel{feed.List()}
+	for _, t := range []struct {
+		on   bool
+		mode alert.TermMode
+	}{{c.Bell, alert.Bell}, {c.OSC9, alert.OSC9}, {c.OSC777, alert.OSC777}} {
+		if t.on {
+			chans = append(chans, alert.Terminal{Mode: t.mode, Write: feed.Write})
+		}
+	}
+	if len(c.Command) > 0 {
+		chans = append(chans, alert.Hook{Argv: c.Command, Timeout: c.CommandTimeout.Std()})
+	}
+	disp := alert.NewDispatcher(alert.Options{Kinds: a.cfg.AlertKinds(), PerMinute: c.RatePerMinute, Log: a.log}, chans...)
+	a.alerting = &alerting{feed: feed, disp: disp, tap: alert.Tap{D: alert.NewDetector(nil), N: disp}}
+	return a.alerting
+}
+
+// Notifier is where alerts from anywhere go.
+func (al *alerting) Notifier() alert.Notifier { return al.disp }
+
+// alertingConfig hangs the detector on the dashboard's streams (the
+// hub's snapshots, the conversation listings) and starts delivering
+// alerts until ctx is done.
+func (a *app) alertingConfig(ctx context.Context, cfg ui.Config, hub *backend.Hub) ui.Config {
+	al := a.alerts()
+	hub.Observe(al.tap.Snapshot)
+	cfg.Conversations = alertingConvs{convService: a.Conversations(), tap: al.tap}
+	cfg.Alerts, cfg.Notifier = al.feed, al.disp
+	go al.disp.Run(ctx)
+	return cfg
+}
+
+// alertingConvs is the conversation service with the detector tapped into
+// its listings: the conversations tab's refresh is what detects
+// conversation state changes, with no poll of its own.
+type alertingConvs struct {
+	convService
+	tap alert.Tap
+}
+
+// convService names the embedded service (its own name clashes with the
+// method alertingConvs overrides).
+type convService = guard.Conversations
+
+// Conversations lists one sandbox's conversations and looks for changes.
+func (c alertingConvs) Conversations(ctx context.Context, sb backend.Sandbox) ([]backend.Conversation, error) {
+	list, err := c.convService.Conversations(ctx, sb)
+	if err == nil {
+		c.tap.Listed(sb, list)
+	}
+	return list, err
+}
+
+// AllConversations lists many sandboxes and looks for changes in the
+// ones that answered.
+func (c alertingConvs) AllConversations(ctx context.Context, sbs []backend.Sandbox) []backend.SandboxConversations {
+	res := c.convService.AllConversations(ctx, sbs)
+	c.tap.Fleet(res)
+	return res
+}
