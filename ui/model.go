@@ -19,6 +19,7 @@ import (
 	"github.com/ohdash/ohdash/ui/keymap"
 	"github.com/ohdash/ohdash/ui/logtab"
 	"github.com/ohdash/ohdash/ui/pane"
+	"github.com/ohdash/ohdash/ui/resource"
 	"github.com/ohdash/ohdash/ui/sandboxes"
 )
 
@@ -72,6 +73,13 @@ type Config struct {
 	ConversationRefresh time.Duration
 	// ExtraPanes are registered after the built-in panes (see panes.go).
 	ExtraPanes []func(pane.Context) pane.Pane
+	// StatsInterval is how often resource use is sampled while the
+	// resource columns or the resources tab show (0: DefaultStatsInterval;
+	// negative: never).
+	StatsInterval time.Duration
+	// ResourceColumnsOff starts with the table's resource columns off (the
+	// resources key turns them on).
+	ResourceColumnsOff bool
 }
 
 // Refusal is an action the dashboard refused in read-only mode.
@@ -153,6 +161,10 @@ type Model struct {
 	// tickGen and tickEvery describe the live clock chain.
 	tickGen   int
 	tickEvery time.Duration
+
+	// stats samples resource use; res is what it found.
+	stats sampler
+	res   resource.Store
 }
 
 // New builds the root model. It does no I/O: streams start in Init.
@@ -172,10 +184,15 @@ func New(ctx context.Context, cfg Config) Model {
 		snaps: map[string]backend.Snapshot{}, host: pane.NewHost(),
 		mouse: cfg.Mouse, tickEvery: fastTick,
 	}
+	m.stats, m.res = newSampler(cfg), resource.NewStore()
 	for _, b := range cfg.Hub.Backends() {
 		m.sources = append(m.sources, b.Name())
+		if !backend.Supports(b, backend.CapStats) {
+			m.res.SetUnsupported(b.Name()) // its rows say n/a
+		}
 	}
 	m.table = sandboxes.New(m.th, sandboxes.WithClock(now), sandboxes.WithKeyMap(cfg.Keys.Sandboxes)).Focus()
+	m.table = m.table.SetResources(m.res, m.stats.cols && m.stats.enabled())
 	m.panes = register(m.paneContext(), cfg)
 	m.help = help.New()
 	m.help.Styles = helpStyles(m.th)

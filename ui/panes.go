@@ -12,6 +12,7 @@ import (
 	"github.com/ohdash/ohdash/ui/detailtab"
 	"github.com/ohdash/ohdash/ui/logtab"
 	"github.com/ohdash/ohdash/ui/pane"
+	"github.com/ohdash/ohdash/ui/restab"
 )
 
 // register is the registry of the panes under the sandboxes table, in
@@ -22,6 +23,7 @@ func register(c pane.Context, cfg Config) []pane.Pane {
 		logtab.New(c, cfg.Logs),
 		detailtab.New(c),
 		convtab.New(c, convtab.Config{Source: cfg.Conversations, Refresh: cfg.ConversationRefresh, Starter: cfg.ConversationStarter}),
+		restab.New(c, cfg.statsEvery()),
 	}
 	for _, p := range cfg.ExtraPanes {
 		panes = append(panes, p(c))

@@ -63,6 +63,8 @@ func (m Model) View() tea.View {
 	if m.mouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
+	// Focus reports stop resource sampling while the terminal is hidden.
+	v.ReportFocus = m.stats.enabled()
 	return v
 }
 

@@ -22,6 +22,9 @@ type Root struct {
 	ConvAccept, ConvReject, ConvMessage, ConvScope          key.Binding
 	// ConvNew starts a conversation on an OpenHands app-server.
 	ConvNew key.Binding
+	// TabResources shows the resources tab; Resources turns the
+	// table's resource columns on and off.
+	TabResources, Resources key.Binding
 }
 
 // DefaultRoot returns the root's default bindings.
@@ -55,6 +58,8 @@ func DefaultRoot() Root {
 		ConvMessage:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message the agent")),
 		ConvScope:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "this sandbox / all sandboxes")),
 		ConvNew:          key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "new conversation (app-server)")),
+		TabResources:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "resources")),
+		Resources:        key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "resource columns on/off")),
 	}
 }
 
@@ -73,16 +78,17 @@ func (k *Root) Bindings() map[string]*key.Binding {
 		"conversation.stop": &k.ConvStop, "conversation.approve": &k.ConvAccept,
 		"conversation.reject": &k.ConvReject, "conversation.send": &k.ConvMessage,
 		"conversation.scope": &k.ConvScope, "conversation.new": &k.ConvNew,
+		"tab.resources": &k.TabResources, "resources": &k.Resources,
 	}
 }
 
 // global are the keys shown in every help screen.
 func (k Root) Global() []key.Binding {
-	return []key.Binding{k.NextFocus, k.Open, k.Back, k.Zoom, k.TabLogs, k.TabDetails, k.TabConversations, k.Help, k.Quit}
+	return []key.Binding{k.NextFocus, k.Open, k.Back, k.Zoom, k.TabLogs, k.TabDetails, k.TabConversations, k.TabResources, k.Help, k.Quit}
 }
 
 func (k Root) More() []key.Binding {
-	return []key.Binding{k.Reveal, k.Copy, k.CopyURL, k.Redraw, k.Mouse}
+	return []key.Binding{k.Reveal, k.Copy, k.CopyURL, k.Redraw, k.Mouse, k.Resources}
 }
 
 func (k Root) SandboxActions() []key.Binding {

@@ -8,6 +8,7 @@ import (
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/format"
+	"github.com/ohdash/ohdash/ui/resource"
 	"github.com/ohdash/ohdash/ui/table"
 )
 
@@ -20,9 +21,18 @@ const (
 	colAge
 	colHealth
 	colURL
+	// Resource columns, shown when on (see resources.go).
+	colCPU
+	colMem
+	colNet
+	colBlock
+	colPIDs
+	numCols
 )
 
-func (m Model) columns() []table.Column {
+// columns are the columns shown, in screen order, and for each the index
+// of its cell.
+func (m Model) columns() ([]table.Column, []int) {
 	cols := []table.Column{
 		// Names are what people search for and copy, so they get the
 		// most room; the image goes first on a narrow screen (the details
@@ -38,7 +48,39 @@ func (m Model) columns() []table.Column {
 	if !m.multiSource {
 		cols[colSource].Min, cols[colSource].Flex = 0, 0
 	}
-	return cols
+	order := []int{colStatus, colName, colSource, colImage, colAge, colHealth, colURL}
+	if m.resOn {
+		// Resource columns after the name, where the eye goes first. On
+		// a narrow screen CPU and memory outlast everything but the
+		// status and the name: they answer "which one is heavy".
+		cols = append(cols,
+			table.Column{Title: "CPU%", Min: 5, Max: 6, AlignRight: true, Drop: 1},
+			table.Column{Title: "MEM", Min: 9, Max: 11, AlignRight: true, Drop: 2},
+			table.Column{Title: "NET RX/TX", Min: 9, Max: 11, AlignRight: true, Drop: 6},
+			table.Column{Title: "BLK R/W", Min: 9, Max: 11, AlignRight: true, Drop: 7},
+			table.Column{Title: "PIDS", Min: 4, Max: 5, AlignRight: true, Drop: 5},
+		)
+		cols[colAge].Drop, cols[colHealth].Drop, cols[colURL].Drop = 3, 4, 8
+		cols[colSource].Drop, cols[colImage].Drop = 9, 10
+		order = []int{colStatus, colName, colCPU, colMem, colNet, colBlock, colPIDs, colSource, colImage, colAge, colHealth, colURL}
+	}
+	shown := make([]table.Column, len(order))
+	for i, ci := range order {
+		shown[i] = cols[ci]
+	}
+	return shown, order
+}
+
+// layout gives the shown columns their widths; a column with nothing to
+// show (the source of a single source) gets none.
+func (m Model) layout(cols []table.Column) []int {
+	widths := table.Layout(cols, m.width)
+	for i := range cols {
+		if cols[i].Min == 0 && cols[i].Flex == 0 {
+			widths[i] = 0
+		}
+	}
+	return widths
 }
 
 // View renders the header, the visible rows and, while filtering, the
@@ -47,11 +89,12 @@ func (m Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	cols := m.columns()
-	widths := table.Layout(cols, m.width)
-	for i := range cols {
-		if cols[i].Min == 0 && cols[i].Flex == 0 {
-			widths[i] = 0
+	cols, idx := m.columns()
+	widths := m.layout(cols)
+	nameW := 0
+	for i, ci := range idx {
+		if ci == colName {
+			nameW = widths[i]
 		}
 	}
 	st := m.list.Styles()
@@ -59,11 +102,15 @@ func (m Model) View() string {
 	rows = append(rows, table.Fit(table.Header(cols, widths, st), m.width, false))
 	now := m.list.Now()
 	l := m.list
+	shown := make([]string, len(idx))
 	for i := l.Offset; i < len(l.Order) && i < l.Offset+l.Rows(); i++ {
 		s := m.all[l.Order[i]]
 		cells := m.cells(s, now)
-		cells[colName] = fitName(cells[colName], s.Prefix, widths[colName])
-		rows = append(rows, table.Fit(table.Row(cols, widths, cells, i == l.Cursor, st), m.width, false))
+		cells[colName] = fitName(cells[colName], s.Prefix, nameW)
+		for j, ci := range idx {
+			shown[j] = cells[ci]
+		}
+		rows = append(rows, table.Fit(table.Row(cols, widths, shown, i == l.Cursor, st), m.width, false))
 	}
 	if l.Len() == 0 {
 		// Wrapped, not cut: an error's end is its reason.
@@ -101,7 +148,7 @@ func (m Model) emptyText() []string {
 }
 
 func (m Model) cells(s backend.Sandbox, now time.Time) []string {
-	c := make([]string, colURL+1)
+	c := make([]string, numCols)
 	c[colStatus] = m.list.Theme.Status(s.Status)
 	// Names, sources and specs came from containers and APIs: sanitised
 	// here, where they meet the terminal (the table's Fit strips ESC
@@ -113,6 +160,10 @@ func (m Model) cells(s backend.Sandbox, now time.Time) []string {
 	c[colAge] = format.Age(now, s.CreatedAt)
 	c[colHealth] = healthCell(m.list.Theme, s)
 	c[colURL] = urlCell(s)
+	if m.resOn {
+		rc := resource.CellsOf(m.res.Of(s))
+		c[colCPU], c[colMem], c[colNet], c[colBlock], c[colPIDs] = rc.CPU, rc.Mem, rc.Net, rc.Block, rc.PIDs
+	}
 	return c
 }
 
