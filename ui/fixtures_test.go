@@ -139,7 +139,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		for _, c := range msg {
 			h.run(c)
 		}
-	case nil, tickMsg:
+	case nil, tickMsg, statsTickMsg:
 	default:
 		h.run(h.send(msg))
 	}

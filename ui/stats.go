@@ -90,9 +90,18 @@ func (m Model) showsPane() bool {
 	return paneH > 0 && !m.showHelp && ok && v.ShowsResources()
 }
 
-// wantsSamples reports whether anything on screen needs figures now.
+// wantsSamples reports whether anything on screen needs figures now,
+// from a backend that still may give them.
 func (m Model) wantsSamples() bool {
-	return m.stats.enabled() && !m.stats.blurred && (m.showsRows() || m.showsPane())
+	if !m.stats.enabled() || m.stats.blurred || !(m.showsRows() || m.showsPane()) {
+		return false
+	}
+	for _, sr := range m.stats.readers {
+		if !m.res.Unsupported(sr.name) {
+			return true
+		}
+	}
+	return false
 }
 
 // syncSampling starts the tick chain when figures became wanted (sampling
@@ -117,7 +126,15 @@ func (m Model) sample(gen int) (Model, tea.Cmd) {
 	if gen != m.stats.gen || !m.stats.on {
 		return m, nil
 	}
-	cmds := []tea.Cmd{tea.Tick(m.stats.every, func(time.Time) tea.Msg { return statsTickMsg{gen: gen} })}
+	m, reqs := m.requests(gen)
+	tick := tea.Tick(m.stats.every, func(time.Time) tea.Msg { return statsTickMsg{gen: gen} })
+	return m, tea.Batch(append(reqs, tick)...)
+}
+
+// requests are this tick's requests: one per backend with something to
+// ask, none to a backend whose last request is still out.
+func (m Model) requests(gen int) (Model, []tea.Cmd) {
+	var cmds []tea.Cmd
 	byID := m.wantedIDs()
 	timeout := min(max(m.stats.every, time.Second), 10*time.Second)
 	for _, sr := range m.stats.readers {
@@ -126,16 +143,16 @@ func (m Model) sample(gen int) (Model, tea.Cmd) {
 			continue
 		}
 		m.stats.seq++
-		seq, r, name, ctx := m.stats.seq, sr.r, sr.name, m.ctx
+		seq, r, name, ctx, now := m.stats.seq, sr.r, sr.name, m.ctx, m.now
 		m.stats.inflight[name] = seq
 		cmds = append(cmds, func() tea.Msg {
 			c, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			got, err := r.Stats(c, ids)
-			return statsResultMsg{gen: gen, seq: seq, source: name, asked: ids, at: time.Now(), samples: got, err: err}
+			return statsResultMsg{gen: gen, seq: seq, source: name, asked: ids, at: now(), samples: got, err: err}
 		})
 	}
-	return m, tea.Batch(cmds...)
+	return m, cmds
 }
 
 // wantedIDs are the running sandboxes on screen (when the columns show)
@@ -144,7 +161,7 @@ func (m Model) sample(gen int) (Model, tea.Cmd) {
 func (m Model) wantedIDs() map[string][]string {
 	out := map[string][]string{}
 	add := func(sb backend.Sandbox) {
-		if sb.Status == backend.StatusRunning && !slices.Contains(out[sb.Source], sb.ID) {
+		if resource.Live(sb) && !slices.Contains(out[sb.Source], sb.ID) {
 			out[sb.Source] = append(out[sb.Source], sb.ID)
 		}
 	}

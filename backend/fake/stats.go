@@ -84,7 +84,7 @@ func (s *Stats) Stats(ctx context.Context, ids []string) (map[string]backend.Res
 	s.Backend.mu.Lock()
 	running := map[string]bool{}
 	for _, sb := range s.Backend.sandboxes {
-		running[sb.ID] = sb.Status == backend.StatusRunning
+		running[sb.ID] = sb.Status == backend.StatusRunning || sb.RawState == "running"
 	}
 	s.Backend.mu.Unlock()
 	s.mu.Lock()

@@ -105,9 +105,22 @@ func (s Store) Prune(listed []backend.Sandbox) {
 	}
 }
 
+// Live reports whether a sandbox's processes may be running, so it may
+// have figures: running, or starting or failing its health check while
+// its container runs. Paused, exited and missing ones have none.
+func Live(sb backend.Sandbox) bool {
+	switch sb.Status {
+	case backend.StatusRunning:
+		return true
+	case backend.StatusError, backend.StatusStarting:
+		return sb.RawState == "running"
+	}
+	return false
+}
+
 // Of returns what is known of one sandbox.
 func (s Store) Of(sb backend.Sandbox) (backend.ResourceSample, State) {
-	if sb.Status != backend.StatusRunning {
+	if !Live(sb) {
 		return backend.ResourceSample{}, Stopped
 	}
 	if s.unsupported[sb.Source] {

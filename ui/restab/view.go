@@ -83,7 +83,7 @@ func (m Model) why() string {
 		return "resource sampling is off (stats_interval = off)"
 	case m.unsupported[m.sel.Source] || !backend.Supports(m.backendOf(), backend.CapStats):
 		return "n/a: the " + backend.CleanText(m.sel.Source) + " backend exposes no resource figures"
-	case m.sel.Status != backend.StatusRunning:
+	case !resource.Live(m.sel):
 		return backend.CleanText(m.sel.ID) + " is " + strings.ToLower(string(m.sel.Status)) + ": no figures while it is not running"
 	}
 	return ""
@@ -177,5 +177,3 @@ func short(d time.Duration) string {
 	}
 	return s
 }
-
-
