@@ -156,7 +156,7 @@ func TestStatsStaleGenerationIgnored(t *testing.T) {
 	t.Parallel()
 	h := newStatsHarness(t, 120, 40, Config{}, running(3)...)
 	id := running(3)[0].ID
-	smp := map[string]backend.ResourceSample{id: sample(77, 1 << 30)}
+	smp := map[string]backend.ResourceSample{id: sample(77, 1<<30)}
 	h.send(statsResultMsg{gen: h.m.stats.gen - 1, seq: 99, source: "docker", asked: []string{id}, samples: smp})
 	if strings.Contains(ansi.Strip(h.view()), "77.0") {
 		t.Fatal("an answer of an old generation was shown")
@@ -166,7 +166,7 @@ func TestStatsStaleGenerationIgnored(t *testing.T) {
 	if !strings.Contains(ansi.Strip(h.view()), "77.0") {
 		t.Fatal("the current answer was not shown")
 	}
-	older := map[string]backend.ResourceSample{id: sample(11, 1 << 30)}
+	older := map[string]backend.ResourceSample{id: sample(11, 1<<30)}
 	h.send(statsResultMsg{gen: gen, seq: 4, source: "docker", asked: []string{id}, samples: older})
 	if v := ansi.Strip(h.view()); strings.Contains(v, "11.0") || !strings.Contains(v, "77.0") {
 		t.Fatal("an answer older than the one shown replaced it")
@@ -346,4 +346,3 @@ func lineWith(t *testing.T, v, sub string) string {
 	t.Fatalf("no line with %q in:\n%s", sub, v)
 	return ""
 }
-
