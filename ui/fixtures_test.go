@@ -59,7 +59,7 @@ func fixtureSandboxes() []backend.Sandbox {
 
 // harness is a root model over one fake backend, sized and loaded.
 type harness struct {
-	t  *testing.T
+	t  testing.TB
 	m  Model
 	fb *fake.Backend
 }

@@ -23,7 +23,7 @@ type statsHarness struct {
 	fs *fake.Stats
 }
 
-func newStatsHarness(t *testing.T, w, h int, cfg Config, sbs ...backend.Sandbox) *statsHarness {
+func newStatsHarness(t testing.TB, w, h int, cfg Config, sbs ...backend.Sandbox) *statsHarness {
 	t.Helper()
 	fs := fake.WithStats(fake.New("docker", sbs...))
 	return &statsHarness{harness: newHarnessOver(t, w, h, cfg, []backend.Backend{fs}, fs.Backend), fs: fs}
@@ -31,7 +31,7 @@ func newStatsHarness(t *testing.T, w, h int, cfg Config, sbs ...backend.Sandbox)
 
 // newHarnessOver is newHarness over the given backends; fb is the one
 // whose snapshots load the model.
-func newHarnessOver(t *testing.T, w, h int, cfg Config, bs []backend.Backend, fb *fake.Backend) *harness {
+func newHarnessOver(t testing.TB, w, h int, cfg Config, bs []backend.Backend, fb *fake.Backend) *harness {
 	t.Helper()
 	cfg.Hub = backend.NewHub(bs...)
 	cfg.Theme = theme.New(true)
@@ -345,4 +345,33 @@ func lineWith(t *testing.T, v, sub string) string {
 	}
 	t.Fatalf("no line with %q in:\n%s", sub, v)
 	return ""
+}
+
+// TestFaultResourceCellsAndTotalsClean: planted escapes in a sandbox id
+// and in a backend name reach neither the resource columns, the status
+// bar's totals nor the resources tab; the planted session key stays
+// masked in the agent URL beside the figures.
+func TestFaultResourceCellsAndTotalsClean(t *testing.T) {
+	t.Parallel()
+	evil := "oh-agent-server-\x1b]52;c;ZXZpbA==\a\x1b[2J\u009b31m\u202eevil"
+	sbs := fixtureSandboxes()
+	sbs[0].ID = evil
+	fs := fake.WithStats(fake.New("dock\x1b]52;c;ZXZpbA==\aer\u202e", sbs...))
+	h := newHarnessOver(t, 160, 40, Config{}, []backend.Backend{fs}, fs.Backend)
+	fs.SetSample(evil, sample(12, 1<<30))
+	h.key("down") // the evil one, selected: its id is in the tab bar too
+	h.tick()
+	h.key("4")
+	h.tick()
+	key := sbs[0].SessionAPIKey.Reveal()
+	for _, v := range []string{h.view(), h.m.statusBar()} {
+		for _, bad := range []string{"\x1b]52", "\x1b[2J", "\u009b", "\u202e", "\a", key} {
+			if strings.Contains(v, bad) {
+				t.Fatalf("%q reached the screen:\n%s", bad, ansi.Strip(v))
+			}
+		}
+	}
+	if !strings.Contains(ansi.Strip(h.view()), "12.0") {
+		t.Fatal("the figures of the sandbox with the odd name are missing")
+	}
 }

@@ -141,7 +141,7 @@ func (m Model) statusBar() string {
 		if ok && s.Engine != "" {
 			label += " (" + s.Engine + ")" // Docker or Podman, and its version
 		}
-		parts = append(parts, m.sourceStatus(label, conn, now))
+		parts = append(parts, m.sourceStatus(backend.CleanText(label), conn, now))
 	}
 	var c []string
 	c = append(c, plural(total, "sandbox", "sandboxes"))

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/ui/pane"
 	"github.com/ohdash/ohdash/ui/table"
 )
@@ -154,7 +155,7 @@ func (m Model) paneTabs() string {
 	}
 	line := strings.Join(out, "")
 	if sel, ok := m.table.Selected(); ok {
-		line += st.Muted.Render("  " + sel.ID)
+		line += st.Muted.Render("  " + backend.CleanText(sel.ID))
 	}
 	return line
 }
