@@ -226,10 +226,17 @@ func (m Model) toggleColumns() Model {
 	return m.info("resource columns on")
 }
 
+// MinStatsInterval is the shortest sampling interval: faster would cost
+// the engine more than it tells anyone.
+const MinStatsInterval = 500 * time.Millisecond
+
 // statsEvery is the sampling interval in effect (≤ 0: off).
 func (c Config) statsEvery() time.Duration {
-	if c.StatsInterval == 0 {
+	switch {
+	case c.StatsInterval == 0:
 		return DefaultStatsInterval
+	case c.StatsInterval > 0 && c.StatsInterval < MinStatsInterval:
+		return MinStatsInterval
 	}
 	return c.StatsInterval
 }

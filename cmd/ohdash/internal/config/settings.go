@@ -88,6 +88,8 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Refresh.DockerSafetyRelist }},
 		{Key: "refresh.health_reprobe", Usage: "how often a healthy agent-server is probed again",
 			field: func(c *Config) any { return &c.Refresh.HealthReprobe }},
+		{Key: "stats_interval", Usage: "how often the dashboard samples the resource use of the sandboxes on screen (\"off\" never)",
+			field: func(c *Config) any { return &c.StatsInterval }},
 	}
 	for i := range list {
 		list[i].Env = EnvName(list[i].Key)
@@ -139,6 +141,10 @@ func (s Setting) set(c *Config, text string) error {
 		if err := p.UnmarshalText([]byte(text)); err != nil {
 			return fmt.Errorf("%s: %w", s.Key, err)
 		}
+	case *Interval:
+		if err := p.UnmarshalText([]byte(text)); err != nil {
+			return fmt.Errorf("%s: %w", s.Key, err)
+		}
 	default:
 		return fmt.Errorf("%s: unsupported setting type %T", s.Key, p)
 	}
@@ -158,6 +164,9 @@ func (s Setting) Value(c *Config) string {
 		b, _ := p.MarshalText()
 		return string(b)
 	case *ByteSize:
+		b, _ := p.MarshalText()
+		return string(b)
+	case *Interval:
 		b, _ := p.MarshalText()
 		return string(b)
 	}
