@@ -74,6 +74,8 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.AuditLog }},
 		{Key: "state_file", Usage: "where remote backends remember the sandboxes they started",
 			field: func(c *Config) any { return &c.StateFile }},
+		{Key: "stats_interval", Usage: "how often the dashboard samples the resource use of the sandboxes on screen (\"off\" never)",
+			field: func(c *Config) any { return &c.StatsInterval }},
 		{Key: "logs.tail", Usage: "log lines of history the dashboard starts with (-1: all)",
 			field: func(c *Config) any { return &c.Logs.Tail }},
 		{Key: "logs.max_lines", Usage: "most log lines a log pane holds",
@@ -88,8 +90,6 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Refresh.DockerSafetyRelist }},
 		{Key: "refresh.health_reprobe", Usage: "how often a healthy agent-server is probed again",
 			field: func(c *Config) any { return &c.Refresh.HealthReprobe }},
-		{Key: "stats_interval", Usage: "how often the dashboard samples the resource use of the sandboxes on screen (\"off\" never)",
-			field: func(c *Config) any { return &c.StatsInterval }},
 	}
 	for i := range list {
 		list[i].Env = EnvName(list[i].Key)
