@@ -39,8 +39,16 @@ func (m Model) View() string {
 		head += " · sampling…"
 	}
 	rows := []string{indent + st.Muted.Render(head)}
-	per := max(1, (m.height-1)/sections)
-	chartH := max(1, per-1)
+	// Every section gets a label row and an equal share of the rest; the
+	// rows left over go to the first ones, so the pane is filled.
+	avail := m.height - 1
+	chartH := func(i int) int {
+		h := avail/sections - 1
+		if i < avail%sections {
+			h++
+		}
+		return max(1, h)
+	}
 	cw := max(0, m.width-len(indent))
 	half := max(0, (cw-3)/2)
 	cpu := r.series(func(s backend.ResourceSample) (float64, bool) { return s.CPUPercent, s.HasCPU })
@@ -67,10 +75,10 @@ func (m Model) View() string {
 			rows = append(rows, indent+st.Accent.Render(c))
 		}
 	}
-	add(m.cpuLabel(cur, have, spark.Max(cpu)), spark.Chart(cpu, cw, chartH, cpuTop))
-	add(m.memLabel(cur, have, spark.Max(mem)), spark.Chart(mem, cw, chartH, memTop))
-	add(m.pairLabel("NET  ", "↓", "↑", cur.NetRxRate, cur.NetTxRate, have && cur.HasRates), pair(rx, tx, half, chartH))
-	add(m.pairLabel("BLOCK", "read", "write", cur.BlkReadRate, cur.BlkWriteRate, have && cur.HasRates), pair(rd, wr, half, chartH))
+	add(m.cpuLabel(cur, have, spark.Max(cpu)), spark.Chart(cpu, cw, chartH(0), cpuTop))
+	add(m.memLabel(cur, have, spark.Max(mem)), spark.Chart(mem, cw, chartH(1), memTop))
+	add(m.pairLabel("NET  ", "↓", "↑", cur.NetRxRate, cur.NetTxRate, have && cur.HasRates), pair(rx, tx, half, chartH(2)))
+	add(m.pairLabel("BLOCK", "read", "write", cur.BlkReadRate, cur.BlkWriteRate, have && cur.HasRates), pair(rd, wr, half, chartH(3)))
 	return m.fit(rows)
 }
 
