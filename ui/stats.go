@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/ui/pane"
 	"github.com/ohdash/ohdash/ui/resource"
 )
 
@@ -204,7 +203,18 @@ func (m Model) applyStats(msg statsResultMsg) (Model, tea.Cmd) {
 	}
 	m.res.Apply(sm)
 	m.table = m.table.SetResources(m.res, m.stats.cols)
-	return m.eachPane(func(p pane.Pane) (pane.Pane, tea.Cmd) { return p.Update(sm) })
+	// Only the panes that show resource use get the samples: copying every
+	// pane for a message the others ignore costs more than the sample.
+	m.panes = slices.Clone(m.panes)
+	var cmds []tea.Cmd
+	for i, p := range m.panes {
+		if _, ok := p.(resource.Viewer); ok {
+			var cmd tea.Cmd
+			m.panes[i], cmd = p.Update(sm)
+			cmds = append(cmds, cmd)
+		}
+	}
+	return m, tea.Batch(cmds...)
 }
 
 // toggleColumns turns the table's resource columns on or off.

@@ -11,7 +11,7 @@ import (
 	"github.com/ohdash/ohdash/backend"
 )
 
-// SampledMsg is forwarded to the panes after the root applied one
+// SampledMsg is forwarded to the panes that are Viewers after the root applied one
 // backend's answer: the samples by sandbox id (a running sandbox missing
 // from them is not running any more), or Unsupported when the backend
 // exposes no figures at all.

@@ -23,14 +23,20 @@ type point struct {
 	ok  bool
 }
 
-// ring is one sandbox's history: the last cap points, oldest first.
+// ring is one sandbox's history: the last cap points. Once full, the
+// newest point overwrites the oldest (at start), so a push copies
+// nothing.
 type ring struct {
-	pts []point
-	cap int
+	pts   []point
+	start int
+	cap   int
 }
 
+// at is the i-th point, oldest first.
+func (r *ring) at(i int) point { return r.pts[(r.start+i)%len(r.pts)] }
+
 func (r *ring) push(p point, every time.Duration) {
-	if n := len(r.pts); n > 0 && every > 0 && p.at.Sub(r.pts[n-1].at) > every*5/2 {
+	if n := len(r.pts); n > 0 && every > 0 && p.at.Sub(r.at(n-1).at) > every*5/2 {
 		// Sampling paused (the terminal was hidden, the tab not shown):
 		// a gap says so instead of joining two far-apart moments.
 		r.add(point{at: p.at})
@@ -39,17 +45,19 @@ func (r *ring) push(p point, every time.Duration) {
 }
 
 func (r *ring) add(p point) {
-	if len(r.pts) >= r.cap {
-		copy(r.pts, r.pts[1:])
-		r.pts = r.pts[:len(r.pts)-1]
+	if len(r.pts) < r.cap {
+		r.pts = append(r.pts, p)
+		return
 	}
-	r.pts = append(r.pts, p)
+	r.pts[r.start] = p
+	r.start = (r.start + 1) % len(r.pts)
 }
 
 // series is one figure over time; NaN where it is unknown.
 func (r *ring) series(f func(backend.ResourceSample) (float64, bool)) []float64 {
 	out := make([]float64, len(r.pts))
-	for i, p := range r.pts {
+	for i := range out {
+		p := r.at(i)
 		out[i] = math.NaN()
 		if p.ok {
 			if v, ok := f(p.smp); ok {
@@ -63,8 +71,8 @@ func (r *ring) series(f func(backend.ResourceSample) (float64, bool)) []float64 
 // last is the newest point with figures.
 func (r *ring) last() (backend.ResourceSample, bool) {
 	for i := len(r.pts) - 1; i >= 0; i-- {
-		if r.pts[i].ok {
-			return r.pts[i].smp, true
+		if p := r.at(i); p.ok {
+			return p.smp, true
 		}
 	}
 	return backend.ResourceSample{}, false

@@ -66,6 +66,20 @@ func TestHistoryIsBoundedAndOnlyForSandboxesLookedAt(t *testing.T) {
 	}
 }
 
+func TestRingKeepsTheNewestInOrder(t *testing.T) {
+	r := &ring{cap: 4}
+	for i := range 11 {
+		r.add(point{ok: true, smp: backend.ResourceSample{PIDs: uint64(i), HasPIDs: true}})
+	}
+	s := r.series(func(s backend.ResourceSample) (float64, bool) { return float64(s.PIDs), true })
+	if fmt.Sprint(s) != "[7 8 9 10]" {
+		t.Fatalf("series %v", s)
+	}
+	if last, ok := r.last(); !ok || last.PIDs != 10 {
+		t.Fatalf("last %v", last)
+	}
+}
+
 func TestGapWhenSamplingPaused(t *testing.T) {
 	r := &ring{cap: 10}
 	r.push(point{at: testkit.Now, ok: true}, 2*time.Second)
