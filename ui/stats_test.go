@@ -375,3 +375,27 @@ func TestFaultResourceCellsAndTotalsClean(t *testing.T) {
 		t.Fatal("the figures of the sandbox with the odd name are missing")
 	}
 }
+
+// TestStatsOneRequestPerBackendAndTotalsPerBackend: two backends with
+// figures get one request each per tick, for their own rows; the status
+// bar sums all and each.
+func TestStatsOneRequestPerBackendAndTotalsPerBackend(t *testing.T) {
+	t.Parallel()
+	a := fake.WithStats(fake.New("alpha", running(2)...))
+	bsbs := []backend.Sandbox{{ID: "oh-agent-server-beta-0001", Status: backend.StatusRunning}, {ID: "oh-agent-server-beta-0002", Status: backend.StatusRunning}}
+	b := fake.WithStats(fake.New("beta", bsbs...))
+	h := newHarnessOver(t, 200, 40, Config{}, []backend.Backend{a, b}, a.Backend)
+	a.SetSample(running(2)[0].ID, sample(10, 1<<30))
+	b.SetSample("oh-agent-server-beta-0001", sample(20, 1<<30))
+	b.SetSample("oh-agent-server-beta-0002", sample(30, 1<<30))
+	if got := h.tick(); got != 2 {
+		t.Fatalf("%d requests, want one per backend", got)
+	}
+	if ca, cb := a.StatsCalls(), b.StatsCalls(); len(ca) != 1 || len(cb) != 1 || len(ca[0]) != 2 || !slices.Equal(cb[0], []string{"oh-agent-server-beta-0001", "oh-agent-server-beta-0002"}) {
+		t.Fatalf("alpha asked %v, beta %v", ca, cb)
+	}
+	bar := ansi.Strip(h.m.statusBar())
+	if !strings.Contains(bar, "Σ 3 sampled: cpu 60.0% mem 3.0G (alpha 10.0% 1.0G, beta 50.0% 2.0G)") {
+		t.Fatalf("status bar: %q", bar)
+	}
+}
