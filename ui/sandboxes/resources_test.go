@@ -7,6 +7,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ohdash/ohdash/backend"
+
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui/resource"
 )
@@ -60,5 +62,24 @@ func TestVisibleIsTheWindow(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("the selection is not among the visible rows")
+	}
+}
+
+// TestNearLimitIsWarned: a sandbox at 90% of its memory limit or 80% of
+// its CPU limit has those cells in the warning colour.
+func TestNearLimitIsWarned(t *testing.T) {
+	th := theme.New(true)
+	res := resource.NewStore()
+	sbs := rows(1) // running
+	res.Apply(resource.SampledMsg{Source: "docker", Asked: []string{sbs[0].ID}, Samples: map[string]backend.ResourceSample{
+		sbs[0].ID: {CPUPercent: 190, HasCPU: true, CPULimit: 2, MemUsed: 950 << 20, MemLimit: 1 << 30, HasMem: true},
+	}})
+	m := New(th, WithClock(func() time.Time { return now })).SetSize(120, 5).SetSandboxes(sbs).SetResources(res, true)
+	cpu, mem, _, _, _ := m.resourceCells(sbs[0])
+	if want := th.Styles.Warning.Render("190"); cpu != want || want == "190" {
+		t.Errorf("cpu cell %q, want %q", cpu, want)
+	}
+	if want := th.Styles.Warning.Render("950M/1.0G"); mem != want {
+		t.Errorf("mem cell %q, want %q", mem, want)
 	}
 }

@@ -161,10 +161,33 @@ func (m Model) cells(s backend.Sandbox, now time.Time) []string {
 	c[colHealth] = healthCell(m.list.Theme, s)
 	c[colURL] = urlCell(s)
 	if m.resOn {
-		rc := resource.CellsOf(m.res.Of(s))
-		c[colCPU], c[colMem], c[colNet], c[colBlock], c[colPIDs] = rc.CPU, rc.Mem, rc.Net, rc.Block, rc.PIDs
+		c[colCPU], c[colMem], c[colNet], c[colBlock], c[colPIDs] = m.resourceCells(s)
 	}
 	return c
+}
+
+// resourceCells writes a row's figures: marks muted, a sandbox near its
+// CPU or memory limit in the warning colour.
+func (m Model) resourceCells(s backend.Sandbox) (cpu, mem, net, blk, pids string) {
+	st := m.list.Theme.Styles
+	smp, state := m.res.Of(s)
+	rc := resource.CellsOf(smp, state)
+	out := []*string{&rc.CPU, &rc.Mem, &rc.Net, &rc.Block, &rc.PIDs}
+	for _, p := range out {
+		switch *p {
+		case resource.MarkPending, resource.MarkStopped, resource.MarkUnavailable:
+			*p = st.Muted.Render(*p)
+		}
+	}
+	if state == resource.Known {
+		if smp.HasCPU && smp.CPULimit > 0 && smp.CPUPercent >= 80*smp.CPULimit {
+			rc.CPU = st.Warning.Render(rc.CPU)
+		}
+		if smp.HasMem && smp.MemLimit > 0 && smp.MemUsed*10 >= smp.MemLimit*9 {
+			rc.Mem = st.Warning.Render(rc.Mem)
+		}
+	}
+	return rc.CPU, rc.Mem, rc.Net, rc.Block, rc.PIDs
 }
 
 // healthCell shows the last probe: "ok 12ms", "failing", "unknown" when
