@@ -25,7 +25,7 @@ type aboutPane struct {
 
 func newAboutPane(c pane.Context) pane.Pane {
 	p := aboutPane{c: c}
-	p.keys.Tab = key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "about"))
+	p.keys.Tab = key.NewBinding(key.WithKeys("9"), key.WithHelp("9", "about"))
 	p.keys.Hello = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "say hello"))
 	return p
 }
@@ -74,10 +74,10 @@ func (p aboutPane) FullHelp() [][]key.Binding        { return [][]key.Binding{{p
 // notice, and its keys are in the help line and the help screen.
 func TestNewPaneNeedsOneRegistration(t *testing.T) {
 	h := newHarness(t, 120, 40, Config{ExtraPanes: []func(pane.Context) pane.Pane{newAboutPane}}, fixtureSandboxes()...)
-	if v := ansi.Strip(h.view()); !strings.Contains(v, "4 About") {
+	if v := ansi.Strip(h.view()); !strings.Contains(v, "9 About") {
 		t.Fatalf("the tab bar does not list the new pane:\n%s", v)
 	}
-	h.run(h.key("4"))
+	h.run(h.key("9"))
 	h.run(h.key("tab"))
 	v := ansi.Strip(h.view())
 	sel, _ := h.m.table.Selected()

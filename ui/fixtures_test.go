@@ -59,7 +59,7 @@ func fixtureSandboxes() []backend.Sandbox {
 
 // harness is a root model over one fake backend, sized and loaded.
 type harness struct {
-	t  *testing.T
+	t  testing.TB
 	m  Model
 	fb *fake.Backend
 }
@@ -139,7 +139,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		for _, c := range msg {
 			h.run(c)
 		}
-	case nil, tickMsg:
+	case nil, tickMsg, statsTickMsg:
 	default:
 		h.run(h.send(msg))
 	}

@@ -12,17 +12,18 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/alert"
 	"github.com/ohdash/ohdash/backend/spend"
 	"github.com/ohdash/ohdash/theme"
-	"github.com/ohdash/ohdash/ui/bulk"
-	"github.com/ohdash/ohdash/backend/alert"
 	"github.com/ohdash/ohdash/ui/alertpane"
+	"github.com/ohdash/ohdash/ui/bulk"
 	"github.com/ohdash/ohdash/ui/composer"
 	"github.com/ohdash/ohdash/ui/confirm"
 	"github.com/ohdash/ohdash/ui/convtab"
 	"github.com/ohdash/ohdash/ui/keymap"
 	"github.com/ohdash/ohdash/ui/logtab"
 	"github.com/ohdash/ohdash/ui/pane"
+	"github.com/ohdash/ohdash/ui/resource"
 	"github.com/ohdash/ohdash/ui/sandboxes"
 )
 
@@ -85,6 +86,13 @@ type Config struct {
 	// Notifier takes the alerts panes raise (pane.Context.Alerts); nil
 	// discards them.
 	Notifier alert.Notifier
+	// StatsInterval is how often resource use is sampled while the
+	// resource columns or the resources tab show (0: DefaultStatsInterval;
+	// negative: never).
+	StatsInterval time.Duration
+	// ResourceColumnsOff starts with the table's resource columns off (the
+	// resources key turns them on).
+	ResourceColumnsOff bool
 }
 
 // notifier is where panes send alerts: the configured one, or nowhere.
@@ -177,6 +185,10 @@ type Model struct {
 	// tickGen and tickEvery describe the live clock chain.
 	tickGen   int
 	tickEvery time.Duration
+
+	// stats samples resource use; res is what it found.
+	stats sampler
+	res   resource.Store
 }
 
 // New builds the root model. It does no I/O: streams start in Init.
@@ -196,10 +208,15 @@ func New(ctx context.Context, cfg Config) Model {
 		snaps: map[string]backend.Snapshot{}, host: pane.NewHost(),
 		mouse: cfg.Mouse, tickEvery: fastTick,
 	}
+	m.stats, m.res = newSampler(cfg), resource.NewStore()
 	for _, b := range cfg.Hub.Backends() {
 		m.sources = append(m.sources, b.Name())
+		if !backend.Supports(b, backend.CapStats) {
+			m.res.SetUnsupported(b.Name()) // its rows say n/a
+		}
 	}
 	m.table = sandboxes.New(m.th, sandboxes.WithClock(now), sandboxes.WithKeyMap(cfg.Keys.Sandboxes)).Focus()
+	m.table = m.table.SetResources(m.res, m.stats.cols && m.stats.enabled())
 	m.panes = register(m.paneContext(), cfg)
 	m.help = help.New()
 	m.help.Styles = helpStyles(m.th)

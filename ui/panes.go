@@ -13,6 +13,7 @@ import (
 	"github.com/ohdash/ohdash/ui/detailtab"
 	"github.com/ohdash/ohdash/ui/logtab"
 	"github.com/ohdash/ohdash/ui/pane"
+	"github.com/ohdash/ohdash/ui/restab"
 	"github.com/ohdash/ohdash/ui/spendtab"
 )
 
@@ -24,6 +25,7 @@ func register(c pane.Context, cfg Config) []pane.Pane {
 		logtab.New(c, cfg.Logs),
 		detailtab.New(c),
 		convtab.New(c, convtab.Config{Source: cfg.Conversations, Refresh: cfg.ConversationRefresh, Starter: cfg.ConversationStarter}),
+		restab.New(c, cfg.statsEvery()),
 		alertpane.New(c),
 		spendtab.New(c, spendtab.Config{Source: cfg.Conversations, Monitor: cfg.Spend, Refresh: cfg.ConversationRefresh}),
 	}

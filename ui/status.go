@@ -10,6 +10,7 @@ import (
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/ui/format"
+	"github.com/ohdash/ohdash/ui/resource"
 )
 
 type level int
@@ -140,7 +141,7 @@ func (m Model) statusBar() string {
 		if ok && s.Engine != "" {
 			label += " (" + s.Engine + ")" // Docker or Podman, and its version
 		}
-		parts = append(parts, m.sourceStatus(label, conn, now))
+		parts = append(parts, m.sourceStatus(backend.CleanText(label), conn, now))
 	}
 	var c []string
 	c = append(c, plural(total, "sandbox", "sandboxes"))
@@ -154,6 +155,9 @@ func (m Model) statusBar() string {
 			}
 			c = append(c, fmt.Sprintf("%d %s", counts[s], word))
 		}
+	}
+	if t := m.resourceTotals(); t != "" {
+		c = append(c, t)
 	}
 	if m.cfg.ReadOnly {
 		c = append(c, st.Warning.Render("read-only"))
@@ -192,6 +196,31 @@ func (m Model) sourceStatus(src string, c backend.ConnState, now time.Time) stri
 	default:
 		return st.Muted.Render(src + " … connecting")
 	}
+}
+
+// resourceTotals sums the figures of the sandboxes sampled (the rows on
+// screen, not the whole host: the text says how many), per backend too
+// when more than one has figures.
+func (m Model) resourceTotals() string {
+	if !m.stats.on {
+		return ""
+	}
+	tot := m.res.Totals(m.allSandboxes())
+	all, ok := tot[""]
+	if !ok {
+		return ""
+	}
+	txt := fmt.Sprintf("Σ %d sampled: cpu %s%% mem %s", all.N, resource.Percent(all.CPU), resource.Bytes(all.Mem))
+	if len(tot) > 2 {
+		var per []string
+		for _, src := range m.sources {
+			if t, ok := tot[src]; ok {
+				per = append(per, fmt.Sprintf("%s %s%% %s", src, resource.Percent(t.CPU), resource.Bytes(t.Mem)))
+			}
+		}
+		txt += " (" + strings.Join(per, ", ") + ")"
+	}
+	return backend.CleanText(txt)
 }
 
 func plural(n int, one, many string) string {

@@ -17,9 +17,30 @@ import (
 
 // Update implements tea.Model: global messages first, then keys in order
 // of precedence (dialog, help, text inputs, global keys, actions, the
-// focused component).
+// focused component). After each message, resource sampling starts or
+// stops with what the screen now shows.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	nm, sc := next.(Model).syncSampling()
+	if sc == nil {
+		return nm, cmd
+	}
+	return nm, tea.Batch(cmd, sc)
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case statsTickMsg:
+		return m.sample(msg.gen)
+	case statsResultMsg:
+		return m.applyStats(msg)
+	case tea.FocusMsg:
+		m.stats.blurred = false
+		return m.forwardAll(msg)
+	case tea.BlurMsg:
+		// The terminal is hidden or in the background: nobody looks.
+		m.stats.blurred = true
+		return m.forwardAll(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		return m.layout(), nil
@@ -157,6 +178,7 @@ func (m Model) applySnapshot(s backend.Snapshot) (Model, tea.Cmd) {
 	for _, src := range m.sources {
 		all = append(all, m.snaps[src].Sandboxes...)
 	}
+	m.res.Prune(all)
 	m.table = m.table.SetSandboxes(all).SetEmptyNote(m.emptyNote())
 	return m.selectionChanged()
 }
@@ -255,6 +277,8 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m.warn("secrets are shown: x masks them again"), nil
 		}
 		return m.info("secrets masked"), nil
+	case key.Matches(kp, m.keys.Resources):
+		return m.toggleColumns(), nil
 	case key.Matches(kp, m.keys.Copy), key.Matches(kp, m.keys.CopyURL):
 		return m.copySelected(key.Matches(kp, m.keys.CopyURL))
 	}

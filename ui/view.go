@@ -2,12 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"github.com/ohdash/ohdash/backend"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/ui/pane"
 	"github.com/ohdash/ohdash/ui/table"
 )
@@ -64,6 +64,8 @@ func (m Model) View() tea.View {
 	if m.mouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
+	// Focus reports stop resource sampling while the terminal is hidden.
+	v.ReportFocus = m.stats.enabled()
 	return v
 }
 

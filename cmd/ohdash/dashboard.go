@@ -39,6 +39,10 @@ func (a *app) uiConfig(hub *backend.Hub, keys ui.Keys) ui.Config {
 		Mouse: c.Mouse, Keys: keys, LowBandwidth: c.LowBandwidth,
 		Logs:          ui.LogConfig{Tail: c.Logs.Tail, MaxLines: c.Logs.MaxLines, MaxBytes: int(c.Logs.MaxBytes)},
 		Conversations: a.Conversations(),
+		StatsInterval: -1, // "off"
+	}
+	if every := c.StatsInterval.Std(); every > 0 {
+		cfg.StatsInterval = every
 	}
 	if st := newAppStarter(a, hub.Backends()); st != nil {
 		cfg.ConversationStarter = st

@@ -22,6 +22,9 @@ type Root struct {
 	ConvAccept, ConvReject, ConvMessage, ConvScope          key.Binding
 	// ConvNew starts a conversation on an OpenHands app-server.
 	ConvNew key.Binding
+	// TabResources shows the resources tab; Resources turns the
+	// table's resource columns on and off.
+	TabResources, Resources key.Binding
 	// TabSpend shows the spend pane.
 	TabSpend key.Binding
 	// TabAlerts shows the recent alerts.
@@ -59,6 +62,8 @@ func DefaultRoot() Root {
 		ConvMessage:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message the agent")),
 		ConvScope:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "this sandbox / all sandboxes")),
 		ConvNew:          key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "new conversation (app-server)")),
+		TabResources:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "resources")),
+		Resources:        key.NewBinding(key.WithKeys("%"), key.WithHelp("%", "resource columns on/off")),
 		TabSpend:         key.NewBinding(key.WithKeys("$"), key.WithHelp("$", "spend")),
 		TabAlerts:        key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "alerts")),
 	}
@@ -79,18 +84,19 @@ func (k *Root) Bindings() map[string]*key.Binding {
 		"conversation.stop": &k.ConvStop, "conversation.approve": &k.ConvAccept,
 		"conversation.reject": &k.ConvReject, "conversation.send": &k.ConvMessage,
 		"conversation.scope": &k.ConvScope, "conversation.new": &k.ConvNew,
-		"tab.spend": &k.TabSpend,
+		"tab.resources": &k.TabResources, "resources": &k.Resources,
+		"tab.spend":  &k.TabSpend,
 		"tab.alerts": &k.TabAlerts,
 	}
 }
 
 // global are the keys shown in every help screen.
 func (k Root) Global() []key.Binding {
-	return []key.Binding{k.NextFocus, k.Open, k.Back, k.Zoom, k.TabLogs, k.TabDetails, k.TabConversations, k.TabSpend, k.TabAlerts, k.Help, k.Quit}
+	return []key.Binding{k.NextFocus, k.Open, k.Back, k.Zoom, k.TabLogs, k.TabDetails, k.TabConversations, k.TabResources, k.TabAlerts, k.TabSpend, k.Help, k.Quit}
 }
 
 func (k Root) More() []key.Binding {
-	return []key.Binding{k.Reveal, k.Copy, k.CopyURL, k.Redraw, k.Mouse}
+	return []key.Binding{k.Reveal, k.Copy, k.CopyURL, k.Redraw, k.Mouse, k.Resources}
 }
 
 func (k Root) SandboxActions() []key.Binding {

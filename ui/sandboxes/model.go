@@ -6,10 +6,12 @@ package sandboxes
 import (
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
+	"github.com/ohdash/ohdash/ui/resource"
 	"github.com/ohdash/ohdash/ui/table"
 )
 
@@ -25,6 +27,9 @@ type Model struct {
 	multiSource   bool
 	// emptyNote is what an empty list says (see SetEmptyNote).
 	emptyNote []string
+	// res is the resource use the root sampled; resOn shows its columns.
+	res   resource.Store
+	resOn bool
 }
 
 // SetEmptyNote sets what the table says when there are no sandboxes at
@@ -76,7 +81,7 @@ func (m Model) reorder(selKey string, had bool) Model {
 	if had {
 		at = func(i int) bool { return m.all[i].Key() == selKey }
 	}
-	m.list = m.list.Reorder(order(m.all, m.list.FilterText(), SortKey(m.list.SortBy), m.list.Desc), at)
+	m.list = m.list.Reorder(order(m.all, m.list.FilterText(), SortKey(m.list.SortBy), m.list.Desc, m.res), at)
 	return m
 }
 
@@ -125,6 +130,13 @@ func (m Model) SetSize(w, h int) Model {
 
 // Update handles navigation, sorting and filtering keys when focused.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if kp, ok := msg.(tea.KeyPressMsg); ok && m.list.Focused && !m.list.Filtering && key.Matches(kp, m.keys.SortHeavy) {
+		return m.sortHeavy(), nil
+	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && SortKey(m.list.SortBy) >= sortKeys && key.Matches(kp, m.keys.Sort) {
+		// From a heavy sort, the sort key starts its cycle again.
+		m.list.SortBy = int(sortKeys) - 1
+	}
 	l, cmd, ch := m.list.Update(msg, m.keys.ListKeys)
 	m.list = l
 	if ch.IsMark() {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/ui/resource"
 )
 
 // SortKey is the column the table is sorted by.
@@ -20,16 +21,24 @@ const (
 	ByImage
 	BySource
 	sortKeys
+	// ByCPU and ByMem put the heaviest first. They are outside the sort
+	// key's cycle (only the heavy key reaches them): without resource
+	// figures they would order nothing.
+	ByCPU SortKey = iota
+	ByMem
 )
 
 // String names the sort key for the title bar.
 func (k SortKey) String() string {
-	return [...]string{"status", "name", "age", "image", "source"}[k]
+	return [...]string{"status", "name", "age", "image", "source", "", "cpu", "mem"}[k]
 }
 
-func compare(a, b backend.Sandbox, by SortKey) int {
+func compare(a, b backend.Sandbox, by SortKey, res resource.Store) int {
 	var c int
 	switch by {
+	case ByCPU, ByMem:
+		// Heaviest first; rows without a figure after every row with one.
+		c = cmp.Compare(weight(b, by, res), weight(a, by, res))
 	case ByStatus:
 		c = cmp.Compare(a.Status.Rank(), b.Status.Rank())
 	case ByAge:
@@ -50,7 +59,7 @@ func compare(a, b backend.Sandbox, by SortKey) int {
 }
 
 // order returns the indices of the sandboxes that match filter, sorted.
-func order(sbs []backend.Sandbox, filter string, by SortKey, desc bool) []int {
+func order(sbs []backend.Sandbox, filter string, by SortKey, desc bool, res resource.Store) []int {
 	idx := make([]int, 0, len(sbs))
 	terms := strings.Fields(strings.ToLower(filter))
 	for i, s := range sbs {
@@ -59,7 +68,7 @@ func order(sbs []backend.Sandbox, filter string, by SortKey, desc bool) []int {
 		}
 	}
 	slices.SortStableFunc(idx, func(i, j int) int {
-		c := compare(sbs[i], sbs[j], by)
+		c := compare(sbs[i], sbs[j], by, res)
 		if desc {
 			return -c
 		}
@@ -96,6 +105,20 @@ func matches(s backend.Sandbox, terms []string) bool {
 		}
 	}
 	return true
+}
+
+// weight is the figure a heavy sort compares: -1 when there is none.
+func weight(s backend.Sandbox, by SortKey, res resource.Store) float64 {
+	smp, st := res.Of(s)
+	switch {
+	case st != resource.Known:
+		return -1
+	case by == ByCPU && smp.HasCPU:
+		return smp.CPUPercent
+	case by == ByMem && smp.HasMem:
+		return float64(smp.MemUsed)
+	}
+	return -1
 }
 
 func imageOf(s backend.Sandbox) string {

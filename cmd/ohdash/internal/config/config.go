@@ -41,6 +41,9 @@ type Config struct {
 	AuditLog string `toml:"audit_log"`
 	// StateFile is where remote backends remember the sandboxes they saw.
 	StateFile string `toml:"state_file"`
+	// StatsInterval is how often the dashboard samples the resource use
+	// of the sandboxes on screen; 0 ("off") never.
+	StatsInterval Interval `toml:"stats_interval"`
 
 	Logs    LogsConfig    `toml:"logs"`
 	Refresh RefreshConfig `toml:"refresh"`
@@ -133,6 +136,7 @@ func Default() Config {
 		Theme:         "auto",
 		ActionTimeout: Duration(2 * time.Minute),
 		LogLevel:      "info",
+		StatsInterval: Interval(2 * time.Second),
 		Logs: LogsConfig{
 			Tail:     logs.DefaultTail,
 			MaxLines: textview.DefaultMaxLines,

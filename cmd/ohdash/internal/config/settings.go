@@ -74,6 +74,8 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.AuditLog }},
 		{Key: "state_file", Usage: "where remote backends remember the sandboxes they started",
 			field: func(c *Config) any { return &c.StateFile }},
+		{Key: "stats_interval", Usage: "how often the dashboard samples the resource use of the sandboxes on screen (\"off\" never)",
+			field: func(c *Config) any { return &c.StatsInterval }},
 		{Key: "logs.tail", Usage: "log lines of history the dashboard starts with (-1: all)",
 			field: func(c *Config) any { return &c.Logs.Tail }},
 		{Key: "logs.max_lines", Usage: "most log lines a log pane holds",
@@ -161,6 +163,10 @@ func (s Setting) set(c *Config, text string) error {
 			return fmt.Errorf("%s: %w", s.Key, err)
 		}
 		*p = v
+	case *Interval:
+		if err := p.UnmarshalText([]byte(text)); err != nil {
+			return fmt.Errorf("%s: %w", s.Key, err)
+		}
 	default:
 		return fmt.Errorf("%s: unsupported setting type %T", s.Key, p)
 	}
@@ -184,6 +190,9 @@ func (s Setting) Value(c *Config) string {
 		return string(b)
 	case *float64:
 		return strconv.FormatFloat(*p, 'f', -1, 64)
+	case *Interval:
+		b, _ := p.MarshalText()
+		return string(b)
 	}
 	return ""
 }

@@ -34,6 +34,35 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d)
 // Std returns the time.Duration.
 func (d Duration) Std() time.Duration { return time.Duration(d) }
 
+// Interval is how often something periodic runs, written like Duration,
+// or "off" (stored as 0) to switch it off.
+type Interval time.Duration
+
+// UnmarshalText parses "2s", or "off" (and "0s") for off.
+func (d *Interval) UnmarshalText(b []byte) error {
+	if strings.TrimSpace(string(b)) == "off" {
+		*d = 0
+		return nil
+	}
+	var v Duration
+	if err := v.UnmarshalText(b); err != nil {
+		return fmt.Errorf("%w, or \"off\"", err)
+	}
+	*d = Interval(v)
+	return nil
+}
+
+// MarshalText writes the Go duration string, or "off".
+func (d Interval) MarshalText() ([]byte, error) {
+	if d == 0 {
+		return []byte("off"), nil
+	}
+	return Duration(d).MarshalText()
+}
+
+// Std returns the time.Duration (0: off).
+func (d Interval) Std() time.Duration { return time.Duration(d) }
+
 // ByteSize is a size in bytes, written as a number or with a unit:
 // "64MiB", "512KiB", "1GiB" (and the decimal kB, MB, GB).
 type ByteSize int64
