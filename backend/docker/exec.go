@@ -69,8 +69,8 @@ func (b *Backend) Exec(ctx context.Context, id string, req backend.ExecRequest) 
 
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	if req.Resize != nil && req.TTY {
-		wg.Go(func() { b.forwardResizes(ctx, created.ID, req.Resize, done) })
+	if req.TTY && (req.Resize != nil || size.Height > 0) {
+		wg.Go(func() { b.forwardResizes(ctx, created.ID, req.Size, req.Resize, done) })
 	}
 	if req.Stdin != nil {
 		// Not waited for: a read may stay blocked in the caller's reader
@@ -97,9 +97,24 @@ func (b *Backend) Exec(ctx context.Context, id string, req backend.ExecRequest) 
 	return b.exitCode(ctx, id, created.ID)
 }
 
-// forwardResizes passes every new terminal size on to the engine until
-// the process's output ends.
-func (b *Backend) forwardResizes(ctx context.Context, execID string, sizes <-chan backend.TermSize, done <-chan struct{}) {
+// forwardResizes sets the initial size (engines before API 1.42 ignore
+// the one given at creation; a process just starting may refuse it, so it
+// is tried a few times) and then passes every new terminal size on to the
+// engine until the process's output ends.
+func (b *Backend) forwardResizes(ctx context.Context, execID string, first backend.TermSize, sizes <-chan backend.TermSize, done <-chan struct{}) {
+	if first.Rows > 0 && first.Cols > 0 {
+		for try := range 5 {
+			_, err := b.cli.ExecResize(ctx, execID, client.ExecResizeOptions{Height: uint(first.Rows), Width: uint(first.Cols)})
+			if err == nil {
+				break
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Duration(try+1) * 50 * time.Millisecond):
+			}
+		}
+	}
 	for {
 		select {
 		case <-done:

@@ -92,6 +92,11 @@ and prints its id.`,
 a terminal it refuses unless --yes is given.`,
 		},
 		{
+			name: "exec", args: "SANDBOX [-- CMD...]", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			summary: "run a shell or a command inside a sandbox (-i, -t like docker exec)", settings: []string{"shell"},
+			setup: setupExec, aliases: map[string]string{"i": "interactive", "t": "tty"}, long: execHelp,
+		},
+		{
 			name: "config", summary: "print the effective configuration (secrets masked)", setup: setupConfig,
 			long: configHelp,
 		},

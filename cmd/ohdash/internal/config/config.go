@@ -55,6 +55,9 @@ type Config struct {
 	OpenHands []OpenHandsConfig `toml:"openhands"`
 	// Keys remaps dashboard actions: action name → keys (empty: unbound).
 	Keys map[string]KeyList `toml:"keys"`
+	// Shell is the shell that e and `ohdash exec` start inside a sandbox
+	// ("": bash when the sandbox has it, else sh).
+	Shell string `toml:"shell"`
 
 	// Meta says where values came from; filled by Load.
 	Meta Meta `toml:"-"`

@@ -88,6 +88,8 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Refresh.DockerSafetyRelist }},
 		{Key: "refresh.health_reprobe", Usage: "how often a healthy agent-server is probed again",
 			field: func(c *Config) any { return &c.Refresh.HealthReprobe }},
+		{Key: "shell", Arg: "PATH", Flag: "shell", Usage: "shell that e and 'ohdash exec' start in a sandbox (default: bash if present, else sh)",
+			field: func(c *Config) any { return &c.Shell }},
 	}
 	for i := range list {
 		list[i].Env = EnvName(list[i].Key)
