@@ -20,6 +20,7 @@ import (
 	"github.com/ohdash/ohdash/ui/logtab"
 	"github.com/ohdash/ohdash/ui/pane"
 	"github.com/ohdash/ohdash/ui/sandboxes"
+	"github.com/ohdash/ohdash/ui/urls"
 )
 
 // Config is what the root model needs from the command line and the
@@ -72,6 +73,12 @@ type Config struct {
 	ConversationRefresh time.Duration
 	// ExtraPanes are registered after the built-in panes (see panes.go).
 	ExtraPanes []func(pane.Context) pane.Pane
+	// Shell is the shell e starts in a sandbox ("": bash if present,
+	// else sh).
+	Shell string
+	// OpenURL opens a URL in the local browser; nil when there is none
+	// (over SSH, no display): o then lists the URLs to copy instead.
+	OpenURL func(ctx context.Context, url string) error
 }
 
 // Refusal is an action the dashboard refused in read-only mode.
@@ -140,6 +147,8 @@ type Model struct {
 
 	confirm  *confirm.Model
 	composer *composer.Model
+	// urls is the open list of the selected sandbox's URLs (o).
+	urls *urls.Model
 	showHelp bool
 	// helpTop is the first line of the help screen shown: on a short
 	// terminal the screen scrolls instead of cutting keys off.

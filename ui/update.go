@@ -18,6 +18,9 @@ import (
 // of precedence (dialog, help, text inputs, global keys, actions, the
 // focused component).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if next, cmd, ok := m.execMsg(msg); ok {
+		return next, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -175,6 +178,9 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.confirm = &c
 		return m, cmd
 	}
+	if m.urls != nil {
+		return m.urlsKey(kp)
+	}
 	if m.composer != nil {
 		c, cmd := m.composer.Update(kp)
 		m.composer = &c
@@ -248,6 +254,9 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.setActive(p, cmd)
 	}
 	if next, cmd, ok := m.sandboxAction(kp); ok {
+		return next, cmd
+	}
+	if next, cmd, ok := m.execAction(kp); ok {
 		return next, cmd
 	}
 	return m.forward(kp)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 
 	tea "charm.land/bubbletea/v2"
@@ -40,6 +41,7 @@ func (a *app) uiConfig(hub *backend.Hub, keys ui.Keys) ui.Config {
 		Logs:          ui.LogConfig{Tail: c.Logs.Tail, MaxLines: c.Logs.MaxLines, MaxBytes: int(c.Logs.MaxBytes)},
 		Conversations: a.Conversations(),
 	}
+	cfg.Shell, cfg.OpenURL = c.Shell, browserOpener(a.io.getenv, runtime.GOOS)
 	if st := newAppStarter(a, hub.Backends()); st != nil {
 		cfg.ConversationStarter = st
 	}

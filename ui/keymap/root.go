@@ -22,6 +22,9 @@ type Root struct {
 	ConvAccept, ConvReject, ConvMessage, ConvScope          key.Binding
 	// ConvNew starts a conversation on an OpenHands app-server.
 	ConvNew key.Binding
+	// Exec opens a shell (or a command runner) in the selected sandbox;
+	// URLs lists its exposed URLs to open or copy.
+	Exec, URLs key.Binding
 }
 
 // DefaultRoot returns the root's default bindings.
@@ -55,6 +58,8 @@ func DefaultRoot() Root {
 		ConvMessage:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "message the agent")),
 		ConvScope:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "this sandbox / all sandboxes")),
 		ConvNew:          key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "new conversation (app-server)")),
+		Exec:             key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "shell in sandbox")),
+		URLs:             key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open sandbox URLs")),
 	}
 }
 
@@ -73,6 +78,7 @@ func (k *Root) Bindings() map[string]*key.Binding {
 		"conversation.stop": &k.ConvStop, "conversation.approve": &k.ConvAccept,
 		"conversation.reject": &k.ConvReject, "conversation.send": &k.ConvMessage,
 		"conversation.scope": &k.ConvScope, "conversation.new": &k.ConvNew,
+		"sandbox.exec": &k.Exec, "sandbox.urls": &k.URLs,
 	}
 }
 
@@ -86,7 +92,7 @@ func (k Root) More() []key.Binding {
 }
 
 func (k Root) SandboxActions() []key.Binding {
-	return []key.Binding{k.Start, k.Pause, k.Resume, k.Delete}
+	return []key.Binding{k.Start, k.Pause, k.Resume, k.Delete, k.Exec, k.URLs}
 }
 
 func (k Root) ConversationActions() []key.Binding {

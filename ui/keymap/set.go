@@ -71,6 +71,7 @@ var globalActions = []string{
 	"quit", "help", "next_pane", "zoom", "tab.logs", "tab.details", "tab.conversations",
 	"reveal", "copy", "copy_url", "redraw", "mouse",
 	"sandbox.start", "sandbox.pause", "sandbox.resume", "sandbox.delete",
+	"sandbox.exec",
 }
 
 // conversationActions are live wherever a conversation is in focus.
@@ -88,7 +89,8 @@ func contexts() []keyContext {
 	}
 	return []keyContext{
 		with("sandboxes table", "open", "sandboxes.up", "sandboxes.down", "sandboxes.page_up", "sandboxes.page_down",
-			"sandboxes.first", "sandboxes.last", "sandboxes.filter", "sandboxes.clear_filter", "sandboxes.sort", "sandboxes.reverse"),
+			"sandboxes.first", "sandboxes.last", "sandboxes.filter", "sandboxes.clear_filter", "sandboxes.sort", "sandboxes.reverse",
+			"sandbox.urls"),
 		with("details pane", "back", "details.up", "details.down", "details.page_up", "details.page_down", "details.top", "details.bottom"),
 		// logs.search_clear shares esc with "back" by design: the pane
 		// takes esc only while a search is active.

@@ -172,6 +172,7 @@ func (s *Server) runBash(ctx context.Context, cmd bashEvent) bashEvent {
 // TIMESTAMP or TIMESTAMP_DESC; page_id is the id of the first event of
 // the page.
 func (s *Server) searchBashEvents(w http.ResponseWriter, r *http.Request) {
+	r = s.stripIgnored(r)
 	q := r.URL.Query()
 	limit, ok := queryLimit(w, r)
 	if !ok {
