@@ -107,7 +107,11 @@ func (m Model) execMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 		case msg.stopped:
 			return m.info(fmt.Sprintf("stopped following the command in %s", msg.sandbox)), nil, true
 		}
-		return m.info(fmt.Sprintf("%s in %s ended: exit code %d", msg.what, msg.sandbox, msg.code)), nil, true
+		text := fmt.Sprintf("%s in %s ended: exit code %d", msg.what, msg.sandbox, msg.code)
+		if msg.code != 0 {
+			return m.warn(text), nil, true
+		}
+		return m.info(text), nil, true
 	case composer.SubmitMsg:
 		if p, ok := msg.Payload.(runPrompt); ok {
 			m.composer = nil

@@ -30,7 +30,7 @@ type Shell struct {
 // (sanitised by the caller).
 func NewShell(ctx context.Context, name string, req backend.ExecRequest, run ExecFunc) *Shell {
 	req.TTY = true
-	banner := "ohdash: " + req.Describe() + " in " + name + " — exit the shell to return to the dashboard\r\n"
+	banner := "ohdash: " + req.Describe() + " in " + name + "; exit it to return to the dashboard\r\n"
 	return &Shell{ctx: ctx, run: run, req: req, banner: banner}
 }
 
