@@ -138,7 +138,7 @@ func TestExecDashboardShellInTmux(t *testing.T) {
 	term.resize(80, 24)
 	term.keys("exit 6", "Enter")
 	waitTerm(t, term, "exit code 6")
-	ages := regexp.MustCompile(`\s+\d+[smh] `)
+	ages := regexp.MustCompile(`\s+(\d+[smh]|now) `)
 	norm := func(s string) string {
 		lines := strings.Split(ages.ReplaceAllString(s, " AGE "), "\n")
 		return strings.Join(lines[:len(lines)-4], "\n") // the message, status and help lines differ
