@@ -20,8 +20,8 @@ failed, 2 usage, 3 no such sandbox, 4 unreachable) and always print an "ohdash:"
 stderr; the command's own code prints nothing. As with docker exec, 126 and 127 mean the
 command could not be run or was not found in the sandbox.
 Sandboxes of a runtime API or an app-server have no exec API: CMD runs through the
-agent-server's bash API (one command line, no terminal, no input; output shown when done
-piece by piece), and there is no interactive shell. Output to a terminal without -t is
+agent-server's bash API (one command line, no terminal, no input; the output streams as
+the server reports it), and there is no interactive shell. Output to a terminal without -t is
 sanitised (escapes dropped) and masked; with -t, or piped, it passes unchanged.
 Refused in read-only mode; every run is in the audit log with its command and exit code.`
 

@@ -74,6 +74,9 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.AuditLog }},
 		{Key: "state_file", Usage: "where remote backends remember the sandboxes they started",
 			field: func(c *Config) any { return &c.StateFile }},
+		// Top-level keys come before the tables: `ohdash config` prints them in order.
+		{Key: "shell", Arg: "PATH", Flag: "shell", Usage: "shell that e and 'ohdash exec' start in a sandbox (default: bash if present, else sh)",
+			field: func(c *Config) any { return &c.Shell }},
 		{Key: "logs.tail", Usage: "log lines of history the dashboard starts with (-1: all)",
 			field: func(c *Config) any { return &c.Logs.Tail }},
 		{Key: "logs.max_lines", Usage: "most log lines a log pane holds",
@@ -88,8 +91,6 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Refresh.DockerSafetyRelist }},
 		{Key: "refresh.health_reprobe", Usage: "how often a healthy agent-server is probed again",
 			field: func(c *Config) any { return &c.Refresh.HealthReprobe }},
-		{Key: "shell", Arg: "PATH", Flag: "shell", Usage: "shell that e and 'ohdash exec' start in a sandbox (default: bash if present, else sh)",
-			field: func(c *Config) any { return &c.Shell }},
 	}
 	for i := range list {
 		list[i].Env = EnvName(list[i].Key)
