@@ -148,7 +148,7 @@ type Model struct {
 	confirm  *confirm.Model
 	composer *composer.Model
 	// urls is the open list of the selected sandbox's URLs (o).
-	urls *urls.Model
+	urls     *urls.Model
 	showHelp bool
 	// helpTop is the first line of the help screen shown: on a short
 	// terminal the screen scrolls instead of cutting keys off.

@@ -91,4 +91,3 @@ func (r readerOnly) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-

@@ -133,7 +133,6 @@ func shellLayer(agentsim []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-
 // importError reads an import's progress stream to its end and returns
 // the first error it reports.
 func importError(r io.Reader) error {
