@@ -57,7 +57,7 @@ func (b *Backend) Exec(ctx context.Context, id string, req backend.ExecRequest) 
 	if err != nil {
 		return 0, engineErr("exec", id, err)
 	}
-	att, err := b.cli.ExecAttach(ctx, created.ID, client.ExecAttachOptions{TTY: req.TTY, ConsoleSize: size})
+	att, err := b.streams.ExecAttach(ctx, created.ID, client.ExecAttachOptions{TTY: req.TTY, ConsoleSize: size})
 	if err != nil {
 		return 0, engineErr("exec", id, err)
 	}

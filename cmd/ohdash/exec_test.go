@@ -148,6 +148,16 @@ func TestExecDashboardShellInTmux(t *testing.T) {
 	if after, ok := term.waitFor(5*time.Second, func(s string) bool { return norm(s) == norm(before) }); !ok {
 		t.Fatalf("the dashboard did not come back as it was:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
+	// Nothing of the shell's session is left reading the terminal: the
+	// next keys are the dashboard's (a leftover read used to take one).
+	for range 3 {
+		term.keys("?")
+		waitTerm(t, term, "Keys")
+		term.keys("?")
+		if s, ok := term.waitFor(5*time.Second, func(s string) bool { return !strings.Contains(s, "Keys") }); !ok {
+			t.Fatalf("help did not close:\n%s", s)
+		}
+	}
 	if es := execEntries(t, h); len(es) != 2 || es[0].Result != guard.ResultIntent || es[1].Origin != "dashboard" || es[1].ExitCode == nil || *es[1].ExitCode != 6 {
 		t.Fatalf("audit: %+v", es)
 	}
@@ -162,8 +172,8 @@ func TestExecOverSSH(t *testing.T) {
 	sshd.trust(t, h)
 	_, name := e.Run(t, dockertest.RunOptions{Image: dockertest.ShellImage(t, e.Client)})
 	h.writeConfig("[[docker]]\nname = \"ssh\"\nhost = \"" + sshd.url() + "\"\nv1_prefixes = [\"" + e.V1Prefix + "\"]\n")
-	h.stdin = "read line; echo got:$line; exit 9\nhello\n"
-	r := h.run("exec", "-i", name, "--", "sh")
+	h.stdin = "hello\n"
+	r := h.run("exec", "-i", name, "--", "sh", "-c", "read line; echo got:$line; exit 9")
 	if r.code != 9 || r.stdout != "got:hello\n" {
 		t.Fatalf("over ssh: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}

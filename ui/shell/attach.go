@@ -7,11 +7,9 @@ package shell
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/charmbracelet/x/term"
-	"github.com/muesli/cancelreader"
 
 	"github.com/ohdash/ohdash/backend"
 )
@@ -68,26 +66,12 @@ func Attach(ctx context.Context, in io.Reader, out, errw io.Writer, req backend.
 		req.Resize = sizes
 	}
 	if interactive && in != nil {
-		cr, err := cancelreader.NewReader(in)
+		input, err := newInput(in)
 		if err != nil {
 			return 0, err
 		}
-		defer func() {
-			cr.Cancel()
-			_ = cr.Close()
-		}()
-		req.Stdin = readerOnly{cr}
+		defer input.stop()
+		req.Stdin = input
 	}
 	return run(ctx, req)
-}
-
-// readerOnly hides a cancel reader's other methods from io.Copy.
-type readerOnly struct{ r io.Reader }
-
-func (r readerOnly) Read(p []byte) (int, error) {
-	n, err := r.r.Read(p)
-	if errors.Is(err, cancelreader.ErrCanceled) {
-		err = io.EOF
-	}
-	return n, err
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/charmbracelet/x/term"
-	"github.com/muesli/cancelreader"
 
 	"github.com/ohdash/ohdash/backend"
 )
@@ -110,12 +109,11 @@ func (r *Runner) Run() error {
 	ctx, cancel := context.WithCancel(r.ctx)
 	defer cancel()
 	keys := make(chan byte, 16)
-	var cr cancelreader.CancelReader
+	var in *input
 	if r.in != nil {
 		var err error
-		if cr, err = cancelreader.NewReader(r.in); err == nil {
-			defer func() { _ = cr.Close() }()
-			go readKeys(cr, keys)
+		if in, err = newInput(r.in); err == nil {
+			go readKeys(in, keys)
 		}
 	}
 	done := make(chan struct{})
@@ -147,13 +145,13 @@ func (r *Runner) Run() error {
 		fmt.Fprintf(r.out, "%sohdash: exit code %d%s", eol, code, eol)
 	}
 	fmt.Fprintf(r.out, "press enter to return to the dashboard%s", eol)
-	if cr != nil {
+	if in != nil {
 		for k := range keys {
 			if k == '\r' || k == '\n' || k == 'q' || k == 3 || k == 0x1b {
 				break
 			}
 		}
-		cr.Cancel()
+		in.stop()
 	}
 	if r.Stopped {
 		return nil
