@@ -71,7 +71,7 @@ func (m Model) openShell() (Model, tea.Cmd) {
 		})
 	}
 	if backend.Supports(b, backend.CapCommand) {
-		title := "run a command in " + name + " — agent-server bash API: no terminal, no input"
+		title := "run in " + name + " (bash API: no terminal, no input)"
 		c, cc := composer.New(m.th, m.cfg.Keys.Composer, title, "", runPrompt{sb: sel, source: sel.Source})
 		c = c.WithPlaceholder("a command line, e.g. ls -la /workspace")
 		m.composer = &c
