@@ -2,6 +2,7 @@ package agentserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -69,6 +70,10 @@ func (c *Client) RunBash(ctx context.Context, req backend.CommandRequest) (int, 
 		ID string `json:"id"`
 	}
 	if err := c.do(ctx, call{Op: "start bash command", Method: http.MethodPost, Path: "/api/bash/start_bash_command", Body: body}, &started); err != nil {
+		if errors.Is(err, backend.ErrNotFound) {
+			// The route itself is missing: not "no such sandbox".
+			return 0, fmt.Errorf("the agent-server at %s has no bash API: %w", c.api.CurrentBase().Host, backend.ErrUnsupported)
+		}
 		return 0, err
 	}
 	id, err := backend.ParseConversationID(started.ID)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,5 +79,24 @@ func TestRunBashUnauthorized(t *testing.T) {
 	_, err = c.RunBash(context.Background(), backend.CommandRequest{Command: "true"})
 	if !errors.Is(err, backend.ErrUnauthorized) || strings.Contains(err.Error(), "wrong-key") {
 		t.Fatalf("err %v, want ErrUnauthorized without the key", err)
+	}
+}
+
+// A server without the bash API (404 on its route) is ErrUnsupported,
+// not a missing sandbox.
+func TestRunBashWithoutTheAPI(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"detail":"Not Found"}`))
+	}))
+	defer ts.Close()
+	c, err := New(ts.URL, backend.NewSecret("k-0123456789"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.RunBash(context.Background(), backend.CommandRequest{Command: "true"})
+	if !errors.Is(err, backend.ErrUnsupported) || errors.Is(err, backend.ErrNotFound) {
+		t.Fatalf("err %v, want ErrUnsupported only", err)
 	}
 }

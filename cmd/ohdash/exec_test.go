@@ -1,8 +1,11 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -163,7 +166,8 @@ func TestExecDashboardShellInTmux(t *testing.T) {
 	}
 }
 
-// ohdash exec works on a Docker engine reached over ssh:// (the test
+// ohdash exec works on a Docker engine reached over ssh:// and through a
+// docker context pointing there (the test
 // sshd), the exec's hijacked stream included.
 func TestExecOverSSH(t *testing.T) {
 	h, e := dockerHarness(t)
@@ -172,11 +176,21 @@ func TestExecOverSSH(t *testing.T) {
 	sshd.trust(t, h)
 	_, name := e.Run(t, dockertest.RunOptions{Image: dockertest.ShellImage(t, e.Client)})
 	h.writeConfig("[[docker]]\nname = \"ssh\"\nhost = \"" + sshd.url() + "\"\nv1_prefixes = [\"" + e.V1Prefix + "\"]\n")
-	h.stdin = "hello\n"
-	r := h.run("exec", "-i", name, "--", "sh", "-c", "read line; echo got:$line; exit 9")
-	if r.code != 9 || r.stdout != "got:hello\n" {
-		t.Fatalf("over ssh: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	check := func(how string) {
+		t.Helper()
+		h.stdin = "hello\n"
+		r := h.run("exec", "-i", name, "--", "sh", "-c", "read line; echo got:$line; exit 9")
+		if r.code != 9 || r.stdout != "got:hello\n" {
+			t.Fatalf("%s: exit %d, stdout %q, stderr %q", how, r.code, r.stdout, r.stderr)
+		}
 	}
+	check("host = ssh://")
+	// A docker context that points to the same ssh:// host.
+	sum := sha256.Sum256([]byte("over-ssh"))
+	writeTestFile(t, filepath.Join(h.home, ".docker", "contexts", "meta", hex.EncodeToString(sum[:]), "meta.json"),
+		`{"Name":"over-ssh","Metadata":{},"Endpoints":{"docker":{"Host":"`+sshd.url()+`","SkipTLSVerify":false}}}`)
+	h.writeConfig("[[docker]]\nname = \"ssh\"\ncontext = \"over-ssh\"\nv1_prefixes = [\"" + e.V1Prefix + "\"]\n")
+	check("docker context")
 }
 
 // Runtime API sandboxes have no exec: a command runs through the
