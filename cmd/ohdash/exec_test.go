@@ -166,9 +166,9 @@ func TestExecDashboardShellInTmux(t *testing.T) {
 	}
 }
 
-// ohdash exec works on a Docker engine reached over ssh:// and through a
-// docker context pointing there (the test
-// sshd), the exec's hijacked stream included.
+// ohdash exec works on a Docker engine reached over ssh:// (the test
+// sshd) and through a docker context pointing there, the exec's hijacked
+// stream included.
 func TestExecOverSSH(t *testing.T) {
 	h, e := dockerHarness(t)
 	delete(h.env, "DOCKER_HOST")
