@@ -16,6 +16,12 @@ const (
 	CapGet Capability = "get"
 	// CapStats is StatsReader: resource use per sandbox.
 	CapStats Capability = "stats"
+	// CapExec is Execer: a shell or a command through the engine's exec
+	// API, with a terminal.
+	CapExec Capability = "exec"
+	// CapCommand is CommandRunner: a command line through the
+	// agent-server's bash API (no terminal, no input).
+	CapCommand Capability = "command"
 )
 
 // CapabilityReporter answers which capabilities a backend really has. A
@@ -45,6 +51,10 @@ func Supports(b Backend, c Capability) bool {
 		_, ok = b.(SandboxGetter)
 	case CapStats:
 		_, ok = b.(StatsReader)
+	case CapExec:
+		_, ok = b.(Execer)
+	case CapCommand:
+		_, ok = b.(CommandRunner)
 	}
 	return ok
 }

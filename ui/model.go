@@ -25,6 +25,7 @@ import (
 	"github.com/ohdash/ohdash/ui/pane"
 	"github.com/ohdash/ohdash/ui/resource"
 	"github.com/ohdash/ohdash/ui/sandboxes"
+	"github.com/ohdash/ohdash/ui/urls"
 )
 
 // Config is what the root model needs from the command line and the
@@ -93,6 +94,12 @@ type Config struct {
 	// ResourceColumnsOff starts with the table's resource columns off (the
 	// resources key turns them on).
 	ResourceColumnsOff bool
+	// Shell is the shell e starts in a sandbox ("": bash if present,
+	// else sh).
+	Shell string
+	// OpenURL opens a URL in the local browser; nil when there is none
+	// (over SSH, no display): o then lists the URLs to copy instead.
+	OpenURL func(ctx context.Context, url string) error
 }
 
 // notifier is where panes send alerts: the configured one, or nowhere.
@@ -172,6 +179,8 @@ type Model struct {
 
 	confirm  *confirm.Model
 	composer *composer.Model
+	// urls is the open list of the selected sandbox's URLs (o).
+	urls     *urls.Model
 	showHelp bool
 	// helpTop is the first line of the help screen shown: on a short
 	// terminal the screen scrolls instead of cutting keys off.

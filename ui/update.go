@@ -29,6 +29,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if next, cmd, ok := m.execMsg(msg); ok {
+		return next, cmd
+	}
 	switch msg := msg.(type) {
 	case statsTickMsg:
 		return m.sample(msg.gen)
@@ -216,6 +219,9 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.confirm = &c
 		return m, cmd
 	}
+	if m.urls != nil {
+		return m.urlsKey(kp)
+	}
 	if m.composer != nil {
 		c, cmd := m.composer.Update(kp)
 		m.composer = &c
@@ -291,6 +297,9 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.setActive(p, cmd)
 	}
 	if next, cmd, ok := m.sandboxAction(kp); ok {
+		return next, cmd
+	}
+	if next, cmd, ok := m.execAction(kp); ok {
 		return next, cmd
 	}
 	return m.forward(kp)

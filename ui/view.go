@@ -92,6 +92,8 @@ func (m Model) render() string {
 		bodyStr = overlay(bodyStr, m.confirm.View(m.width), m.width, tableH+paneH)
 	} else if m.composer != nil {
 		bodyStr = overlay(bodyStr, m.composer.View(m.width), m.width, tableH+paneH)
+	} else if m.urls != nil {
+		bodyStr = overlay(bodyStr, m.urls.View(m.width), m.width, tableH+paneH)
 	}
 	rows = append(rows, bodyStr, m.messageLine(), m.statusBar(), m.helpLine())
 	out := strings.Join(rows, "\n")

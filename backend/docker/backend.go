@@ -33,6 +33,8 @@ type Backend struct {
 	closeDial func() error
 	// closeIdle releases the idle connections to the engine.
 	closeIdle func()
+	// streams carries exec's hijacked streams (see newStreamClient).
+	streams *client.Client
 }
 
 var (
@@ -63,8 +65,14 @@ func New(opts Options) (*Backend, error) {
 		_ = closeDial()
 		return nil, fmt.Errorf("docker backend: %w", err)
 	}
+	streams, err := newStreamClient(ep, dialers)
+	if err != nil {
+		closeIdle()
+		_ = closeDial()
+		return nil, fmt.Errorf("docker backend: %w", err)
+	}
 	return &Backend{
-		opts: opts, ep: ep, cli: cli, bind: bind, closeIdle: closeIdle, closeDial: closeDial,
+		opts: opts, ep: ep, cli: cli, bind: bind, closeIdle: closeIdle, closeDial: closeDial, streams: streams,
 		prober: newProber(opts.HealthTimeout),
 		cache:  detailCache{m: map[string]details{}},
 	}, nil
@@ -80,7 +88,7 @@ func (b *Backend) Endpoint() Endpoint { return b.ep }
 // of an ssh:// engine. Streams and watches stop with their contexts.
 func (b *Backend) Close() error {
 	b.closeIdle()
-	return errors.Join(b.cli.Close(), b.closeDial())
+	return errors.Join(b.cli.Close(), b.streams.Close(), b.closeDial())
 }
 
 // view returns the settings that turn records into sandboxes, at now.

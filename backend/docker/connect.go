@@ -32,55 +32,9 @@ const tunnelHost = "tcp://docker.invalid:2375"
 // recognises a server that is not a Docker engine; the returned closer
 // releases the transport's idle connections.
 func newClient(ep Endpoint, dialers map[string]Dialer) (*client.Client, func(), error) {
-	tr := &http.Transport{
-		// Like the moby default: a long-running process must not hoard
-		// idle connections to the engine.
-		MaxIdleConns:    6,
-		IdleConnTimeout: 30 * time.Second,
-	}
-	if ep.TLS != nil {
-		cfg, err := tlsConfig(*ep.TLS)
-		if err != nil {
-			return nil, nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
-		}
-		tr.TLSClientConfig = cfg
-	}
-	scheme := "http"
-	if ep.TLS != nil {
-		scheme = "https"
-	}
-	host := ep.Host
-	dial := dialers[ep.Scheme]
-	if dial != nil {
-		host = tunnelHost
-	} else {
-		switch ep.Scheme {
-		case "unix", "tcp", "npipe":
-		case "ssh":
-			// New plugs sshdial in; only a caller that removed it gets here.
-			return nil, nil, fmt.Errorf("docker host %s: no dialer for ssh:// hosts: %w", ep.Host, backend.ErrUnsupported)
-		default:
-			return nil, nil, fmt.Errorf("docker host %s: scheme %q is %w", ep.Host, ep.Scheme, backend.ErrUnsupported)
-		}
-	}
-	// The transport is set up here rather than by the client's WithHost,
-	// which only configures a bare *http.Transport: the client gets it
-	// wrapped in the engine check.
-	u, err := client.ParseHostURL(host)
+	tr, host, scheme, err := engineTransport(ep, dialers)
 	if err != nil {
-		return nil, nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
-	}
-	if err := sockets.ConfigureTransport(tr, u.Scheme, u.Host); err != nil {
-		return nil, nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
-	}
-	if dial != nil {
-		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
-			c, err := dial(ctx, ep)
-			if err != nil {
-				return nil, &dialError{err}
-			}
-			return c, nil
-		}
+		return nil, nil, err
 	}
 	check := &engineCheck{base: tr, host: ep.Host}
 	cli, err := client.New(
@@ -97,6 +51,63 @@ func newClient(ep Endpoint, dialers map[string]Dialer) (*client.Client, func(), 
 		return nil, nil, fmt.Errorf("docker host %s: %w", ep.Host, err)
 	}
 	return cli, check.CloseIdleConnections, nil
+}
+
+// engineTransport is the HTTP transport that reaches ep (through the
+// scheme's Dialer when there is one), with the host and scheme the API
+// client is to use over it.
+func engineTransport(ep Endpoint, dialers map[string]Dialer) (*http.Transport, string, string, error) {
+	tr := &http.Transport{
+		// Like the moby default: a long-running process must not hoard
+		// idle connections to the engine.
+		MaxIdleConns:    6,
+		IdleConnTimeout: 30 * time.Second,
+	}
+	if ep.TLS != nil {
+		cfg, err := tlsConfig(*ep.TLS)
+		if err != nil {
+			return nil, "", "", fmt.Errorf("docker host %s: %w", ep.Host, err)
+		}
+		tr.TLSClientConfig = cfg
+	}
+	scheme := "http"
+	if ep.TLS != nil {
+		scheme = "https"
+	}
+	host := ep.Host
+	dial := dialers[ep.Scheme]
+	if dial != nil {
+		host = tunnelHost
+	} else {
+		switch ep.Scheme {
+		case "unix", "tcp", "npipe":
+		case "ssh":
+			// New plugs sshdial in; only a caller that removed it gets here.
+			return nil, "", "", fmt.Errorf("docker host %s: no dialer for ssh:// hosts: %w", ep.Host, backend.ErrUnsupported)
+		default:
+			return nil, "", "", fmt.Errorf("docker host %s: scheme %q is %w", ep.Host, ep.Scheme, backend.ErrUnsupported)
+		}
+	}
+	// The transport is set up here rather than by the client's WithHost,
+	// which only configures a bare *http.Transport: the client gets it
+	// wrapped in the engine check.
+	u, err := client.ParseHostURL(host)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("docker host %s: %w", ep.Host, err)
+	}
+	if err := sockets.ConfigureTransport(tr, u.Scheme, u.Host); err != nil {
+		return nil, "", "", fmt.Errorf("docker host %s: %w", ep.Host, err)
+	}
+	if dial != nil {
+		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			c, err := dial(ctx, ep)
+			if err != nil {
+				return nil, &dialError{err}
+			}
+			return c, nil
+		}
+	}
+	return tr, host, scheme, nil
 }
 
 // withSSHDialer returns dialers with the built-in SSH dialer (package

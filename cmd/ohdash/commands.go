@@ -106,6 +106,11 @@ status, age and idle (seconds, null when unknown), action, result, reason. Read-
 refuses each action (audited). Exit 5 when some actions failed.`,
 		},
 		{
+			name: "exec", args: "SANDBOX [-- CMD...]", minArgs: 1, maxArgs: -1, complete: []string{"sandbox"},
+			summary: "run a shell or a command inside a sandbox (-i, -t like docker exec)", settings: []string{"shell"},
+			setup: setupExec, aliases: map[string]string{"i": "interactive", "t": "tty"}, long: execHelp,
+		},
+		{
 			name: "config", summary: "print the effective configuration (secrets masked)", setup: setupConfig,
 			long: configHelp,
 		},

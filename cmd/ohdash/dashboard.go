@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 
 	tea "charm.land/bubbletea/v2"
@@ -44,6 +45,7 @@ func (a *app) uiConfig(hub *backend.Hub, keys ui.Keys) ui.Config {
 	if every := c.StatsInterval.Std(); every > 0 {
 		cfg.StatsInterval = every
 	}
+	cfg.Shell, cfg.OpenURL = c.Shell, browserOpener(a.io.getenv, runtime.GOOS)
 	if st := newAppStarter(a, hub.Backends()); st != nil {
 		cfg.ConversationStarter = st
 	}

@@ -57,9 +57,12 @@ var errInterrupted = errors.New("interrupted")
 // answered, its answer is what counts.
 func exitCode(err error) int {
 	var ue usageError
+	var ce commandExit
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ce):
+		return ce.code
 	case errors.As(err, &ue), errors.Is(err, config.ErrConfig):
 		return exitUsage
 	case errors.Is(err, errInterrupted):
@@ -77,3 +80,10 @@ func exitCode(err error) int {
 	}
 	return exitFailed
 }
+
+// commandExit is the exit code of a command run inside a sandbox (ohdash
+// exec), passed through as ohdash's own: the command ran, so its code
+// is the answer, and there is nothing to print.
+type commandExit struct{ code int }
+
+func (e commandExit) Error() string { return fmt.Sprintf("the command exited with code %d", e.code) }

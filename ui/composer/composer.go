@@ -92,6 +92,13 @@ func New(th theme.Theme, keys KeyMap, title, draft string, payload any) (Model, 
 	return Model{th: th, keys: keys, title: title, payload: payload, input: in}, cmd
 }
 
+// WithPlaceholder replaces the hint shown while the input is empty (the
+// command runner asks for a command line, not a message).
+func (m Model) WithPlaceholder(s string) Model {
+	m.input.Placeholder = s
+	return m
+}
+
 // KeyMap returns the bindings, for help.
 func (m Model) KeyMap() KeyMap { return m.keys }
 

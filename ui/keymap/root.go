@@ -29,6 +29,9 @@ type Root struct {
 	TabSpend key.Binding
 	// TabAlerts shows the recent alerts.
 	TabAlerts key.Binding
+	// Exec opens a shell (or a command runner) in the selected sandbox;
+	// URLs lists its exposed URLs to open or copy.
+	Exec, URLs key.Binding
 }
 
 // DefaultRoot returns the root's default bindings.
@@ -66,6 +69,8 @@ func DefaultRoot() Root {
 		Resources:        key.NewBinding(key.WithKeys("%"), key.WithHelp("%", "resource columns on/off")),
 		TabSpend:         key.NewBinding(key.WithKeys("$"), key.WithHelp("$", "spend")),
 		TabAlerts:        key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "alerts")),
+		Exec:             key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "shell in sandbox")),
+		URLs:             key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open sandbox URLs")),
 	}
 }
 
@@ -85,8 +90,9 @@ func (k *Root) Bindings() map[string]*key.Binding {
 		"conversation.reject": &k.ConvReject, "conversation.send": &k.ConvMessage,
 		"conversation.scope": &k.ConvScope, "conversation.new": &k.ConvNew,
 		"tab.resources": &k.TabResources, "resources": &k.Resources,
-		"tab.spend":  &k.TabSpend,
-		"tab.alerts": &k.TabAlerts,
+		"tab.spend":    &k.TabSpend,
+		"tab.alerts":   &k.TabAlerts,
+		"sandbox.exec": &k.Exec, "sandbox.urls": &k.URLs,
 	}
 }
 
@@ -100,7 +106,7 @@ func (k Root) More() []key.Binding {
 }
 
 func (k Root) SandboxActions() []key.Binding {
-	return []key.Binding{k.Start, k.Pause, k.Resume, k.Delete}
+	return []key.Binding{k.Start, k.Pause, k.Resume, k.Delete, k.Exec, k.URLs}
 }
 
 func (k Root) ConversationActions() []key.Binding {

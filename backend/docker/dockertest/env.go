@@ -71,6 +71,8 @@ type RunOptions struct {
 	CreateOnly bool
 	// Labels are added to the test's own label.
 	Labels map[string]string
+	// Image replaces the agentsim image (ShellImage: one with a shell).
+	Image string
 }
 
 // Run creates (and unless CreateOnly, starts) a container from the
@@ -139,10 +141,14 @@ func (e *Env) run(o RunOptions) (id, name string, err error) {
 	labels[LabelTest] = e.RunID // Cleanup finds containers by it
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	image := e.Image
+	if o.Image != "" {
+		image = o.Image
+	}
 	res, err := e.Client.ContainerCreate(ctx, client.ContainerCreateOptions{
 		Name: name,
 		Config: &container.Config{
-			Image: e.Image, Cmd: o.Cmd, Env: env, Tty: o.Tty,
+			Image: image, Cmd: o.Cmd, Env: env, Tty: o.Tty,
 			ExposedPorts: exposed, Labels: labels,
 		},
 		HostConfig: &container.HostConfig{PortBindings: bindings},

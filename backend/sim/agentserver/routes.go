@@ -45,6 +45,11 @@ func (s *Server) routes() http.Handler {
 	api("POST /api/conversations/{id}/events", s.sendMessageRoute)
 	api("POST /api/conversations/{id}/events/respond_to_confirmation", s.respondToConfirmation)
 
+	api("POST /api/bash/start_bash_command", s.startBashCommand)
+	api("POST /api/bash/execute_bash_command", s.executeBashCommand)
+	api("GET /api/bash/bash_events/search", s.searchBashEvents)
+	api("GET /api/bash/bash_events/{event_id}", s.getBashEvent)
+
 	open("GET /sockets/events/{id}", s.eventsSocket)
 
 	s.controlRoutes(mux)

@@ -45,6 +45,7 @@ type Server struct {
 	pace       simctl.Pace
 	variant    variantBox
 	searches   atomic.Int64 // event searches answered, for tests
+	bash       bashLog      // the bash API's events
 	lastActive atomic.Int64 // unix nanos of the last event, for idle_time
 
 	mu            sync.Mutex

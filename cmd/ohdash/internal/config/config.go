@@ -63,6 +63,9 @@ type Config struct {
 	Budget BudgetConfig `toml:"budget"`
 	// Alerts is the [alerts] table: bell, desktop notifications, a hook.
 	Alerts AlertsConfig `toml:"alerts"`
+	// Shell is the shell that e and `ohdash exec` start inside a sandbox
+	// ("": bash when the sandbox has it, else sh).
+	Shell string `toml:"shell"`
 
 	// Meta says where values came from; filled by Load.
 	Meta Meta `toml:"-"`

@@ -74,6 +74,9 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.AuditLog }},
 		{Key: "state_file", Usage: "where remote backends remember the sandboxes they started",
 			field: func(c *Config) any { return &c.StateFile }},
+		// Top-level keys come before the tables: `ohdash config` prints them in order.
+		{Key: "shell", Arg: "PATH", Flag: "shell", Usage: "shell that e and 'ohdash exec' start in a sandbox (default: bash if present, else sh)",
+			field: func(c *Config) any { return &c.Shell }},
 		{Key: "stats_interval", Usage: "how often the dashboard samples the resource use of the sandboxes on screen (\"off\" never)",
 			field: func(c *Config) any { return &c.StatsInterval }},
 		{Key: "logs.tail", Usage: "log lines of history the dashboard starts with (-1: all)",

@@ -42,6 +42,9 @@ type Entry struct {
 	Result     string `json:"result"`
 	Error      string `json:"error,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
+	// ExitCode is the exit code of a command run in a sandbox
+	// (sandbox.exec), on its outcome line.
+	ExitCode *int `json:"exit_code,omitempty"`
 }
 
 // Results of an action.

@@ -50,6 +50,12 @@ type Op struct {
 // action cut short by the cancellation of ctx (Ctrl-C) is recorded as
 // "interrupted": it may have happened.
 func (g *Guard) Do(ctx context.Context, op Op, fn func(ctx context.Context) (target string, err error)) error {
+	return g.do(ctx, op, nil, fn)
+}
+
+// do is Do; when exit is set, the outcome line also records *exit as the
+// exit code of what ran (set by fn).
+func (g *Guard) do(ctx context.Context, op Op, exit *int, fn func(ctx context.Context) (target string, err error)) error {
 	start := time.Now()
 	entry := Entry{Time: start, Backend: op.Backend, Action: op.Action, Target: op.Target, Sandbox: op.Sandbox, Detail: op.Detail, OpID: newOpID()}
 	if g.ReadOnly {
@@ -71,6 +77,7 @@ func (g *Guard) Do(ctx context.Context, op Op, fn func(ctx context.Context) (tar
 	entry.Result = ResultOK
 	switch {
 	case err == nil:
+		entry.ExitCode = exit
 	case errors.Is(ctx.Err(), context.Canceled):
 		entry.Result, entry.Error = ResultInterrupted, err.Error()
 	default:
