@@ -63,8 +63,17 @@ func (c *engineCheck) RoundTrip(req *http.Request) (*http.Response, error) {
 		e.Status = fmt.Sprint(resp.StatusCode)
 	}
 	if req.Method != http.MethodHead {
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, excerptRead))
-		e.Excerpt = excerpt(string(body))
+		// Read no further than the announced length: a body closed before
+		// its end takes its connection down with it instead of back to
+		// the pool, where whatever else this server sends would come out
+		// as net/http's "Unsolicited response" log line.
+		limit := int64(excerptRead)
+		if resp.ContentLength >= 0 {
+			limit = min(limit, resp.ContentLength)
+		}
+		body := make([]byte, limit)
+		n, _ := io.ReadFull(resp.Body, body)
+		e.Excerpt = excerpt(string(body[:n]))
 	}
 	return nil, e
 }
