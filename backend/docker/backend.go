@@ -29,6 +29,9 @@ type Backend struct {
 	bind   netip.Addr
 	cache  detailCache
 	engine engineCache
+	// stats remembers, between Stats calls, the previous counters and
+	// where each sandbox's cgroup is (see stats.go).
+	stats statsState
 	// closeDial releases the SSH connection of the built-in ssh dialer.
 	closeDial func() error
 	// closeIdle releases the idle connections to the engine.

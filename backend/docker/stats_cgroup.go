@@ -1,0 +1,471 @@
+package docker
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Reading a container's cgroup files costs the engine nothing, where every
+// stats API call makes dockerd read the same files and encode them; so when
+// the engine runs on this host and its files are readable, they are read
+// directly. This file finds a container's cgroup from its main process
+// (/proc/PID/cgroup and the cgroup mounts of /proc/self/mountinfo) and
+// reads cgroup v1 and v2 files into counters.
+
+// errNotCgroup means the cgroup files cannot be used on this host (not
+// local, another namespace, unreadable): the stats API is used instead.
+var errNotCgroup = errors.New("container cgroup files not usable here")
+
+// errGone means the process the target was resolved from is gone (the
+// container stopped or restarted): inspect again.
+var errGone = errors.New("container process gone")
+
+// cgroupMount is one cgroup file system mount: v1 carries controllers.
+type cgroupMount struct {
+	root, point string
+	v2          bool
+	controllers []string
+}
+
+// cgroupHost reads cgroup and proc files under its roots ("/" on a real
+// host; a fixture tree in tests).
+type cgroupHost struct {
+	root   string // prefix of every absolute path read
+	mounts []cgroupMount
+	// hostMem is the host's memory in bytes (MemTotal): a limit at or
+	// above it limits nothing.
+	hostMem uint64
+}
+
+// newCgroupHost reads the cgroup mounts and the host's memory under root.
+func newCgroupHost(root string) (*cgroupHost, error) {
+	b, err := os.ReadFile(filepath.Join(root, "proc/self/mountinfo"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNotCgroup, err)
+	}
+	h := &cgroupHost{root: root, mounts: parseMountinfo(b)}
+	if len(h.mounts) == 0 {
+		return nil, fmt.Errorf("%w: no cgroup mounts", errNotCgroup)
+	}
+	if mi, err := os.ReadFile(filepath.Join(root, "proc/meminfo")); err == nil {
+		h.hostMem = parseMemTotal(mi)
+	}
+	return h, nil
+}
+
+// parseMountinfo picks the cgroup mounts out of a mountinfo file.
+func parseMountinfo(b []byte) []cgroupMount {
+	var out []cgroupMount
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		sep := -1
+		for i, x := range f {
+			if x == "-" {
+				sep = i
+				break
+			}
+		}
+		if sep < 5 || len(f) < sep+4 {
+			continue
+		}
+		m := cgroupMount{root: f[3], point: unescapeMount(f[4])}
+		switch f[sep+1] {
+		case "cgroup2":
+			m.v2 = true
+		case "cgroup":
+			for _, o := range strings.Split(f[sep+3], ",") {
+				if o != "rw" && o != "ro" && !strings.Contains(o, "=") {
+					m.controllers = append(m.controllers, o)
+				}
+			}
+		default:
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// unescapeMount undoes mountinfo's octal escapes of space, tab, newline
+// and backslash.
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	r := strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`)
+	return r.Replace(s)
+}
+
+func parseMemTotal(b []byte) uint64 {
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			f := strings.Fields(rest)
+			if len(f) >= 1 {
+				n, _ := strconv.ParseUint(f[0], 10, 64)
+				if len(f) == 2 && f[1] == "kB" {
+					n *= 1024
+				}
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// cgroupTarget is where one running container's figures live.
+type cgroupTarget struct {
+	pid      int
+	instance string
+	v2       bool
+	// dirs maps a v1 controller (cpu, cpuacct, memory, pids, blkio,
+	// freezer) to its directory; on v2 the key "" is the one directory.
+	dirs    map[string]string
+	hostNet bool
+}
+
+// resolve finds the cgroup directories of the container whose main
+// process is pid. The cgroup path must name the container's id: a pid the
+// kernel reused for something else, or a path from another cgroup
+// namespace, is refused.
+func (h *cgroupHost) resolve(pid int, instance string, hostNet bool) (*cgroupTarget, error) {
+	paths, err := h.procCgroups(pid)
+	if err != nil {
+		return nil, err
+	}
+	t := &cgroupTarget{pid: pid, instance: instance, dirs: map[string]string{}, hostNet: hostNet}
+	if _, v1 := paths["memory"]; !v1 {
+		p, ok := paths[""]
+		if !ok || !strings.Contains(p, instance) {
+			return nil, fmt.Errorf("%w: pid %d is not in the container's cgroup", errNotCgroup, pid)
+		}
+		for _, m := range h.mounts {
+			if m.v2 {
+				if d, ok := joinMount(m, p); ok {
+					t.v2, t.dirs[""] = true, d
+					break
+				}
+			}
+		}
+	} else {
+		for _, c := range []string{"cpu", "cpuacct", "memory", "pids", "blkio", "freezer"} {
+			p, ok := paths[c]
+			if !ok || !strings.Contains(p, instance) {
+				continue
+			}
+			for _, m := range h.mounts {
+				if !m.v2 && slices.Contains(m.controllers, c) {
+					if d, ok := joinMount(m, p); ok {
+						t.dirs[c] = d
+						break
+					}
+				}
+			}
+		}
+		if t.dirs["memory"] == "" || t.dirs["cpuacct"] == "" {
+			return nil, fmt.Errorf("%w: pid %d is not in the container's cgroup", errNotCgroup, pid)
+		}
+	}
+	key := "memory"
+	if t.v2 {
+		key = ""
+	}
+	if t.dirs[key] == "" {
+		return nil, fmt.Errorf("%w: no mount holds the cgroup of pid %d", errNotCgroup, pid)
+	}
+	if _, err := os.Stat(t.dirs[key]); err != nil {
+		return nil, fmt.Errorf("%w: %w", errNotCgroup, err)
+	}
+	return t, nil
+}
+
+// joinMount maps a cgroup path to a directory under the mount.
+func joinMount(m cgroupMount, p string) (string, bool) {
+	rel := p
+	if m.root != "/" {
+		r, ok := strings.CutPrefix(p, m.root)
+		if !ok || r != "" && r[0] != '/' {
+			return "", false
+		}
+		rel = r
+	}
+	if strings.Contains(rel, "/../") || strings.HasPrefix(rel, "/..") {
+		return "", false
+	}
+	return filepath.Join(m.point, rel), true
+}
+
+// procCgroups reads /proc/PID/cgroup: controller → path; "" is the v2
+// unified hierarchy. A missing process is errGone.
+func (h *cgroupHost) procCgroups(pid int) (map[string]string, error) {
+	b, err := os.ReadFile(filepath.Join(h.root, "proc", strconv.Itoa(pid), "cgroup"))
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
+		return nil, fmt.Errorf("pid %d: %w", pid, errGone)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNotCgroup, err)
+	}
+	out := map[string]string{}
+	for line := range strings.SplitSeq(strings.TrimSpace(string(b)), "\n") {
+		f := strings.SplitN(line, ":", 3)
+		if len(f) != 3 {
+			continue
+		}
+		if f[0] == "0" && f[1] == "" {
+			out[""] = f[2]
+			continue
+		}
+		for c := range strings.SplitSeq(f[1], ",") {
+			out[c] = f[2]
+		}
+	}
+	return out, nil
+}
+
+// read takes one reading of the target's counters. A paused (frozen)
+// container reads as paused; a process that is gone as errGone.
+func (h *cgroupHost) read(t *cgroupTarget, now time.Time) (c counters, paused bool, err error) {
+	// The main process still being in the container's cgroup proves the
+	// directories are still the container's (not a restarted one's).
+	paths, err := h.procCgroups(t.pid)
+	if err != nil {
+		return c, false, err
+	}
+	key := "memory"
+	if t.v2 {
+		key = ""
+	}
+	if !strings.Contains(paths[key], t.instance) {
+		return c, false, fmt.Errorf("pid %d: %w", t.pid, errGone)
+	}
+	c.At, c.Instance = now, t.instance
+	if t.v2 {
+		paused, err = h.readV2(t.dirs[""], &c)
+	} else {
+		paused, err = h.readV1(t.dirs, &c)
+	}
+	if err != nil || paused {
+		return c, paused, err
+	}
+	c.MemLimit = memLimit(c.MemLimit, h.hostMem)
+	if t.hostNet {
+		// Like the stats API: a container on the host's network has no
+		// network of its own to count.
+		c.HasNet = true
+	} else if b, err := os.ReadFile(filepath.Join(h.root, "proc", strconv.Itoa(t.pid), "net/dev")); err == nil {
+		c.NetRx, c.NetTx, c.HasNet = parseNetDev(b)
+	}
+	return c, false, nil
+}
+
+// readV1 reads cgroup v1 files. CPU and memory must be readable; pids and
+// blkio are optional (a kernel without the controller).
+func (h *cgroupHost) readV1(dirs map[string]string, c *counters) (paused bool, err error) {
+	if d := dirs["freezer"]; d != "" {
+		if s, err := readString(d, "freezer.state"); err == nil && s != "THAWED" {
+			return true, nil
+		}
+	}
+	if c.CPUNanos, err = readUint(dirs["cpuacct"], "cpuacct.usage"); err != nil {
+		return false, err
+	}
+	c.HasCPU = true
+	usage, err := readUint(dirs["memory"], "memory.usage_in_bytes")
+	if err != nil {
+		return false, err
+	}
+	stat, _ := readKV(dirs["memory"], "memory.stat")
+	c.MemUsed, c.HasMem = memUsed(usage, stat), true
+	c.MemLimit, _ = readUint(dirs["memory"], "memory.limit_in_bytes")
+	if d := dirs["pids"]; d != "" {
+		if n, err := readUint(d, "pids.current"); err == nil {
+			c.PIDs, c.HasPIDs = n, true
+		}
+	}
+	if d := dirs["cpu"]; d != "" {
+		q, errQ := readString(d, "cpu.cfs_quota_us")
+		p, errP := readUint(d, "cpu.cfs_period_us")
+		if qi, err := strconv.ParseInt(q, 10, 64); errQ == nil && errP == nil && err == nil {
+			c.CPULimit = cpuLimit(0, qi, int64(p))
+		}
+	}
+	if d := dirs["blkio"]; d != "" {
+		for _, f := range []string{"blkio.io_service_bytes_recursive", "blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes"} {
+			b, err := os.ReadFile(filepath.Join(d, f))
+			if err != nil {
+				continue
+			}
+			if r, w, n := parseBlkioV1(b); n > 0 {
+				c.BlkRead, c.BlkWrite = r, w
+				break
+			}
+		}
+		c.HasBlk = true
+	}
+	return false, nil
+}
+
+// readV2 reads cgroup v2 files from the container's one directory.
+func (h *cgroupHost) readV2(d string, c *counters) (paused bool, err error) {
+	if s, err := readString(d, "cgroup.freeze"); err == nil && s == "1" {
+		return true, nil
+	}
+	cpu, err := readKV(d, "cpu.stat")
+	if err != nil {
+		return false, err
+	}
+	if us, ok := cpu["usage_usec"]; ok {
+		c.CPUNanos, c.HasCPU = us*1000, true
+	}
+	usage, err := readUint(d, "memory.current")
+	if err != nil {
+		return false, err
+	}
+	stat, _ := readKV(d, "memory.stat")
+	c.MemUsed, c.HasMem = memUsed(usage, stat), true
+	if s, err := readString(d, "memory.max"); err == nil && s != "max" {
+		c.MemLimit, _ = strconv.ParseUint(s, 10, 64)
+	}
+	if n, err := readUint(d, "pids.current"); err == nil {
+		c.PIDs, c.HasPIDs = n, true
+	}
+	if s, err := readString(d, "cpu.max"); err == nil {
+		if f := strings.Fields(s); len(f) == 2 && f[0] != "max" {
+			q, errQ := strconv.ParseInt(f[0], 10, 64)
+			p, errP := strconv.ParseInt(f[1], 10, 64)
+			if errQ == nil && errP == nil {
+				c.CPULimit = cpuLimit(0, q, p)
+			}
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(d, "io.stat")); err == nil {
+		c.BlkRead, c.BlkWrite = parseIOStatV2(b)
+		c.HasBlk = true
+	} else if errors.Is(err, fs.ErrNotExist) {
+		c.HasBlk = true // no io controller delegated: no block I/O counted
+	}
+	return false, nil
+}
+
+// parseBlkioV1 sums the Read and Write lines of a v1 blkio file
+// ("8:0 Read 4096"); n is how many device lines it had.
+func parseBlkioV1(b []byte) (read, write uint64, n int) {
+	for line := range strings.SplitSeq(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue // "Total N" and blank lines
+		}
+		v, err := strconv.ParseUint(f[2], 10, 64)
+		if err != nil {
+			continue
+		}
+		n++
+		switch strings.ToLower(f[1]) {
+		case "read":
+			read += v
+		case "write":
+			write += v
+		}
+	}
+	return read, write, n
+}
+
+// parseIOStatV2 sums rbytes and wbytes over the devices of a v2 io.stat
+// ("8:0 rbytes=4096 wbytes=0 rios=1 ...").
+func parseIOStatV2(b []byte) (read, write uint64) {
+	for line := range strings.SplitSeq(string(b), "\n") {
+		for _, kv := range strings.Fields(line) {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				continue
+			}
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				continue
+			}
+			switch k {
+			case "rbytes":
+				read += n
+			case "wbytes":
+				write += n
+			}
+		}
+	}
+	return read, write
+}
+
+// parseNetDev sums received and sent bytes over a network namespace's
+// interfaces but loopback, as the stats API counts them.
+func parseNetDev(b []byte) (rx, tx uint64, ok bool) {
+	for line := range strings.SplitSeq(string(b), "\n") {
+		name, rest, found := strings.Cut(line, ":")
+		if !found {
+			continue // the two header lines
+		}
+		name = strings.TrimSpace(name)
+		f := strings.Fields(rest)
+		if name == "lo" || len(f) < 9 {
+			continue
+		}
+		r, err1 := strconv.ParseUint(f[0], 10, 64)
+		t, err2 := strconv.ParseUint(f[8], 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		rx, tx = rx+r, tx+t
+	}
+	return rx, tx, true
+}
+
+func readString(dir, name string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func readUint(dir, name string) (uint64, error) {
+	s, err := readString(dir, name)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return n, nil
+}
+
+// readKV reads a "key value" per line file (memory.stat, cpu.stat).
+func readKV(dir, name string) (map[string]uint64, error) {
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	return parseKV(b), nil
+}
+
+func parseKV(b []byte) map[string]uint64 {
+	out := map[string]uint64{}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok {
+			continue
+		}
+		if n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64); err == nil {
+			out[k] = n
+		}
+	}
+	return out
+}
