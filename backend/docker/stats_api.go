@@ -35,7 +35,7 @@ func (b *Backend) statsAPI(ctx context.Context, want []string, targets map[strin
 	for _, r := range recs {
 		byName[r.Name] = r
 	}
-	sem := make(chan struct{}, statsParallel)
+	sem := make(chan struct{}, statsAPIParallel)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error

@@ -1,0 +1,126 @@
+package docker
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+
+	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/docker/dockertest"
+)
+
+// engineReading is the engine's own stats answer for a container.
+func engineReading(t *testing.T, cli *client.Client, id string) container.StatsResponse {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := cli.ContainerStats(ctx, id, client.ContainerStatsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var r container.StatsResponse
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func within(got, want, rel float64) bool {
+	return math.Abs(got-want) <= rel*math.Abs(want)
+}
+
+func statsOf(t *testing.T, b *Backend, ids ...string) map[string]backend.ResourceSample {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m, err := b.Stats(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestDockerStatsMatchesEngine runs a sandbox that burns CPU under a
+// half-core limit and holds 96 MiB, and checks that both sources (the
+// cgroup files and the stats API) report what the engine's own stats
+// answers say over the same interval, within 20%; and that a paused and a
+// stopped sandbox have no figures at all.
+func TestDockerStatsMatchesEngine(t *testing.T) {
+	e := dockertest.New(t)
+	const limit = 256 << 20
+	id, name := e.Run(t, dockertest.RunOptions{
+		Env:      map[string]string{"AGENTSIM_BURN_CPU": "1", "AGENTSIM_ALLOC_MB": "96"},
+		NanoCPUs: 5e8, Memory: limit,
+	})
+	for _, src := range []struct {
+		name   string
+		source statsSource
+	}{{"cgroup", sourceCgroup}, {"api", sourceAPI}} {
+		t.Run(src.name, func(t *testing.T) {
+			b := testBackend(t, e, "")
+			b.stats.source = src.source
+			if src.source == sourceCgroup && b.statsHost() == nil {
+				t.Fatalf("cgroup files not usable on this host: %v", b.stats.hostErr)
+			}
+			first := statsOf(t, b, name)[name]
+			if !first.HasMem || first.HasCPU || first.HasRates || !first.HasPIDs {
+				t.Fatalf("first sample: want memory and processes only, got %+v", first)
+			}
+			ref1 := engineReading(t, e.Client, id)
+			statsOf(t, b, name)
+			time.Sleep(2 * time.Second)
+			s := statsOf(t, b, name)[name]
+			ref2 := engineReading(t, e.Client, id)
+			if !s.HasCPU || !s.HasRates || s.Interval <= 0 {
+				t.Fatalf("second sample: want CPU and rates, got %+v", s)
+			}
+			refCPU := float64(ref2.CPUStats.CPUUsage.TotalUsage-ref1.CPUStats.CPUUsage.TotalUsage) /
+				float64(ref2.Read.Sub(ref1.Read).Nanoseconds()) * 100
+			if !within(s.CPUPercent, refCPU, 0.2) || refCPU < 20 {
+				t.Errorf("CPU %.1f%%, engine says %.1f%% over the same interval", s.CPUPercent, refCPU)
+			}
+			refMem := float64(memUsed(ref2.MemoryStats.Usage, ref2.MemoryStats.Stats))
+			if !within(float64(s.MemUsed), refMem, 0.2) || s.MemUsed < 80<<20 {
+				t.Errorf("memory %d, engine says %.0f (96 MiB held)", s.MemUsed, refMem)
+			}
+			if s.MemLimit != limit || s.CPULimit != 0.5 {
+				t.Errorf("limits %d bytes, %.2f cores; want %d, 0.5", s.MemLimit, s.CPULimit, limit)
+			}
+			if s.PIDs == 0 || !within(float64(s.PIDs), float64(ref2.PidsStats.Current), 0.2) {
+				t.Errorf("pids %d, engine says %d", s.PIDs, ref2.PidsStats.Current)
+			}
+		})
+	}
+
+	b := testBackend(t, e, "")
+	statsOf(t, b, name)
+	ctx := context.Background()
+	if _, err := e.Client.ContainerPause(ctx, id, client.ContainerPauseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []statsSource{sourceCgroup, sourceAPI} {
+		b.stats.source = src
+		if m := statsOf(t, b, name); len(m) != 0 {
+			t.Errorf("paused sandbox (source %d): want no figures, got %+v", src, m)
+		}
+	}
+	if _, err := e.Client.ContainerUnpause(ctx, id, client.ContainerUnpauseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	timeout := 1
+	if _, err := e.Client.ContainerStop(ctx, id, client.ContainerStopOptions{Timeout: &timeout}); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []statsSource{sourceCgroup, sourceAPI} {
+		b.stats.source = src
+		if m := statsOf(t, b, name, e.V1Prefix+"nosuchsandbox", "not-a-sandbox"); len(m) != 0 {
+			t.Errorf("stopped, unknown and foreign names (source %d): want no figures, got %+v", src, m)
+		}
+	}
+}
