@@ -152,7 +152,7 @@ func (h *cgroupHost) resolve(pid int, instance string, hostNet bool) (*cgroupTar
 		for _, m := range h.mounts {
 			if m.v2 {
 				if d, ok := joinMount(m, p); ok {
-					t.v2, t.dirs[""] = true, d
+					t.v2, t.dirs[""] = true, filepath.Join(h.root, d)
 					break
 				}
 			}
@@ -166,7 +166,7 @@ func (h *cgroupHost) resolve(pid int, instance string, hostNet bool) (*cgroupTar
 			for _, m := range h.mounts {
 				if !m.v2 && slices.Contains(m.controllers, c) {
 					if d, ok := joinMount(m, p); ok {
-						t.dirs[c] = d
+						t.dirs[c] = filepath.Join(h.root, d)
 						break
 					}
 				}
