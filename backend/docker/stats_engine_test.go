@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"net"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,5 +125,32 @@ func TestDockerStatsMatchesEngine(t *testing.T) {
 		if m := statsOf(t, b, name, e.V1Prefix+"nosuchsandbox", "not-a-sandbox"); len(m) != 0 {
 			t.Errorf("stopped, unknown and foreign names (source %d): want no figures, got %+v", src, m)
 		}
+	}
+}
+
+// TestDockerStatsOverSSHHost: an ssh:// engine is not local, so its
+// figures come from the stats API through the connection the dialer
+// makes (here a dialer that reaches the engine's own socket, standing in
+// for the SSH tunnel): CPU, memory and rates are there all the same.
+func TestDockerStatsOverSSHHost(t *testing.T) {
+	e := dockertest.New(t)
+	_, name := e.Run(t, dockertest.RunOptions{Env: map[string]string{"AGENTSIM_BURN_CPU": "1", "AGENTSIM_ALLOC_MB": "32"}})
+	socket := strings.TrimPrefix(e.Client.DaemonHost(), "unix://")
+	var dials atomic.Int32
+	b := testBackend(t, e, "ssh://tester@engine.invalid", func(o *Options) {
+		o.Dialers = map[string]Dialer{"ssh": func(ctx context.Context, _ Endpoint) (net.Conn, error) {
+			dials.Add(1)
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", socket)
+		}}
+	})
+	statsOf(t, b, name)
+	if b.statsHost() != nil {
+		t.Fatal("an ssh:// engine's containers were read from this host's cgroup files")
+	}
+	time.Sleep(time.Second)
+	s := statsOf(t, b, name)[name]
+	if !s.HasCPU || s.CPUPercent < 5 || !s.HasMem || s.MemUsed < 24<<20 || !s.HasRates || dials.Load() == 0 {
+		t.Fatalf("over the dialer: %+v (dials %d)", s, dials.Load())
 	}
 }
