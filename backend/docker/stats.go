@@ -23,8 +23,8 @@ const (
 	// statsAPIParallel bounds the stats API calls of one Stats call. It
 	// is high because a one-shot answer mostly waits: Docker 20.10 holds
 	// it until its stats collector's next one-second tick, which every
-	// waiting call shares, so 50 sandboxes take two ticks, not fifty.
-	statsAPIParallel = 32
+	// waiting call shares, so 50 sandboxes take one tick, not fifty.
+	statsAPIParallel = 64
 	// statsForget drops what is remembered of a sandbox (its previous
 	// counters, where its cgroup is) once it has not been asked for this
 	// long, so the memory is bounded by what is looked at.
@@ -76,7 +76,10 @@ type statsState struct {
 // processes only. Sandboxes that are not running (paused, exited,
 // unknown) are absent. When the engine is on this host and the cgroup
 // files are readable they are read directly (dockerd does no work);
-// otherwise one one-shot stats API call per sandbox, plus one list.
+// otherwise one one-shot stats API call per sandbox, plus one list. Call
+// it every interval with the ids on screen (running ones: others cost an
+// inspect every statsNotRunningFor at most); an error comes with what
+// could be read all the same.
 func (b *Backend) Stats(ctx context.Context, ids []string) (map[string]backend.ResourceSample, error) {
 	want := make([]string, 0, len(ids))
 	for _, id := range ids {
@@ -104,9 +107,6 @@ func (b *Backend) Stats(ctx context.Context, ids []string) (map[string]backend.R
 	var errs []error
 	for _, id := range want {
 		t := targets[id]
-		if now.Before(t.notRunningUntil) {
-			continue
-		}
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
@@ -215,8 +215,14 @@ func (t *statsTarget) learn(c container.InspectResponse) {
 func (b *Backend) statsCgroup(ctx context.Context, h *cgroupHost, id string, t *statsTarget) (backend.ResourceSample, bool, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if time.Now().Before(t.notRunningUntil) {
+		return backend.ResourceSample{}, false, nil
+	}
 	for attempt := 0; attempt < 2; attempt++ {
 		if t.cg == nil {
+			// A new main process (first sight, restart): counters read
+			// before it are no base for a rate.
+			t.prev = nil
 			c, running, err := b.inspectForStats(ctx, id)
 			if err != nil {
 				return backend.ResourceSample{}, false, err
