@@ -132,7 +132,17 @@ type cgroupTarget struct {
 	// freezer) to its directory; on v2 the key "" is the one directory.
 	dirs    map[string]string
 	hostNet bool
+	// Limits change only by `docker update`: they are read again every
+	// limitsFresh, not every sample (a third of the files read).
+	limitsAt time.Time
+	memLimit uint64
+	cpuLimit float64
+	// blkFile is the v1 blkio file this kernel has; "" until found.
+	blkFile string
 }
+
+// limitsFresh is how long limits read from cgroup files are reused.
+const limitsFresh = 15 * time.Second
 
 // resolve finds the cgroup directories of the container whose main
 // process is pid. The cgroup path must name the container's id: a pid the
@@ -249,15 +259,19 @@ func (h *cgroupHost) read(t *cgroupTarget, now time.Time) (c counters, paused bo
 		return c, false, fmt.Errorf("pid %d: %w", t.pid, errGone)
 	}
 	c.At, c.Instance = now, t.instance
+	limits := now.Sub(t.limitsAt) >= limitsFresh || now.Before(t.limitsAt)
 	if t.v2 {
-		paused, err = h.readV2(t.dirs[""], &c)
+		paused, err = h.readV2(t, &c, limits)
 	} else {
-		paused, err = h.readV1(t.dirs, &c)
+		paused, err = h.readV1(t, &c, limits)
 	}
 	if err != nil || paused {
 		return c, paused, err
 	}
-	c.MemLimit = memLimit(c.MemLimit, h.hostMem)
+	if limits {
+		t.limitsAt = now
+	}
+	c.MemLimit, c.CPULimit = memLimit(t.memLimit, h.hostMem), t.cpuLimit
 	if t.hostNet {
 		// Like the stats API: a container on the host's network has no
 		// network of its own to count.
@@ -269,8 +283,10 @@ func (h *cgroupHost) read(t *cgroupTarget, now time.Time) (c counters, paused bo
 }
 
 // readV1 reads cgroup v1 files. CPU and memory must be readable; pids and
-// blkio are optional (a kernel without the controller).
-func (h *cgroupHost) readV1(dirs map[string]string, c *counters) (paused bool, err error) {
+// blkio are optional (a kernel without the controller). Limits are read
+// into t when limits is set.
+func (h *cgroupHost) readV1(t *cgroupTarget, c *counters, limits bool) (paused bool, err error) {
+	dirs := t.dirs
 	if d := dirs["freezer"]; d != "" {
 		if s, err := readString(d, "freezer.state"); err == nil && s != "THAWED" {
 			return true, nil
@@ -286,37 +302,43 @@ func (h *cgroupHost) readV1(dirs map[string]string, c *counters) (paused bool, e
 	}
 	stat, _ := readKV(dirs["memory"], "memory.stat")
 	c.MemUsed, c.HasMem = memUsed(usage, stat), true
-	c.MemLimit, _ = readUint(dirs["memory"], "memory.limit_in_bytes")
 	if d := dirs["pids"]; d != "" {
 		if n, err := readUint(d, "pids.current"); err == nil {
 			c.PIDs, c.HasPIDs = n, true
 		}
 	}
-	if d := dirs["cpu"]; d != "" {
-		q, errQ := readString(d, "cpu.cfs_quota_us")
-		p, errP := readUint(d, "cpu.cfs_period_us")
-		if qi, err := strconv.ParseInt(q, 10, 64); errQ == nil && errP == nil && err == nil {
-			c.CPULimit = cpuLimit(0, qi, int64(p))
+	if limits {
+		t.memLimit, _ = readUint(dirs["memory"], "memory.limit_in_bytes")
+		t.cpuLimit = 0
+		if d := dirs["cpu"]; d != "" {
+			q, errQ := readString(d, "cpu.cfs_quota_us")
+			p, errP := readUint(d, "cpu.cfs_period_us")
+			if qi, err := strconv.ParseInt(q, 10, 64); errQ == nil && errP == nil && err == nil {
+				t.cpuLimit = cpuLimit(0, qi, int64(p))
+			}
 		}
 	}
 	if d := dirs["blkio"]; d != "" {
-		for _, f := range []string{"blkio.io_service_bytes_recursive", "blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes"} {
-			b, err := os.ReadFile(filepath.Join(d, f))
-			if err != nil {
-				continue
-			}
-			if r, w, n := parseBlkioV1(b); n > 0 {
-				c.BlkRead, c.BlkWrite = r, w
+		// The throttle layer counts every bio on every kernel; the CFQ
+		// file exists only with that scheduler (and is empty without it).
+		files := []string{"blkio.throttle.io_service_bytes_recursive", "blkio.io_service_bytes_recursive", "blkio.throttle.io_service_bytes"}
+		if t.blkFile != "" {
+			files = []string{t.blkFile}
+		}
+		for _, f := range files {
+			if b, err := os.ReadFile(filepath.Join(d, f)); err == nil {
+				c.BlkRead, c.BlkWrite, _ = parseBlkioV1(b)
+				c.HasBlk, t.blkFile = true, f
 				break
 			}
 		}
-		c.HasBlk = true
 	}
 	return false, nil
 }
 
 // readV2 reads cgroup v2 files from the container's one directory.
-func (h *cgroupHost) readV2(d string, c *counters) (paused bool, err error) {
+func (h *cgroupHost) readV2(t *cgroupTarget, c *counters, limits bool) (paused bool, err error) {
+	d := t.dirs[""]
 	if s, err := readString(d, "cgroup.freeze"); err == nil && s == "1" {
 		return true, nil
 	}
@@ -333,18 +355,21 @@ func (h *cgroupHost) readV2(d string, c *counters) (paused bool, err error) {
 	}
 	stat, _ := readKV(d, "memory.stat")
 	c.MemUsed, c.HasMem = memUsed(usage, stat), true
-	if s, err := readString(d, "memory.max"); err == nil && s != "max" {
-		c.MemLimit, _ = strconv.ParseUint(s, 10, 64)
-	}
 	if n, err := readUint(d, "pids.current"); err == nil {
 		c.PIDs, c.HasPIDs = n, true
 	}
-	if s, err := readString(d, "cpu.max"); err == nil {
-		if f := strings.Fields(s); len(f) == 2 && f[0] != "max" {
-			q, errQ := strconv.ParseInt(f[0], 10, 64)
-			p, errP := strconv.ParseInt(f[1], 10, 64)
-			if errQ == nil && errP == nil {
-				c.CPULimit = cpuLimit(0, q, p)
+	if limits {
+		t.memLimit, t.cpuLimit = 0, 0
+		if s, err := readString(d, "memory.max"); err == nil && s != "max" {
+			t.memLimit, _ = strconv.ParseUint(s, 10, 64)
+		}
+		if s, err := readString(d, "cpu.max"); err == nil {
+			if f := strings.Fields(s); len(f) == 2 && f[0] != "max" {
+				q, errQ := strconv.ParseInt(f[0], 10, 64)
+				p, errP := strconv.ParseInt(f[1], 10, 64)
+				if errQ == nil && errP == nil {
+					t.cpuLimit = cpuLimit(0, q, p)
+				}
 			}
 		}
 	}

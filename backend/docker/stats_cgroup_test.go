@@ -72,7 +72,7 @@ func TestCgroupV1Files(t *testing.T) {
 		// unlimited limit reads as none.
 		MemUsed: 209715200 - 52428800, MemLimit: 0, HasMem: true,
 		NetRx: 1024, NetTx: 256, HasNet: true, // loopback not counted
-		BlkRead: 4097, BlkWrite: 8194, HasBlk: true, // throttle file: the CFQ one has only a total
+		BlkRead: 4097, BlkWrite: 8194, HasBlk: true, // the throttle file
 		PIDs: 7, HasPIDs: true, CPULimit: 0.5,
 	}
 	if c != want {
@@ -80,12 +80,18 @@ func TestCgroupV1Files(t *testing.T) {
 	}
 
 	// A limit of its own is shown; one at or above the host's memory is none.
+	// Limits are read again once limitsFresh has passed, not every time.
 	mem := tg.dirs["memory"]
 	write(t, filepath.Join(mem, "memory.limit_in_bytes"), "268435456\n")
+	if c, _, _ := h.read(tg, now.Add(time.Second)); c.MemLimit != 0 {
+		t.Errorf("limit %d read again before limitsFresh", c.MemLimit)
+	}
+	now = now.Add(limitsFresh)
 	if c, _, _ := h.read(tg, now); c.MemLimit != 268435456 {
 		t.Errorf("limit %d, want 268435456", c.MemLimit)
 	}
 	write(t, filepath.Join(mem, "memory.limit_in_bytes"), "8192000000\n")
+	now = now.Add(limitsFresh)
 	if c, _, _ := h.read(tg, now); c.MemLimit != 0 {
 		t.Errorf("limit equal to the host's memory: %d, want none", c.MemLimit)
 	}
@@ -135,7 +141,7 @@ func TestCgroupV2Files(t *testing.T) {
 	}
 	write(t, filepath.Join(dir, "memory.max"), "max\n")
 	write(t, filepath.Join(dir, "cpu.max"), "max 100000\n")
-	if c, _, _ := h.read(tg, now); c.MemLimit != 0 || c.CPULimit != 0 {
+	if c, _, _ := h.read(tg, now.Add(limitsFresh)); c.MemLimit != 0 || c.CPULimit != 0 {
 		t.Errorf("unlimited: memory %d, cpu %v; want none", c.MemLimit, c.CPULimit)
 	}
 	// On the host's network the container has no traffic of its own.
