@@ -114,7 +114,7 @@ func (b *Backend) Stats(ctx context.Context, ids []string) (map[string]backend.R
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case errors.Is(err, errNotCgroup):
+			case errors.Is(err, errNotCgroup) && b.stats.source == sourceAuto:
 				fallback = append(fallback, id)
 			case err != nil:
 				errs = append(errs, err)

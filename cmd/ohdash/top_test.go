@@ -113,7 +113,7 @@ func TestDockerTop(t *testing.T) {
 	}
 
 	// Streaming: NDJSON, one array per sample.
-	r := h.runFor(2600*time.Millisecond, "top", "--json", "--interval", "500ms")
+	r := h.runFor(5*time.Second, "top", "--json", "--interval", "500ms")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if r.code != exitOK || len(lines) < 2 {
 		t.Fatalf("top --json: exit %d, %d lines\n%s\n%s", r.code, len(lines), r.stdout, r.stderr)
@@ -124,13 +124,13 @@ func TestDockerTop(t *testing.T) {
 		}
 	}
 	// Not a terminal: one block per sample, no control sequences.
-	r = h.runFor(2600*time.Millisecond, "top", "--interval", "500ms")
+	r = h.runFor(5*time.Second, "top", "--interval", "500ms")
 	if n := strings.Count(r.stdout, "BACKEND"); n < 2 || strings.ContainsRune(r.stdout, 0x1b) {
 		t.Errorf("top to a pipe: %d blocks\n%q", n, r.stdout)
 	}
 	// A terminal: the screen is cleared once and the block redrawn in place.
 	h.tty = true
-	r = h.runFor(2600*time.Millisecond, "top", "--interval", "500ms")
+	r = h.runFor(5*time.Second, "top", "--interval", "500ms")
 	h.tty = false
 	if !strings.HasPrefix(r.stdout, ansiClearAll+ansiHome) || strings.Count(r.stdout, ansiClearAll) != 1 ||
 		strings.Count(r.stdout, ansiHome) < 2 || !strings.Contains(r.stdout, busy+"  ") {
