@@ -233,7 +233,17 @@ func (b *Backend) statsCgroup(ctx context.Context, h *cgroupHost, id string, t *
 			}
 			t.learn(c)
 			hostNet := c.HostConfig != nil && c.HostConfig.NetworkMode.IsHost()
-			if t.cg, err = h.resolve(c.State.Pid, c.ID, hostNet); err != nil {
+			t.cg, err = h.resolve(c.State.Pid, c.ID, hostNet)
+			if errors.Is(err, errGone) && attempt == 0 {
+				continue // it stopped since the inspect: look again
+			}
+			if errors.Is(err, errGone) {
+				// The engine twice says it runs as a process this host
+				// does not have: the engine is in another PID namespace
+				// (a VM, ohdash in a container).
+				return backend.ResourceSample{}, false, errors.Join(errNotCgroup, err)
+			}
+			if err != nil {
 				return backend.ResourceSample{}, false, err
 			}
 		}

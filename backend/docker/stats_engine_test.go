@@ -168,3 +168,26 @@ func TestDockerStatsOverSSHHost(t *testing.T) {
 		t.Fatalf("over the dialer: %+v (dials %d)", s, dials.Load())
 	}
 }
+
+// TestDockerStatsFallsBackToAPI: on a host where the engine's processes
+// are not visible (the engine in a VM, ohdash in a container: here a
+// /proc without them), the cgroup files are given up for the stats API,
+// for good, and the figures are there all the same.
+func TestDockerStatsFallsBackToAPI(t *testing.T) {
+	e := dockertest.New(t)
+	_, name := e.Run(t, dockertest.RunOptions{})
+	h, _ := fixtureHost(t, "v1")
+	b := testBackend(t, e, "")
+	b.stats.probed, b.stats.host = true, h
+	s, ok := statsOf(t, b, name)[name]
+	if !ok || !s.HasMem || s.MemUsed == 0 {
+		t.Fatalf("no figures after the fallback: %+v", s)
+	}
+	if b.statsHost() != nil {
+		t.Error("the backend kept the unusable cgroup files")
+	}
+	time.Sleep(time.Second)
+	if s := statsOf(t, b, name)[name]; !s.HasCPU || !s.HasRates {
+		t.Errorf("second sample through the API: %+v", s)
+	}
+}

@@ -101,7 +101,7 @@ func setupLs(fs *flag.FlagSet) runner {
 		all, failed := collect(listings, func(sb backend.Sandbox) bool {
 			return len(want) == 0 || slices.Contains(want, sb.Status)
 		})
-		if *withStats {
+		if *withStats && !*out.quiet {
 			return lsStats(ctx, a, out, listings, all, failed, *reveal)
 		}
 		err = out.print(a, len(all), func(i int) any { return toSandboxJSON(all[i], *reveal) },
