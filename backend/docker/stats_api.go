@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -18,6 +19,37 @@ import (
 // statsBodyLimit bounds one stats answer (a few KiB in practice).
 const statsBodyLimit = 1 << 20
 
+// maxNamedList is the most names listNamed asks the engine to filter on;
+// past it, every sandbox is listed (the query would grow too long).
+const maxNamedList = 100
+
+// listNamed lists the named sandboxes only, so the answer (and the
+// engine's work encoding it) grows with what is on screen, not with every
+// sandbox there is. The name filter is a regular expression on both
+// engines, against "/name" on Docker and "name" on Podman.
+func (b *Backend) listNamed(ctx context.Context, names []string) ([]record, error) {
+	if len(names) > maxNamedList {
+		return b.listRecords(ctx)
+	}
+	f := make(client.Filters)
+	for _, n := range names {
+		f.Add("name", "^/?"+regexp.QuoteMeta(n)+"$")
+	}
+	ctx, cancel := context.WithTimeout(ctx, listTimeout)
+	defer cancel()
+	res, err := b.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		return nil, engineErr("list containers", "", err)
+	}
+	recs := make([]record, 0, len(res.Items))
+	for _, s := range res.Items {
+		if r, ok := recordFromSummary(b.opts.Prefixes, s); ok {
+			recs = append(recs, r)
+		}
+	}
+	return recs, nil
+}
+
 // statsAPI samples sandboxes through the engine's stats API: one list for
 // their states (a paused container still answers stats), then one
 // one-shot stats call per running sandbox, a few at a time. One-shot
@@ -27,7 +59,7 @@ func (b *Backend) statsAPI(ctx context.Context, want []string, targets map[strin
 	if len(want) == 0 {
 		return nil
 	}
-	recs, err := b.listRecords(ctx)
+	recs, err := b.listNamed(ctx, want)
 	if err != nil {
 		return err
 	}
