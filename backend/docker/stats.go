@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"slices"
 	"sync"
@@ -134,7 +135,26 @@ func (b *Backend) Stats(ctx context.Context, ids []string) (map[string]backend.R
 		b.stats.mu.Unlock()
 		errs = append(errs, b.statsAPI(ctx, fallback, targets, put))
 	}
-	return out, errors.Join(errs...)
+	return out, firstError(errs)
+}
+
+// firstError sums up the errors of one Stats call: an engine that is down
+// fails every sandbox alike, and one message says it.
+func firstError(errs []error) error {
+	var first error
+	n := 0
+	for _, err := range errs {
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			n++
+		}
+	}
+	if n > 1 {
+		return fmt.Errorf("%w (and %d more)", first, n-1)
+	}
+	return first
 }
 
 // statsHost is the cgroup reader when the files are to be used: the engine

@@ -96,7 +96,7 @@ func (b *Backend) statsAPI(ctx context.Context, want []string, targets map[strin
 		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	return firstError(errs)
 }
 
 // statsOne samples one running container through the API.

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -132,5 +133,15 @@ func TestCountersFromAPI(t *testing.T) {
 	r.MemoryStats.Limit = 256 << 20
 	if c, _ := countersFromAPI(r, "c1", 0, true); c.MemLimit != 256<<20 {
 		t.Errorf("limited: %d", c.MemLimit)
+	}
+}
+
+func TestFirstError(t *testing.T) {
+	a, b := errors.New("a"), errors.New("b")
+	if firstError(nil) != nil || firstError([]error{nil}) != nil || firstError([]error{nil, a}) != a {
+		t.Error("one or no error")
+	}
+	if err := firstError([]error{a, nil, b, b}); !errors.Is(err, a) || err.Error() != "a (and 2 more)" {
+		t.Errorf("several: %v", err)
 	}
 }
