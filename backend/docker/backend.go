@@ -82,6 +82,7 @@ func (b *Backend) Endpoint() Endpoint { return b.ep }
 // Close releases idle connections to the engine, and the SSH connection
 // of an ssh:// engine. Streams and watches stop with their contexts.
 func (b *Backend) Close() error {
+	b.closeStats()
 	b.closeIdle()
 	return errors.Join(b.cli.Close(), b.closeDial())
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
@@ -157,6 +158,19 @@ func firstError(errs []error) error {
 	return first
 }
 
+// closeStats closes the cgroup files kept open for Stats.
+func (b *Backend) closeStats() {
+	st := &b.stats
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for id, t := range st.targets {
+		t.mu.Lock()
+		t.dropCgroup()
+		t.mu.Unlock()
+		delete(st.targets, id)
+	}
+}
+
 // statsHost is the cgroup reader when the files are to be used: the engine
 // is on a local socket (not behind a dialer) and cgroups are mounted.
 func (b *Backend) statsHost() *cgroupHost {
@@ -196,7 +210,10 @@ func (b *Backend) statsTargets(want []string, now time.Time) map[string]*statsTa
 		out[id] = t
 	}
 	for id, t := range st.targets {
-		if now.Sub(t.asked) > statsForget {
+		// A target in use by a call (its lock held) is left for later.
+		if now.Sub(t.asked) > statsForget && t.mu.TryLock() {
+			t.dropCgroup()
+			t.mu.Unlock()
 			delete(st.targets, id)
 		}
 	}
@@ -218,6 +235,14 @@ func (b *Backend) inspectForStats(ctx context.Context, id string) (container.Ins
 	c := res.Container
 	running := c.State != nil && c.State.Running && c.State.Pid > 0
 	return c, running, nil
+}
+
+// dropCgroup forgets where t's cgroup is and closes its files.
+func (t *statsTarget) dropCgroup() {
+	if t.cg != nil {
+		t.cg.files.close()
+		t.cg = nil
+	}
 }
 
 // learn records what an inspect told about t's sandbox.
@@ -248,7 +273,7 @@ func (b *Backend) statsCgroup(ctx context.Context, h *cgroupHost, id string, t *
 				return backend.ResourceSample{}, false, err
 			}
 			if !running {
-				t.notRunningUntil, t.prev, t.cg = time.Now().Add(statsNotRunningFor), nil, nil
+				t.notRunningUntil, t.prev = time.Now().Add(statsNotRunningFor), nil
 				return backend.ResourceSample{}, false, nil
 			}
 			t.learn(c)
@@ -268,10 +293,10 @@ func (b *Backend) statsCgroup(ctx context.Context, h *cgroupHost, id string, t *
 			}
 		}
 		cur, paused, err := h.read(t.cg, time.Now())
-		if errors.Is(err, errGone) || errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, errGone) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENODEV) {
 			// Stopped or restarted (its cgroup removed under us):
 			// inspect again.
-			t.cg = nil
+			t.dropCgroup()
 			continue
 		}
 		if err != nil {

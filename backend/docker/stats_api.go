@@ -79,6 +79,7 @@ func (b *Backend) statsAPI(ctx context.Context, want []string, targets map[strin
 			defer func() { <-sem }()
 			t.mu.Lock()
 			defer t.mu.Unlock()
+			t.dropCgroup() // after a fall back from the cgroup files
 			if !ok || r.State != "running" {
 				t.prev = nil
 				return

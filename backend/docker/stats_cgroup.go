@@ -139,6 +139,7 @@ type cgroupTarget struct {
 	cpuLimit float64
 	// blkFile is the v1 blkio file this kernel has; "" until found.
 	blkFile string
+	files   cgroupFiles
 }
 
 // limitsFresh is how long limits read from cgroup files are reused.
@@ -288,31 +289,31 @@ func (h *cgroupHost) read(t *cgroupTarget, now time.Time) (c counters, paused bo
 func (h *cgroupHost) readV1(t *cgroupTarget, c *counters, limits bool) (paused bool, err error) {
 	dirs := t.dirs
 	if d := dirs["freezer"]; d != "" {
-		if s, err := readString(d, "freezer.state"); err == nil && s != "THAWED" {
+		if s, err := t.files.readString(d, "freezer.state"); err == nil && s != "THAWED" {
 			return true, nil
 		}
 	}
-	if c.CPUNanos, err = readUint(dirs["cpuacct"], "cpuacct.usage"); err != nil {
+	if c.CPUNanos, err = t.files.readUint(dirs["cpuacct"], "cpuacct.usage"); err != nil {
 		return false, err
 	}
 	c.HasCPU = true
-	usage, err := readUint(dirs["memory"], "memory.usage_in_bytes")
+	usage, err := t.files.readUint(dirs["memory"], "memory.usage_in_bytes")
 	if err != nil {
 		return false, err
 	}
-	stat, _ := readKV(dirs["memory"], "memory.stat")
+	stat, _ := t.files.readKV(dirs["memory"], "memory.stat")
 	c.MemUsed, c.HasMem = memUsed(usage, stat), true
 	if d := dirs["pids"]; d != "" {
-		if n, err := readUint(d, "pids.current"); err == nil {
+		if n, err := t.files.readUint(d, "pids.current"); err == nil {
 			c.PIDs, c.HasPIDs = n, true
 		}
 	}
 	if limits {
-		t.memLimit, _ = readUint(dirs["memory"], "memory.limit_in_bytes")
+		t.memLimit, _ = t.files.readUint(dirs["memory"], "memory.limit_in_bytes")
 		t.cpuLimit = 0
 		if d := dirs["cpu"]; d != "" {
-			q, errQ := readString(d, "cpu.cfs_quota_us")
-			p, errP := readUint(d, "cpu.cfs_period_us")
+			q, errQ := t.files.readString(d, "cpu.cfs_quota_us")
+			p, errP := t.files.readUint(d, "cpu.cfs_period_us")
 			if qi, err := strconv.ParseInt(q, 10, 64); errQ == nil && errP == nil && err == nil {
 				t.cpuLimit = cpuLimit(0, qi, int64(p))
 			}
@@ -326,7 +327,7 @@ func (h *cgroupHost) readV1(t *cgroupTarget, c *counters, limits bool) (paused b
 			files = []string{t.blkFile}
 		}
 		for _, f := range files {
-			if b, err := os.ReadFile(filepath.Join(d, f)); err == nil {
+			if b, err := t.files.read(d, f); err == nil {
 				c.BlkRead, c.BlkWrite, _ = parseBlkioV1(b)
 				c.HasBlk, t.blkFile = true, f
 				break
@@ -339,31 +340,31 @@ func (h *cgroupHost) readV1(t *cgroupTarget, c *counters, limits bool) (paused b
 // readV2 reads cgroup v2 files from the container's one directory.
 func (h *cgroupHost) readV2(t *cgroupTarget, c *counters, limits bool) (paused bool, err error) {
 	d := t.dirs[""]
-	if s, err := readString(d, "cgroup.freeze"); err == nil && s == "1" {
+	if s, err := t.files.readString(d, "cgroup.freeze"); err == nil && s == "1" {
 		return true, nil
 	}
-	cpu, err := readKV(d, "cpu.stat")
+	cpu, err := t.files.readKV(d, "cpu.stat")
 	if err != nil {
 		return false, err
 	}
 	if us, ok := cpu["usage_usec"]; ok {
 		c.CPUNanos, c.HasCPU = us*1000, true
 	}
-	usage, err := readUint(d, "memory.current")
+	usage, err := t.files.readUint(d, "memory.current")
 	if err != nil {
 		return false, err
 	}
-	stat, _ := readKV(d, "memory.stat")
+	stat, _ := t.files.readKV(d, "memory.stat")
 	c.MemUsed, c.HasMem = memUsed(usage, stat), true
-	if n, err := readUint(d, "pids.current"); err == nil {
+	if n, err := t.files.readUint(d, "pids.current"); err == nil {
 		c.PIDs, c.HasPIDs = n, true
 	}
 	if limits {
 		t.memLimit, t.cpuLimit = 0, 0
-		if s, err := readString(d, "memory.max"); err == nil && s != "max" {
+		if s, err := t.files.readString(d, "memory.max"); err == nil && s != "max" {
 			t.memLimit, _ = strconv.ParseUint(s, 10, 64)
 		}
-		if s, err := readString(d, "cpu.max"); err == nil {
+		if s, err := t.files.readString(d, "cpu.max"); err == nil {
 			if f := strings.Fields(s); len(f) == 2 && f[0] != "max" {
 				q, errQ := strconv.ParseInt(f[0], 10, 64)
 				p, errP := strconv.ParseInt(f[1], 10, 64)
@@ -373,7 +374,7 @@ func (h *cgroupHost) readV2(t *cgroupTarget, c *counters, limits bool) (paused b
 			}
 		}
 	}
-	if b, err := os.ReadFile(filepath.Join(d, "io.stat")); err == nil {
+	if b, err := t.files.read(d, "io.stat"); err == nil {
 		c.BlkRead, c.BlkWrite = parseIOStatV2(b)
 		c.HasBlk = true
 	} else if errors.Is(err, fs.ErrNotExist) {
@@ -450,35 +451,6 @@ func parseNetDev(b []byte) (rx, tx uint64, ok bool) {
 		rx, tx = rx+r, tx+t
 	}
 	return rx, tx, true
-}
-
-func readString(dir, name string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(string(b)), nil
-}
-
-func readUint(dir, name string) (uint64, error) {
-	s, err := readString(dir, name)
-	if err != nil {
-		return 0, err
-	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", name, err)
-	}
-	return n, nil
-}
-
-// readKV reads a "key value" per line file (memory.stat, cpu.stat).
-func readKV(dir, name string) (map[string]uint64, error) {
-	b, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		return nil, err
-	}
-	return parseKV(b), nil
 }
 
 func parseKV(b []byte) map[string]uint64 {

@@ -57,6 +57,7 @@ func TestCgroupV1Files(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(tg.files.close)
 	if tg.v2 || tg.dirs["memory"] != filepath.Join(root, "sys/fs/cgroup/memory/docker", fixtureID) ||
 		tg.dirs["cpuacct"] != filepath.Join(root, "sys/fs/cgroup/cpu,cpuacct/docker", fixtureID) {
 		t.Fatalf("dirs %v", tg.dirs)
@@ -120,6 +121,7 @@ func TestCgroupV2Files(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(tg.files.close)
 	dir := filepath.Join(root, "sys/fs/cgroup/system.slice/docker-"+fixtureID+".scope")
 	if !tg.v2 || tg.dirs[""] != dir {
 		t.Fatalf("target %+v", tg)
@@ -146,6 +148,7 @@ func TestCgroupV2Files(t *testing.T) {
 	}
 	// On the host's network the container has no traffic of its own.
 	tgHost, _ := h.resolve(4343, fixtureID, true)
+	t.Cleanup(tgHost.files.close)
 	if c, _, _ := h.read(tgHost, now); !c.HasNet || c.NetRx != 0 || c.NetTx != 0 {
 		t.Errorf("host network: %+v", c)
 	}

@@ -191,3 +191,27 @@ func TestDockerStatsFallsBackToAPI(t *testing.T) {
 		t.Errorf("second sample through the API: %+v", s)
 	}
 }
+
+// TestDockerStatsAcrossRestart: a restarted sandbox has a new main process
+// and a new cgroup (the old one's open files fail to read): its first
+// sample after the restart has memory but no CPU (no rate spans two
+// processes), the next one has CPU again.
+func TestDockerStatsAcrossRestart(t *testing.T) {
+	e := dockertest.New(t)
+	id, name := e.Run(t, dockertest.RunOptions{Env: map[string]string{"AGENTSIM_BURN_CPU": "1"}, NanoCPUs: 25e7})
+	b := testBackend(t, e, "")
+	b.stats.source = sourceCgroup
+	statsOf(t, b, name)
+	timeout := 1
+	if _, err := e.Client.ContainerRestart(context.Background(), id, client.ContainerRestartOptions{Timeout: &timeout}); err != nil {
+		t.Fatal(err)
+	}
+	s, ok := statsOf(t, b, name)[name]
+	if !ok || !s.HasMem || s.HasCPU {
+		t.Fatalf("first sample after the restart: %+v (present %v)", s, ok)
+	}
+	time.Sleep(time.Second)
+	if s := statsOf(t, b, name)[name]; !s.HasCPU || s.CPUPercent < 1 || s.CPUPercent > 40 {
+		t.Errorf("second sample after the restart: %+v", s)
+	}
+}
