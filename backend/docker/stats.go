@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -70,6 +71,8 @@ type statsState struct {
 	hostErr error
 	probed  bool
 	targets map[string]*statsTarget
+	// kept counts the targets whose cgroup files are kept open.
+	kept atomic.Int32
 }
 
 // Stats samples the resource use of the named sandboxes (ids as listed:
@@ -291,6 +294,7 @@ func (b *Backend) statsCgroup(ctx context.Context, h *cgroupHost, id string, t *
 			if err != nil {
 				return backend.ResourceSample{}, false, err
 			}
+			t.cg.files.keepOpen(&b.stats.kept)
 		}
 		cur, paused, err := h.read(t.cg, time.Now())
 		if errors.Is(err, errGone) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENODEV) {
@@ -298,6 +302,9 @@ func (b *Backend) statsCgroup(ctx context.Context, h *cgroupHost, id string, t *
 			// inspect again.
 			t.dropCgroup()
 			continue
+		}
+		if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+			return backend.ResourceSample{}, false, err // out of descriptors for now: not a reason to give up
 		}
 		if err != nil {
 			return backend.ResourceSample{}, false, errors.Join(errNotCgroup, err)

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -57,6 +58,10 @@ func TestCgroupV1Files(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// This target keeps its files open (read again with pread); the v2
+	// test's opens them for each read.
+	var budget atomic.Int32
+	tg.files.keepOpen(&budget)
 	t.Cleanup(tg.files.close)
 	if tg.v2 || tg.dirs["memory"] != filepath.Join(root, "sys/fs/cgroup/memory/docker", fixtureID) ||
 		tg.dirs["cpuacct"] != filepath.Join(root, "sys/fs/cgroup/cpu,cpuacct/docker", fixtureID) {
@@ -184,5 +189,31 @@ func TestCgroupMountRoot(t *testing.T) {
 	}
 	if _, err := newCgroupHost(t.TempDir()); !errors.Is(err, errNotCgroup) {
 		t.Errorf("no mountinfo: %v", err)
+	}
+}
+
+func TestCgroupFilesBudget(t *testing.T) {
+	var budget atomic.Int32
+	budget.Store(maxKeptTargets - 1)
+	var a, b cgroupFiles
+	a.keepOpen(&budget)
+	b.keepOpen(&budget)
+	if a.kept == nil || b.kept != nil || budget.Load() != maxKeptTargets {
+		t.Fatalf("at the budget's edge: a kept %v, b kept %v, budget %d", a.kept != nil, b.kept != nil, budget.Load())
+	}
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "f"), "1\n")
+	for _, f := range []*cgroupFiles{&a, &b} {
+		if n, err := f.readUint(dir, "f"); err != nil || n != 1 {
+			t.Fatal(n, err)
+		}
+	}
+	write(t, filepath.Join(dir, "f"), "22\n") // in place, as the kernel does
+	if n, _ := a.readUint(dir, "f"); n != 22 || len(a.open) != 1 || len(b.open) != 0 {
+		t.Errorf("read again: %d, %d open, %d open", n, len(a.open), len(b.open))
+	}
+	a.close()
+	if budget.Load() != maxKeptTargets-1 || a.open != nil {
+		t.Errorf("close gave back the budget: %d", budget.Load())
 	}
 }

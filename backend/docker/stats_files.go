@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // cgroupFiles keeps a container's cgroup files open between samples and
@@ -19,11 +20,30 @@ import (
 type cgroupFiles struct {
 	open map[string]*os.File
 	buf  []byte
+	// kept is the budget this target's open files count against; nil
+	// when over budget: each file is then opened for each read.
+	kept *atomic.Int32
+}
+
+// maxKeptTargets bounds the containers whose files stay open (eight or so
+// each), far below any file descriptor limit.
+const maxKeptTargets = 128
+
+// keepOpen lets f keep its files open if the budget allows.
+func (f *cgroupFiles) keepOpen(budget *atomic.Int32) {
+	if budget.Add(1) <= maxKeptTargets {
+		f.kept = budget
+		return
+	}
+	budget.Add(-1)
 }
 
 // read returns the file's content, valid until the next read.
 func (f *cgroupFiles) read(dir, name string) ([]byte, error) {
 	path := filepath.Join(dir, name)
+	if f.kept == nil {
+		return os.ReadFile(path)
+	}
 	if f.open == nil {
 		f.open = map[string]*os.File{}
 	}
@@ -52,12 +72,16 @@ func (f *cgroupFiles) read(dir, name string) ([]byte, error) {
 	}
 }
 
-// close closes every file kept open.
+// close closes every file kept open and gives the budget back.
 func (f *cgroupFiles) close() {
 	for _, fd := range f.open {
 		_ = fd.Close()
 	}
 	f.open = nil
+	if f.kept != nil {
+		f.kept.Add(-1)
+		f.kept = nil
+	}
 }
 
 func (f *cgroupFiles) readString(dir, name string) (string, error) {
