@@ -29,6 +29,9 @@ type Backend struct {
 	bind   netip.Addr
 	cache  detailCache
 	engine engineCache
+	// stats remembers, between Stats calls, the previous counters and
+	// where each sandbox's cgroup is (see stats.go).
+	stats statsState
 	// closeDial releases the SSH connection of the built-in ssh dialer.
 	closeDial func() error
 	// closeIdle releases the idle connections to the engine.
@@ -87,6 +90,7 @@ func (b *Backend) Endpoint() Endpoint { return b.ep }
 // Close releases idle connections to the engine, and the SSH connection
 // of an ssh:// engine. Streams and watches stop with their contexts.
 func (b *Backend) Close() error {
+	b.closeStats()
 	b.closeIdle()
 	return errors.Join(b.cli.Close(), b.streams.Close(), b.closeDial())
 }

@@ -27,4 +27,8 @@
 // through package sshdial unless Options.Dialers plugs another dialer in:
 // one SSH connection per backend, honouring ~/.ssh/config, the ssh-agent
 // and known_hosts.
+//
+// Resource use (Stats, stats.go) is read from the containers' cgroup files
+// when the engine is on this host and they are readable (no work for the
+// engine), else from one-shot stats API calls, ssh:// hosts included.
 package docker

@@ -20,4 +20,7 @@
 // bounded by updated_at__gte (only what changed since the last refresh);
 // every FullEvery-th conversation refresh lists everything again, which is
 // how deleted conversations disappear.
+//
+// Resource use: the app-server's SandboxInfo carries none, so the backend
+// is no StatsReader ("n/a" in the dashboard and `ohdash top`).
 package openhands

@@ -14,4 +14,8 @@
 // The runtime API forgets stopped runtimes, so the backend records every
 // sandbox it starts or sees in a store (package store) and keeps showing
 // them, with their last known status, after the API has dropped them.
+//
+// Resource use: the runtime API reports none (resource_factor is what
+// /start asked for, not what is used), so the backend is no StatsReader
+// and the dashboard and `ohdash top` show "n/a" for its sandboxes.
 package remote

@@ -35,6 +35,7 @@ type config struct {
 	startDelay     time.Duration
 	stopDelay      time.Duration
 	logs           logConfig
+	load           loadConfig
 }
 
 // envFlags registers flags whose defaults come from environment variables
@@ -151,6 +152,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	e.str(&c.title, "title", "AGENTSIM_TITLE", "", "V0: the conversation title")
 	e.dur(&c.startDelay, "start-delay", "AGENTSIM_START_DELAY", 0, "V0: time spent STARTING")
 	e.dur(&c.stopDelay, "stop-delay", "AGENTSIM_STOP_DELAY", 500*time.Millisecond, "V0: delay before a stop takes effect")
+	e.num(&c.load.burn, "burn-cpu", "AGENTSIM_BURN_CPU", 0, "load: goroutines that keep a CPU core busy each")
+	e.num(&c.load.allocMB, "alloc-mb", "AGENTSIM_ALLOC_MB", 0, "load: MiB of memory to allocate, touch and hold")
 	lc, err := logConfigFromEnv(getenv)
 	if err != nil {
 		return c, err
@@ -170,6 +173,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return c, err
 	}
 	c.logs = lc
+	if err := c.load.validate(); err != nil {
+		return c, err
+	}
 	if *legacy {
 		c.version = agentserver.LegacyVersion.String()
 	}

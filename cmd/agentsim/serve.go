@@ -83,6 +83,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer emu.Close()
+	startLoad(ctx, cfg.load)
 	var h http.Handler = emu
 	if cfg.accessLog {
 		h = accessLog(log, h)

@@ -87,6 +87,7 @@ func setupLs(fs *flag.FlagSet) runner {
 	out := listFlags(fs)
 	reveal := fs.Bool("show-secrets", false, "show session API keys and URL tokens instead of masking them")
 	status := fs.String("status", "", "only sandboxes with these `STATUSES` (comma-separated: RUNNING,PAUSED,...)")
+	withStats := fs.Bool("stats", false, "add resource use: CPU, memory, network, block I/O, processes (takes a second)")
 	return func(ctx context.Context, a *app, _ []string) error {
 		want, err := parseStatuses(*status)
 		if err != nil {
@@ -100,6 +101,9 @@ func setupLs(fs *flag.FlagSet) runner {
 		all, failed := collect(listings, func(sb backend.Sandbox) bool {
 			return len(want) == 0 || slices.Contains(want, sb.Status)
 		})
+		if *withStats && !*out.quiet {
+			return lsStats(ctx, a, out, listings, all, failed, *reveal)
+		}
 		err = out.print(a, len(all), func(i int) any { return toSandboxJSON(all[i], *reveal) },
 			func(i int) string { return backend.ShowText(all[i].ID, *reveal) }, func() { writeSandboxTable(a, all, failed == nil, *reveal) })
 		if err != nil {

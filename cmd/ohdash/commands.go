@@ -19,7 +19,18 @@ keys; every key can be remapped in the [keys] table of the configuration file.`,
 			long: `Lists the sandboxes of every backend (or of --backend). With --json, prints a JSON array
 whose objects use OpenHands' field names (see the README's JSON reference); session keys
 and URL tokens are masked unless --show-secrets is given. Exit code 4 when a backend
-could not be reached (the sandboxes of the others are still printed).`,
+could not be reached (the sandboxes of the others are still printed). --stats adds
+resource use (as 'ohdash top --no-stream' shows it; JSON fields as in 'top --json').`,
+		},
+		{
+			name: "top", summary: "show the resource use of running sandboxes, refreshed like docker stats", setup: setupTop,
+			long: `Shows CPU (percent of one core, and of the sandbox's limit when it has one), memory
+used / limit, network and block I/O rates and processes of every running sandbox, every
+--interval (default 2s), redrawn in place on a terminal and one block per sample
+otherwise, until interrupted. --no-stream prints one sample: two readings a second
+apart, so CPU is known. --json prints one JSON array per sample per line (NDJSON); with
+--no-stream, one array. Paused sandboxes show "-", never zeros; backends that expose no
+figures (the runtime API, the app-server) show "n/a" and say so once on stderr.`,
 		},
 		{
 			name: "logs", args: "SANDBOX", minArgs: 1, maxArgs: 1, complete: []string{"sandbox"}, setup: setupLogs,

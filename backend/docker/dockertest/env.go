@@ -73,6 +73,9 @@ type RunOptions struct {
 	Labels map[string]string
 	// Image replaces the agentsim image (ShellImage: one with a shell).
 	Image string
+	// NanoCPUs and Memory are resource limits (--cpus in billionths of
+	// a core, --memory in bytes); zero is none.
+	NanoCPUs, Memory int64
 }
 
 // Run creates (and unless CreateOnly, starts) a container from the
@@ -151,7 +154,10 @@ func (e *Env) run(o RunOptions) (id, name string, err error) {
 			Image: image, Cmd: o.Cmd, Env: env, Tty: o.Tty,
 			ExposedPorts: exposed, Labels: labels,
 		},
-		HostConfig: &container.HostConfig{PortBindings: bindings},
+		HostConfig: &container.HostConfig{
+			PortBindings: bindings,
+			Resources:    container.Resources{NanoCPUs: o.NanoCPUs, Memory: o.Memory},
+		},
 	})
 	if err != nil {
 		return "", name, fmt.Errorf("create container %s: %w", name, err)
