@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -43,7 +42,7 @@ func (m Model) bulkSandboxAction(a backend.Action) (Model, tea.Cmd) {
 	}
 	req.action = a
 	if len(req.targets) == 0 {
-		return m.warn(fmt.Sprintf("none of the %d marked sandboxes can be %s: %s", len(marked), actionWords[a][1], skipText(skipped))), nil
+		return m.warn(fmt.Sprintf("none of the %d marked sandboxes can be %s: %s", len(marked), actionWords[a][1], bulk.SkipText(skipped))), nil
 	}
 	title, body := m.explainBulk(req, skipped)
 	c := confirm.New(m.th, m.cfg.Keys.Confirm, title, body, string(a), req)
@@ -68,21 +67,6 @@ func bulkSkip(a backend.Action, sb backend.Sandbox) string {
 		}
 	}
 	return ""
-}
-
-// skipText says how many were skipped for each reason: "2 already running,
-// 1 missing".
-func skipText(skipped map[string]int) string {
-	whys := make([]string, 0, len(skipped))
-	for why := range skipped {
-		whys = append(whys, why)
-	}
-	sort.Strings(whys)
-	parts := make([]string, len(whys))
-	for i, why := range whys {
-		parts[i] = fmt.Sprintf("%d %s", skipped[why], why)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // explainBulk is the bulk confirmation: the count and the action in the
@@ -114,7 +98,7 @@ func (m Model) explainBulk(r bulkRequest, skipped map[string]int) (title, body s
 		for _, c := range skipped {
 			total += c
 		}
-		body += fmt.Sprintf(" Skipped %d marked: %s.", total, skipText(skipped))
+		body += fmt.Sprintf(" Skipped %d marked: %s.", total, bulk.SkipText(skipped))
 	}
 	return title, body
 }

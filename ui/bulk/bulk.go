@@ -7,6 +7,7 @@ package bulk
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -162,4 +163,19 @@ func (p Progress) Summary() string {
 		s += fmt.Sprintf("; and %d more", len(p.Failed)-most)
 	}
 	return s
+}
+
+// SkipText says how many rows a bulk action leaves out, by reason, in a
+// stable order: "2 already running, 1 missing".
+func SkipText(skipped map[string]int) string {
+	whys := make([]string, 0, len(skipped))
+	for why := range skipped {
+		whys = append(whys, why)
+	}
+	sort.Strings(whys)
+	parts := make([]string, len(whys))
+	for i, why := range whys {
+		parts[i] = fmt.Sprintf("%d %s", skipped[why], why)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -3,7 +3,6 @@ package convtab
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -60,26 +59,12 @@ func (m Model) bulkConv(a convAction) (Model, tea.Cmd) {
 		}
 	}
 	if len(req.targets) == 0 {
-		host.Warn(fmt.Sprintf("none of the %d marked conversations can be %s: %s", len(marked), convWords[a][1], skipText(skipped)))
+		host.Warn(fmt.Sprintf("none of the %d marked conversations can be %s: %s", len(marked), convWords[a][1], bulk.SkipText(skipped)))
 		return m, nil
 	}
 	title, body := explainConvBulk(req, skipped)
 	host.Confirm(title, body, string(a), req)
 	return m, nil
-}
-
-// skipText counts the rows left out by reason: "2 finished, 1 idle".
-func skipText(skipped map[string]int) string {
-	whys := make([]string, 0, len(skipped))
-	for why := range skipped {
-		whys = append(whys, why)
-	}
-	sort.Strings(whys)
-	parts := make([]string, len(whys))
-	for i, why := range whys {
-		parts[i] = fmt.Sprintf("%d %s", skipped[why], why)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // explainConvBulk is the bulk confirmation: count, action, what it does,
@@ -110,7 +95,7 @@ func explainConvBulk(r convBulkRequest, skipped map[string]int) (title, body str
 		for _, c := range skipped {
 			total += c
 		}
-		body += fmt.Sprintf(" Skipped %d marked: %s.", total, skipText(skipped))
+		body += fmt.Sprintf(" Skipped %d marked: %s.", total, bulk.SkipText(skipped))
 	}
 	// Titles came from agent-servers: sanitised and masked where they
 	// become screen text.
