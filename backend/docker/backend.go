@@ -107,7 +107,12 @@ func (b *Backend) view(now time.Time) view {
 // engine filters by name (see nameFilters); the prefix is checked again
 // here because the engine's name filter is a substring match.
 func (b *Backend) listRecords(ctx context.Context) ([]record, error) {
-	f := nameFilters(b.opts.Prefixes)
+	return b.listFiltered(ctx, nameFilters(b.opts.Prefixes))
+}
+
+// listFiltered lists the containers the engine's filter f selects and
+// keeps those that are sandboxes.
+func (b *Backend) listFiltered(ctx context.Context, f client.Filters) ([]record, error) {
 	ctx, cancel := context.WithTimeout(ctx, listTimeout)
 	defer cancel()
 	res, err := b.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})

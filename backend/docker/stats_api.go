@@ -35,19 +35,7 @@ func (b *Backend) listNamed(ctx context.Context, names []string) ([]record, erro
 	for _, n := range names {
 		f.Add("name", "^/?"+regexp.QuoteMeta(n)+"$")
 	}
-	ctx, cancel := context.WithTimeout(ctx, listTimeout)
-	defer cancel()
-	res, err := b.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
-	if err != nil {
-		return nil, engineErr("list containers", "", err)
-	}
-	recs := make([]record, 0, len(res.Items))
-	for _, s := range res.Items {
-		if r, ok := recordFromSummary(b.opts.Prefixes, s); ok {
-			recs = append(recs, r)
-		}
-	}
-	return recs, nil
+	return b.listFiltered(ctx, f)
 }
 
 // statsAPI samples sandboxes through the engine's stats API: one list for
