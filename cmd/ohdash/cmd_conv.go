@@ -35,7 +35,9 @@ var (
 // setupConvAction builds a conversation subcommand: resolve the
 // conversation (in --sandbox or any running sandbox), refuse what does not
 // fit its execution status (a conflict, audited as refused), confirm if
-// needed, act through the guard, print the conversation id.
+// needed, act through the guard, print the conversation id. Several
+// conversations, named or selected with --filter and --status, are taken
+// by setupConvBatch's rules (see cmd_conv_batch.go).
 func setupConvAction(rule convRule, act convAction, confirmWord string) func(fs *flag.FlagSet) runner {
 	return func(fs *flag.FlagSet) runner {
 		sandbox := fs.String("sandbox", "", "look for the conversation in this `SANDBOX` only")
@@ -44,7 +46,13 @@ func setupConvAction(rule convRule, act convAction, confirmWord string) func(fs 
 			yes = fs.Bool("yes", false, confirmWord+" without asking (needed when stdin is not a terminal)")
 			dry = fs.Bool("dry-run", false, "print what would be "+confirmWord+"d and change nothing")
 		}
+		sel := convSelectionFlags(fs)
 		return func(ctx context.Context, a *app, args []string) error {
+			if len(args) != 1 || sel.used() {
+				b := convBatch{rule: rule, act: act, confirmWord: confirmWord, sandbox: *sandbox, sel: sel}
+				b.yes, b.dry = yes != nil && *yes, dry != nil && *dry
+				return b.run(ctx, a, args)
+			}
 			f, err := a.resolveConversation(ctx, args[0], *sandbox)
 			if err != nil {
 				return err
@@ -55,8 +63,7 @@ func setupConvAction(rule convRule, act convAction, confirmWord string) func(fs 
 				}
 			}
 			if dry != nil && *dry {
-				fmt.Fprintf(a.io.out, "would %s conversation %s (%s, %s) in %s\n", confirmWord, backend.CleanText(f.conv.ID),
-					backend.SafeText(f.conv.Title), f.conv.Status, backend.CleanText(f.sandbox.ID))
+				printWouldConv(a, confirmWord, f)
 				return nil
 			}
 			if yes != nil && !*yes && !a.guard.ReadOnly {
@@ -70,19 +77,31 @@ func setupConvAction(rule convRule, act convAction, confirmWord string) func(fs 
 					return err
 				}
 			}
-			ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
-			defer cancel()
-			note, err := act(ctx, a, f)
-			if err != nil {
-				return err
-			}
-			if note != "" {
-				a.warnf("%s", note)
-			}
-			fmt.Fprintln(a.io.out, f.conv.ID)
-			return nil
+			return a.runConvAction(ctx, act, f)
 		}
 	}
+}
+
+// runConvAction acts on one conversation within the action timeout and
+// prints its id (or says what the agent-server did instead).
+func (a *app) runConvAction(ctx context.Context, act convAction, f convFound) error {
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
+	defer cancel()
+	note, err := act(ctx, a, f)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		a.warnf("%s", note)
+	}
+	fmt.Fprintln(a.io.out, backend.CleanText(f.conv.ID))
+	return nil
+}
+
+// printWouldConv is a dry run's line for one conversation.
+func printWouldConv(a *app, word string, f convFound) {
+	fmt.Fprintf(a.io.out, "would %s conversation %s (%s, %s) in %s\n", word, backend.CleanText(f.conv.ID),
+		backend.SafeText(f.conv.Title), f.conv.Status, backend.CleanText(f.sandbox.ID))
 }
 
 func capitalise(s string) string {

@@ -103,6 +103,7 @@ func setupSimUp(fs *flag.FlagSet) runner {
 }
 
 func setupSimDown(fs *flag.FlagSet) runner {
+	dry := fs.Bool("dry-run", false, "print the simulated sandboxes that would be removed and change nothing")
 	return func(ctx context.Context, a *app, _ []string) error {
 		b, _, err := a.simDocker(ctx)
 		if err != nil {
@@ -117,6 +118,10 @@ func setupSimDown(fs *flag.FlagSet) runner {
 		for _, sb := range list {
 			if _, ok := sb.Labels[docker.LabelSimulated]; !ok {
 				continue // a real sandbox: never touched
+			}
+			if *dry {
+				fmt.Fprintf(a.io.out, "would remove %s\n", backend.CleanText(sb.ID))
+				continue
 			}
 			actx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
 			err := b.Delete(actx, sb.ID)

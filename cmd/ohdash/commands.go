@@ -74,12 +74,12 @@ create: the start task keeps running there.`,
 		{
 			name: "conv", summary: "act on a conversation",
 			subs: []*command{
-				convSub("pause", "pause the agent after its current step", setupConvAction(rulePause, convPause, "")),
-				convSub("run", "start or resume the agent", setupConvAction(ruleRun, convRun, "")),
-				convSub("interrupt", "stop the agent at once", setupConvAction(ruleInterrupt, convInterrupt, "")),
-				convSub("approve", "approve the actions waiting for confirmation", setupConvAction(ruleApprove, convApprove, "")),
+				convSubMany("pause", "pause the agent after its current step", setupConvAction(rulePause, convPause, "")),
+				convSubMany("run", "start or resume the agent", setupConvAction(ruleRun, convRun, "")),
+				convSubMany("interrupt", "stop the agent at once", setupConvAction(ruleInterrupt, convInterrupt, "")),
+				convSubMany("approve", "approve the actions waiting for confirmation", setupConvAction(ruleApprove, convApprove, "")),
 				convSub("reject", "reject the actions waiting for confirmation", setupConvReject),
-				withAlias(convSub("rm", "delete the conversation (asks first unless --yes)", setupConvAction(ruleDelete, convDelete, "delete")), "y", "yes"),
+				withAlias(convSubMany("rm", "delete the conversation (asks first unless --yes)", setupConvAction(ruleDelete, convDelete, "delete")), "y", "yes"),
 			},
 		},
 		{
@@ -187,6 +187,14 @@ func convSub(name, summary string, setup func(*flag.FlagSet) runner) *command {
 		name: name, args: "CONVERSATION", minArgs: 1, maxArgs: 1, complete: []string{"conversation"},
 		summary: summary, setup: setup,
 	}
+}
+
+// convSubMany is a conversation subcommand that takes several
+// conversations, named or selected with --filter and --status.
+func convSubMany(name, summary string, setup func(*flag.FlagSet) runner) *command {
+	c := convSub(name, summary, setup)
+	c.args, c.minArgs, c.maxArgs = "[CONVERSATION...]", 0, -1
+	return c
 }
 
 func withAlias(c *command, short, long string) *command {

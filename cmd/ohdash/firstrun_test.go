@@ -47,6 +47,10 @@ func TestDockerSimUpAndDown(t *testing.T) {
 		}
 	}
 	waitHealthy(t, h, ids[0])
+	dry := h.must(exitOK, "sim", "down", "--dry-run")
+	if n := strings.Count(dry.stdout, "would remove "); n != 2 || len(lsJSON(t, h)) != 3 {
+		t.Errorf("sim down --dry-run: %q, and it must change nothing", dry.stdout)
+	}
 	down := h.must(exitOK, "sim", "down")
 	if got := strings.Fields(down.stdout); len(got) != 2 {
 		t.Errorf("sim down removed %q, want the 2 simulated ones", got)

@@ -66,8 +66,8 @@ const cliParallel = 4
 
 // actAll runs act on every target, cliParallel at a time; done is called
 // for each result as it comes, one at a time.
-func actAll(ctx context.Context, targets []found, act func(context.Context, found) error, done func(found, error)) {
-	jobs := make(chan found)
+func actAll[T any](ctx context.Context, targets []T, act func(context.Context, T) error, done func(T, error)) {
+	jobs := make(chan T)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range min(cliParallel, len(targets)) {

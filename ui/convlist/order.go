@@ -143,3 +143,10 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// Matches reports whether a conversation is one the / filter with this
+// text shows: every word appears in its title, id, model, sandbox or
+// status, case aside. The CLI's --filter selects by the same rule.
+func Matches(c backend.Conversation, filter string) bool {
+	return matches(newRow(c), splitTerms(filter))
+}
