@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -104,7 +105,8 @@ func (t *topRun) once(ctx context.Context, bs []backend.Backend) error {
 // a second after the start (CPU needs two readings), then one per
 // interval. Sandboxes are listed again every round, as they come and go.
 func (t *topRun) stream(ctx context.Context, bs []backend.Backend, interval time.Duration) error {
-	ls := listAll(ctx, bs)
+	lister := newTopLister(bs)
+	ls := lister.round(ctx, max(interval, topListWait))
 	t.p.sample(ctx, ls)
 	wait := primeGap
 	for {
@@ -117,10 +119,17 @@ func (t *topRun) stream(ctx context.Context, bs []backend.Backend, interval time
 		}
 		wait = interval
 		began := time.Now()
-		ls = listAll(ctx, bs)
+		ls = lister.round(ctx, max(interval, topListWait))
 		for _, l := range ls {
-			if l.err != nil {
-				t.p.note(l.backend.Name(), l.err.Error())
+			name := l.backend.Name()
+			switch {
+			case errors.Is(l.err, errTopLate):
+				// Said once, not with a growing count every round.
+				t.p.note(name, topLateNote)
+			case l.err != nil:
+				t.p.note(name, l.err.Error())
+			case t.p.noted[name] == topLateNote:
+				t.p.note(name, "answering again")
 			}
 		}
 		sbs, failed := topSandboxes(ls)

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// TestFaultTopFrozenBackend: `top` whose backend freezes (connections
+// open, nothing answered) keeps drawing, says once on stderr that the
+// backend is not answering (it used to print nothing at all for up to
+// the 45 s a listing may take), says when it answers again, and still
+// ends at once on Ctrl-C.
+func TestFaultTopFrozenBackend(t *testing.T) {
+	h := newHarness(t)
+	f, fr := startFrozenFleet(t, h)
+	id := f.withStatus(t, backend.StatusRunning)
+	var out, errb syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"top", "--interval", "300ms"}, stdio{
+			in: strings.NewReader(""), out: &out, err: &errb,
+			getenv: func(k string) string { return h.env[k] }, home: h.home,
+		})
+	}()
+	waitText(t, &out, id, 10*time.Second)
+
+	fr.Freeze()
+	waitText(t, &errb, "backend eval: not answering", 6*time.Second)
+	blocks := strings.Count(out.String(), "BACKEND")
+	waitFor(t, 6*time.Second, "a block drawn while the backend is frozen", func() bool {
+		return strings.Count(out.String(), "BACKEND") > blocks
+	})
+	if n := strings.Count(errb.String(), "not answering"); n != 1 {
+		t.Errorf("said %d times that the backend is not answering, want once:\n%s", n, errb.String())
+	}
+	fr.Thaw()
+	waitText(t, &errb, "backend eval: answering again", 6*time.Second)
+	drawn := len(out.String())
+	waitFor(t, 6*time.Second, "the sandbox after the thaw", func() bool { return strings.Contains(out.String()[drawn:], id) })
+
+	fr.Freeze() // a frozen backend does not hold up the end either
+	stopped := time.Now()
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("top exited %d: %s", code, errb.String())
+		}
+		if d := time.Since(stopped); d > 2*time.Second {
+			t.Errorf("top took %s to end after Ctrl-C", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("top did not end after Ctrl-C with its backend frozen")
+	}
+}
