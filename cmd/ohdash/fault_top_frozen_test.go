@@ -59,3 +59,19 @@ func TestFaultTopFrozenBackend(t *testing.T) {
 		t.Fatal("top did not end after Ctrl-C with its backend frozen")
 	}
 }
+
+// TestFaultExecExitCodeOutOfRange: a bash-API server may report any exit
+// code; one the OS would truncate to 0 (256, 512) or a negative one must
+// not end ohdash exec with 0, a failed command reported as a success.
+func TestFaultExecExitCodeOutOfRange(t *testing.T) {
+	for _, code := range []int{256, 512, -1, -256, 1 << 40} {
+		if got := exitCode(execResult(code, nil)); got == exitOK || got&0xff == 0 {
+			t.Errorf("exit code %d from the server: ohdash exits %d (as the OS sees it: %d)", code, got, got&0xff)
+		}
+	}
+	for _, code := range []int{0, 1, 3, 126, 127, 130, 255} {
+		if got := exitCode(execResult(code, nil)); got != code {
+			t.Errorf("exit code %d passed through as %d", code, got)
+		}
+	}
+}
