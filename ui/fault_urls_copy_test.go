@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -36,6 +38,29 @@ func TestFaultURLsCopyRefusesHostile(t *testing.T) {
 		h.key("down")
 		if cmd := h.key("y"); cmd == nil {
 			t.Errorf("the plain URL was not copied")
+		}
+	}
+}
+
+// TestFaultURLsOpenErrorIsSafe: the opener's complaint quotes what it was
+// given (xdg-open prints the URL, token and all) and anything else: the
+// status line shows it sanitised and masked.
+func TestFaultURLsOpenErrorIsSafe(t *testing.T) {
+	key := "sk-planted-opener-key-0123456789"
+	backend.RememberSecret(key)
+	cfg := Config{OpenURL: func(_ context.Context, u string) error {
+		return fmt.Errorf("xdg-open: no method for %s?tkn=%s \x1b]52;c;aGk=\a\x1b[2J\u009b2J\u202e", u, key)
+	}}
+	h := newHarness(t, 120, 40, cfg, fixtureSandboxes()[0])
+	h.key("o")
+	h.run(h.key("enter"))
+	raw := h.view()
+	if !strings.Contains(ansi.Strip(raw), "xdg-open: no method") {
+		t.Fatalf("no error shown:\n%s", ansi.Strip(raw))
+	}
+	for _, bad := range []string{key, "\x1b]52", "\x1b[2J", "\u009b", "\u202e"} {
+		if strings.Contains(raw, bad) {
+			t.Errorf("the status line carries %q", bad)
 		}
 	}
 }
