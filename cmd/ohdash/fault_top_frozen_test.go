@@ -9,9 +9,9 @@ import (
 	"github.com/ohdash/ohdash/backend"
 )
 
-// TestFaultTopFrozenBackend: `top` whose backend freezes (connections
-// open, nothing answered) keeps drawing, says once on stderr that the
-// backend is not answering (it used to print nothing at all for up to
+// TestFaultTopFrozenBackend: `top` on a terminal whose backend freezes
+// (connections open, nothing answered) keeps drawing, says once on stderr
+// and in every block that the backend is not answering (it used to print nothing at all for up to
 // the 45 s a listing may take), says when it answers again, and still
 // ends at once on Ctrl-C.
 func TestFaultTopFrozenBackend(t *testing.T) {
@@ -24,7 +24,7 @@ func TestFaultTopFrozenBackend(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"top", "--interval", "300ms"}, stdio{
-			in: strings.NewReader(""), out: &out, err: &errb,
+			in: strings.NewReader(""), out: &out, err: &errb, outTTY: true,
 			getenv: func(k string) string { return h.env[k] }, home: h.home,
 		})
 	}()
@@ -36,6 +36,8 @@ func TestFaultTopFrozenBackend(t *testing.T) {
 	waitFor(t, 6*time.Second, "a block drawn while the backend is frozen", func() bool {
 		return strings.Count(out.String(), "BACKEND") > blocks
 	})
+	// On a terminal the redraw clears what stderr said: the block says it.
+	waitText(t, &out, "! backend eval: not answering", 3*time.Second)
 	if n := strings.Count(errb.String(), "not answering"); n != 1 {
 		t.Errorf("said %d times that the backend is not answering, want once:\n%s", n, errb.String())
 	}
