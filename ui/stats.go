@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"maps"
 	"errors"
+	"maps"
 	"slices"
 	"time"
 
