@@ -58,8 +58,13 @@ func (m Model) urlsKey(kp tea.KeyPressMsg) (Model, tea.Cmd) {
 	case urls.Copy:
 		it := l.Selected()
 		m.urls = nil
+		// What is pasted into a shell runs: a URL with a line break, an
+		// escape or another scheme than http(s) is not copied.
+		if _, ok := urls.Link(it.URL); !ok {
+			return m.warn(fmt.Sprintf("the %s URL is not an http(s) URL ohdash will copy: not copied", backend.SafeText(it.Name))), nil
+		}
 		// OSC 52 carries the real URL: copying it is what was asked.
-		return m.info(fmt.Sprintf("copied the %s URL (OSC 52)", backend.CleanText(it.Name))), tea.SetClipboard(it.URL)
+		return m.info(fmt.Sprintf("copied the %s URL (OSC 52)", backend.SafeText(it.Name))), tea.SetClipboard(it.URL)
 	case urls.Open:
 		it := l.Selected()
 		m.urls = nil
@@ -72,7 +77,7 @@ func (m Model) urlsKey(kp tea.KeyPressMsg) (Model, tea.Cmd) {
 // open may take a moment); the result comes back as an openedMsg.
 func (m Model) openInBrowser(it urls.Item) tea.Cmd {
 	open, ctx := m.cfg.OpenURL, m.ctx
-	what := "the " + backend.CleanText(it.Name) + " URL"
+	what := "the " + backend.SafeText(it.Name) + " URL"
 	if _, ok := urls.Link(it.URL); !ok {
 		return func() tea.Msg {
 			return openedMsg{err: fmt.Errorf("%s is not an http(s) URL ohdash will open: %w", what, backend.ErrInvalidID)}

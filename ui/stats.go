@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"time"
 
@@ -194,10 +195,15 @@ func (m Model) applyStats(msg statsResultMsg) (Model, tea.Cmd) {
 			m.stats.warned[msg.source] = true
 			m = m.info(backend.CleanText(msg.source + ": no resource figures (n/a)"))
 		}
-	case msg.err != nil:
+	case msg.err != nil && len(msg.samples) == 0:
 		// A failed sample keeps the last figures; the connection state
 		// in the status bar says when a backend does not answer.
 		return m, nil
+	case msg.err != nil:
+		// A partial answer (one sandbox's figures failed: a garbled
+		// cgroup file, one stats call that failed): the figures that
+		// came are used, the others keep their last ones.
+		sm = resource.SampledMsg{Source: msg.source, At: msg.at, Samples: msg.samples, Asked: slices.Collect(maps.Keys(msg.samples))}
 	default:
 		sm = resource.SampledMsg{Source: msg.source, At: msg.at, Samples: msg.samples, Asked: msg.asked}
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -397,5 +398,32 @@ func TestStatsOneRequestPerBackendAndTotalsPerBackend(t *testing.T) {
 	bar := ansi.Strip(h.m.statusBar())
 	if !strings.Contains(bar, "Σ 3 sampled: cpu 60.0% mem 3.0G (alpha 10.0% 1.0G, beta 50.0% 2.0G)") {
 		t.Fatalf("status bar: %q", bar)
+	}
+}
+
+// TestFaultStatsPartialAnswerUsed: a backend's answer with figures for
+// some sandboxes and an error for another (one garbled cgroup file) shows
+// the figures that came; the failed sandbox keeps its last ones. The
+// whole answer used to be dropped, so one bad sandbox froze every row.
+var errPartialStats = errors.New("memory.current: unexpected contents")
+
+func TestFaultStatsPartialAnswerUsed(t *testing.T) {
+	t.Parallel()
+	sbs := running(2)
+	h := newStatsHarness(t, 120, 40, Config{}, sbs...)
+	h.fs.SetSample(sbs[0].ID, sample(11.5, 100<<20))
+	h.fs.SetSample(sbs[1].ID, sample(22.5, 200<<20))
+	h.tick()
+	m, _ := h.m.applyStats(statsResultMsg{gen: h.m.stats.gen, seq: h.m.stats.seq + 1, source: h.m.stats.readers[0].name, at: time.Now(),
+		asked:   []string{sbs[0].ID, sbs[1].ID},
+		samples: map[string]backend.ResourceSample{sbs[0].ID: sample(77.5, 100<<20)},
+		err:     errPartialStats})
+	h.m = m
+	v := ansi.Strip(h.view())
+	if row := lineWith(t, v, sbs[0].ID); !strings.Contains(row, "77.5") {
+		t.Errorf("the figures that came were dropped: %q", row)
+	}
+	if row := lineWith(t, v, sbs[1].ID); !strings.Contains(row, "22.5") {
+		t.Errorf("the failed sandbox lost its last figures: %q", row)
 	}
 }

@@ -31,6 +31,15 @@ type notice struct {
 }
 
 func (m Model) say(l level, text string, ttl time.Duration) Model {
+	// Messages quote what came from outside (an error body, a local
+	// tool's complaint with the URL it was given): the status line is an
+	// output path like any other, sanitised and masked line by line
+	// here, whatever the caller did.
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		lines[i] = backend.ShowText(line, m.reveal)
+	}
+	text = strings.Join(lines, "\n")
 	m.msg = notice{text: text, level: l, until: m.now().Add(ttl)}
 	// An error may take more than one row: the body gives them up.
 	return m.layout()

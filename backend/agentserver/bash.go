@@ -32,6 +32,10 @@ const (
 	// bashMaxPending bounds the pieces held while waiting for a missing
 	// order number.
 	bashMaxPending = 10000
+	// bashMaxPendingBytes bounds the output those pieces hold: a server
+	// that withholds one piece and sends big later ones must not fill
+	// the memory (a page may be 256 MiB).
+	bashMaxPendingBytes = 16 << 20
 )
 
 // bashOutput is one BashOutput event.
@@ -114,6 +118,7 @@ type bashReader struct {
 	id        string
 	next      int // the order number to write next
 	pending   map[int]bashOutput
+	held      int    // bytes of output in pending
 	since     string // timestamp of the last piece written
 	out, errw io.Writer
 }
@@ -122,21 +127,30 @@ type bashReader struct {
 // that are next in order. It reports whether anything was written and,
 // once the last piece is written, the exit code.
 func (r *bashReader) poll(ctx context.Context) (bool, *int, error) {
-	page, seen := "", map[string]bool{}
+	page, seen, since, progressed := "", map[string]bool{}, r.since, false
 	for range bashMaxPages {
 		q := url.Values{"command_id__eq": {r.id}, "kind__eq": {"BashOutput"}, "sort_order": {"TIMESTAMP"}, "limit": {"100"}}
-		if r.since != "" {
-			q.Set("timestamp__gte", r.since)
+		if since != "" {
+			q.Set("timestamp__gte", since)
 		}
 		if page != "" {
 			q.Set("page_id", page)
 		}
 		var p bashPage
 		if err := r.c.do(ctx, call{Op: "read bash output", Method: http.MethodGet, Path: "/api/bash/bash_events/search", Query: q}, &p); err != nil {
-			return false, nil, err
+			return progressed, nil, err
 		}
 		for _, it := range p.Items {
 			r.keep(it)
+		}
+		// Written page by page, so only pieces out of order are held.
+		wrote, code, err := r.flush()
+		progressed = progressed || wrote
+		if code != nil || err != nil {
+			return progressed, code, err
+		}
+		if err := r.overfull(); err != nil {
+			return progressed, nil, err
 		}
 		if p.NextPageID == nil || *p.NextPageID == "" || seen[*p.NextPageID] {
 			break
@@ -144,10 +158,17 @@ func (r *bashReader) poll(ctx context.Context) (bool, *int, error) {
 		seen[*p.NextPageID] = true
 		page = *p.NextPageID
 	}
-	if len(r.pending) > bashMaxPending {
-		return false, nil, fmt.Errorf("bash command %s: piece %d of its output never arrived: %w", r.id, r.next, ErrBadResponse)
+	return progressed, nil, nil
+}
+
+// overfull reports a server that keeps sending later pieces while the
+// next one never comes, once what is held passes the bounds (checked
+// page by page: a hundred pages of one poll could hold a lot).
+func (r *bashReader) overfull() error {
+	if len(r.pending) > bashMaxPending || r.held > bashMaxPendingBytes {
+		return fmt.Errorf("bash command %s: piece %d of its output never arrived: %w", r.id, r.next, ErrBadResponse)
 	}
-	return r.flush()
+	return nil
 }
 
 // keep holds a piece of this command's output not written yet. A server
@@ -162,7 +183,23 @@ func (r *bashReader) keep(it bashOutput) {
 	if it.Order < r.next || it.Order > r.next+bashMaxPending {
 		return
 	}
+	if old, ok := r.pending[it.Order]; ok {
+		r.held -= old.size()
+	}
 	r.pending[it.Order] = it
+	r.held += it.size()
+}
+
+// size is the output a piece holds.
+func (it bashOutput) size() int {
+	n := 0
+	if it.Stdout != nil {
+		n += len(*it.Stdout)
+	}
+	if it.Stderr != nil {
+		n += len(*it.Stderr)
+	}
+	return n
 }
 
 func (r *bashReader) flush() (bool, *int, error) {
@@ -173,6 +210,7 @@ func (r *bashReader) flush() (bool, *int, error) {
 			return progressed, nil, nil
 		}
 		delete(r.pending, r.next)
+		r.held -= it.size()
 		progressed = true
 		if it.Stdout != nil {
 			if _, err := io.WriteString(r.out, *it.Stdout); err != nil {

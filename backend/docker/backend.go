@@ -38,6 +38,8 @@ type Backend struct {
 	closeIdle func()
 	// streams carries exec's hijacked streams (see newStreamClient).
 	streams *client.Client
+	// execSetup overrides execSetupWait (tests).
+	execSetup time.Duration
 }
 
 var (

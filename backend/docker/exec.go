@@ -25,6 +25,12 @@ var defaultShell = []string{"/bin/sh", "-c", "if command -v bash >/dev/null 2>&1
 // exec is marked as no longer running).
 const exitWait = 5 * time.Second
 
+// execSetupWait bounds how long Exec waits for the engine to start the
+// process (inspect, create, attach). The dashboard has stepped aside and
+// the terminal is in raw mode by then: Ctrl-C reaches no one, and a frozen
+// engine would leave the user with no way back.
+const execSetupWait = 15 * time.Second
+
 // Exec runs a process in a running sandbox through the engine's exec API
 // (ExecCreate, then ExecAttach on the hijacked connection, ExecResize on
 // every size from req.Resize, ExecInspect for the exit code). It returns
@@ -32,34 +38,24 @@ const exitWait = 5 * time.Second
 // backend reaches (local socket, ssh://, a context's host): the hijacked
 // stream goes through the same dialer as every other call.
 func (b *Backend) Exec(ctx context.Context, id string, req backend.ExecRequest) (int, error) {
-	c, err := b.inspectSandbox(ctx, "exec", id)
+	// The setup calls are bounded by a watchdog, not a deadline: the
+	// context the attach is made with lives as long as the stream does.
+	wait := b.execSetup
+	if wait <= 0 {
+		wait = execSetupWait
+	}
+	sctx, cancelSetup := context.WithCancel(ctx)
+	defer cancelSetup()
+	watchdog := time.AfterFunc(wait, cancelSetup)
+	att, execID, err := b.execStart(sctx, id, req)
+	if !watchdog.Stop() && ctx.Err() == nil {
+		if err == nil {
+			att.Close()
+		}
+		return 0, fmt.Errorf("exec in %s: the engine did not start the process within %s: %w", id, wait, backend.ErrUnavailable)
+	}
 	if err != nil {
 		return 0, err
-	}
-	if st := stateOf(c); st != "running" {
-		return 0, fmt.Errorf("exec in %s: it is %s, not running: %w", id, st, backend.ErrConflict)
-	}
-	cmd := req.Cmd
-	if len(cmd) == 0 {
-		cmd = defaultShell
-		if req.Shell != "" {
-			cmd = []string{req.Shell}
-		}
-	}
-	size := client.ConsoleSize{}
-	if req.TTY && req.Size.Rows > 0 && req.Size.Cols > 0 {
-		size = client.ConsoleSize{Height: uint(req.Size.Rows), Width: uint(req.Size.Cols)}
-	}
-	created, err := b.cli.ExecCreate(ctx, c.ID, client.ExecCreateOptions{
-		TTY: req.TTY, ConsoleSize: size, Cmd: cmd,
-		AttachStdin: req.Stdin != nil, AttachStdout: true, AttachStderr: true,
-	})
-	if err != nil {
-		return 0, engineErr("exec", id, err)
-	}
-	att, err := b.streams.ExecAttach(ctx, created.ID, client.ExecAttachOptions{TTY: req.TTY, ConsoleSize: size})
-	if err != nil {
-		return 0, engineErr("exec", id, err)
 	}
 	defer att.Close()
 	// A cancelled ctx (Ctrl-C on a command without a terminal, the
@@ -69,8 +65,8 @@ func (b *Backend) Exec(ctx context.Context, id string, req backend.ExecRequest) 
 
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	if req.TTY && (req.Resize != nil || size.Height > 0) {
-		wg.Go(func() { b.forwardResizes(ctx, created.ID, req.Size, req.Resize, done) })
+	if req.TTY && (req.Resize != nil || req.Size.Rows > 0) {
+		wg.Go(func() { b.forwardResizes(ctx, execID, req.Size, req.Resize, done) })
 	}
 	if req.Stdin != nil {
 		// Not waited for: a read may stay blocked in the caller's reader
@@ -94,7 +90,43 @@ func (b *Backend) Exec(ctx context.Context, id string, req backend.ExecRequest) 
 	if err != nil && !errors.Is(err, io.EOF) {
 		return 0, engineErr("exec", id, err)
 	}
-	return b.exitCode(ctx, id, created.ID)
+	return b.exitCode(ctx, id, execID)
+}
+
+// execStart creates the exec process in a running sandbox and attaches
+// to its streams.
+func (b *Backend) execStart(ctx context.Context, id string, req backend.ExecRequest) (client.ExecAttachResult, string, error) {
+	var none client.ExecAttachResult
+	c, err := b.inspectSandbox(ctx, "exec", id)
+	if err != nil {
+		return none, "", err
+	}
+	if st := stateOf(c); st != "running" {
+		return none, "", fmt.Errorf("exec in %s: it is %s, not running: %w", id, st, backend.ErrConflict)
+	}
+	cmd := req.Cmd
+	if len(cmd) == 0 {
+		cmd = defaultShell
+		if req.Shell != "" {
+			cmd = []string{req.Shell}
+		}
+	}
+	size := client.ConsoleSize{}
+	if req.TTY && req.Size.Rows > 0 && req.Size.Cols > 0 {
+		size = client.ConsoleSize{Height: uint(req.Size.Rows), Width: uint(req.Size.Cols)}
+	}
+	created, err := b.cli.ExecCreate(ctx, c.ID, client.ExecCreateOptions{
+		TTY: req.TTY, ConsoleSize: size, Cmd: cmd,
+		AttachStdin: req.Stdin != nil, AttachStdout: true, AttachStderr: true,
+	})
+	if err != nil {
+		return none, "", engineErr("exec", id, err)
+	}
+	att, err := b.streams.ExecAttach(ctx, created.ID, client.ExecAttachOptions{TTY: req.TTY, ConsoleSize: size})
+	if err != nil {
+		return none, "", engineErr("exec", id, err)
+	}
+	return att, created.ID, nil
 }
 
 // forwardResizes sets the initial size (engines before API 1.42 ignore

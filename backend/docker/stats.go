@@ -306,6 +306,12 @@ func (b *Backend) statsCgroup(ctx context.Context, h *cgroupHost, id string, t *
 		if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
 			return backend.ResourceSample{}, false, err // out of descriptors for now: not a reason to give up
 		}
+		if errors.Is(err, errGarbled) {
+			// This sandbox has no figures this round (and no rate across
+			// the gap); the files stay in use for it and the others.
+			t.prev = nil
+			return backend.ResourceSample{}, false, err
+		}
 		if err != nil {
 			return backend.ResourceSample{}, false, errors.Join(errNotCgroup, err)
 		}

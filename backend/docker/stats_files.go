@@ -2,6 +2,7 @@ package docker
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -99,10 +100,15 @@ func (f *cgroupFiles) readUint(dir, name string) (uint64, error) {
 	}
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil {
-		return 0, &os.PathError{Op: "parse", Path: filepath.Join(dir, name), Err: err}
+		return 0, &os.PathError{Op: "parse", Path: filepath.Join(dir, name), Err: fmt.Errorf("%w: %w", errGarbled, err)}
 	}
 	return n, nil
 }
+
+// errGarbled is a cgroup file that does not read as what it holds (not a
+// number, cut short): a fault of that file at that moment, not a sign
+// that the files are unusable from here.
+var errGarbled = errors.New("unexpected contents")
 
 // readKV reads a "key value" per line file (memory.stat, cpu.stat).
 func (f *cgroupFiles) readKV(dir, name string) (map[string]uint64, error) {

@@ -135,6 +135,12 @@ func execResult(code int, err error) error {
 	if err != nil {
 		return err
 	}
+	if code < 0 || code > 255 {
+		// Only a server can say this (the bash API's exit_code is any
+		// number): passed to the OS as it is, 256 would end ohdash with 0,
+		// a failed command reported as a success.
+		return fmt.Errorf("the command ended with exit code %d, which no process can have", code)
+	}
 	if code != 0 {
 		return reported(commandExit{code})
 	}

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"slices"
@@ -104,7 +105,8 @@ func (t *topRun) once(ctx context.Context, bs []backend.Backend) error {
 // a second after the start (CPU needs two readings), then one per
 // interval. Sandboxes are listed again every round, as they come and go.
 func (t *topRun) stream(ctx context.Context, bs []backend.Backend, interval time.Duration) error {
-	ls := listAll(ctx, bs)
+	lister := newTopLister(bs)
+	ls := lister.round(ctx, max(interval, topListWait))
 	t.p.sample(ctx, ls)
 	wait := primeGap
 	for {
@@ -117,10 +119,19 @@ func (t *topRun) stream(ctx context.Context, bs []backend.Backend, interval time
 		}
 		wait = interval
 		began := time.Now()
-		ls = listAll(ctx, bs)
+		ls = lister.round(ctx, max(interval, topListWait))
+		var notes []string
 		for _, l := range ls {
-			if l.err != nil {
-				t.p.note(l.backend.Name(), l.err.Error())
+			name := l.backend.Name()
+			switch {
+			case errors.Is(l.err, errTopLate):
+				// Said once, not with a growing count every round.
+				t.p.note(name, topLateNote)
+				notes = append(notes, "backend "+name+": "+topLateNote)
+			case l.err != nil:
+				t.p.note(name, l.err.Error())
+			case t.p.noted[name] == topLateNote:
+				t.p.note(name, "answering again")
 			}
 		}
 		sbs, failed := topSandboxes(ls)
@@ -128,7 +139,7 @@ func (t *topRun) stream(ctx context.Context, bs []backend.Backend, interval time
 		if ctx.Err() != nil {
 			return nil
 		}
-		if err := t.draw(sbs, rows, failed == nil); err != nil {
+		if err := t.draw(sbs, rows, failed == nil, notes); err != nil {
 			return err
 		}
 		// The interval is from start to start, as far as the work allows.
@@ -139,8 +150,10 @@ func (t *topRun) stream(ctx context.Context, bs []backend.Backend, interval time
 }
 
 // draw writes one sample: NDJSON, a block redrawn in place on a terminal,
-// or a block per sample followed by a blank line.
-func (t *topRun) draw(sbs []backend.Sandbox, rows map[string]rowStats, complete bool) error {
+// or a block per sample followed by a blank line. On a terminal the block
+// ends with notes of the backends that did not answer this round: the
+// redraw clears what stderr said of them.
+func (t *topRun) draw(sbs []backend.Sandbox, rows map[string]rowStats, complete bool, notes []string) error {
 	var buf bytes.Buffer
 	switch {
 	case t.json:
@@ -158,6 +171,9 @@ func (t *topRun) draw(sbs []backend.Sandbox, rows map[string]rowStats, complete 
 	case t.a.io.outTTY:
 		var block bytes.Buffer
 		writeTopTable(&block, sbs, rows, complete)
+		for _, n := range notes {
+			block.WriteString("! " + backend.SafeText(n) + "\n")
+		}
 		if !t.drawn {
 			buf.WriteString(ansiClearAll)
 			t.drawn = true

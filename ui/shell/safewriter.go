@@ -4,14 +4,22 @@ import (
 	"bytes"
 	"io"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // maxLine bounds a line held while waiting for its end: longer ones are
-// written in pieces.
-const maxLine = 64 << 10
+// written in pieces, cut after a space or tab (a secret, a token or an
+// escape sequence holds none, so none is cut in two: its halves would be
+// neither masked nor dropped, and would meet again on the screen).
+// maxHeld bounds a line without a space: it is cut there, at a character's
+// edge.
+const (
+	maxLine = 64 << 10
+	maxHeld = 1 << 20
+)
 
 // SafeWriter writes command output to a terminal line by line, each line
 // sanitised (colour kept; every other escape, control character and bidi
@@ -47,7 +55,7 @@ func (s *SafeWriter) Write(p []byte) (int, error) {
 		if i < 0 {
 			s.buf = append(s.buf, p...)
 			if len(s.buf) >= maxLine {
-				if err := s.line(false); err != nil {
+				if err := s.partial(); err != nil {
 					return n, err
 				}
 			}
@@ -70,6 +78,35 @@ func (s *SafeWriter) Flush() error {
 		return nil
 	}
 	return s.line(true)
+}
+
+// partial writes the first part of a long line held, up to its last
+// space or tab in the second half, or, past maxHeld, up to the last
+// whole character; it keeps the rest.
+func (s *SafeWriter) partial() error {
+	half := len(s.buf) / 2
+	cut := bytes.LastIndexAny(s.buf[half:], " \t") + 1
+	if cut > 0 {
+		cut += half
+	} else {
+		if len(s.buf) < maxHeld {
+			return nil
+		}
+		cut = len(s.buf)
+		for i := len(s.buf) - 1; i >= 0 && i >= len(s.buf)-utf8.UTFMax; i-- {
+			if utf8.RuneStart(s.buf[i]) {
+				if !utf8.FullRune(s.buf[i:]) {
+					cut = i
+				}
+				break
+			}
+		}
+	}
+	rest := append([]byte(nil), s.buf[cut:]...)
+	s.buf = s.buf[:cut]
+	err := s.line(false)
+	s.buf = append(s.buf, rest...)
+	return err
 }
 
 func (s *SafeWriter) line(eol bool) error {

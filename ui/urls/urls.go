@@ -122,12 +122,12 @@ func (m Model) View(maxWidth int) string {
 	w := min(max(maxWidth-4, 20), 110)
 	nameW := 0
 	for _, it := range m.items {
-		nameW = max(nameW, ansi.StringWidth(backend.CleanText(it.Name)))
+		nameW = max(nameW, ansi.StringWidth(backend.SafeText(it.Name)))
 	}
 	lines := []string{st.Accent.Bold(true).Render(ansi.Truncate("URLs of "+m.sandbox, w, "…"))}
 	hidden := false
 	for i, it := range m.items {
-		name := backend.CleanText(it.Name)
+		name := backend.SafeText(it.Name)
 		text := backend.ShowText(it.URL, m.reveal)
 		row := ansi.Truncate(name+strings.Repeat(" ", nameW-ansi.StringWidth(name))+"  "+text, w-2, "…")
 		if t, ok := m.target(it); ok {

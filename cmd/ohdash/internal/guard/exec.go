@@ -3,8 +3,10 @@ package guard
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/sanitize"
 )
 
 // SandboxExec is the audit action of a shell or a command run inside a
@@ -27,7 +29,7 @@ func (b guarded) Exec(ctx context.Context, id string, req backend.ExecRequest) (
 		return 0, fmt.Errorf("exec in %s: the %s backend has no exec API: %w", id, b.Name(), backend.ErrUnsupported)
 	}
 	op := b.op(SandboxExec, id)
-	op.Detail = req.Describe()
+	op.Detail = visibleControls(req.Describe())
 	if req.TTY {
 		op.Detail += " (terminal)"
 	}
@@ -48,7 +50,7 @@ func (b guarded) RunCommand(ctx context.Context, id string, req backend.CommandR
 		return 0, fmt.Errorf("run a command in %s: the %s backend cannot: %w", id, b.Name(), backend.ErrUnsupported)
 	}
 	op := b.op(SandboxExec, id)
-	op.Detail = req.Command + " (agent-server bash API)"
+	op.Detail = visibleControls(req.Command) + " (agent-server bash API)"
 	var code int
 	err := b.g.do(ctx, op, &code, func(ctx context.Context) (string, error) {
 		var err error
@@ -56,4 +58,27 @@ func (b guarded) RunCommand(ctx context.Context, id string, req backend.CommandR
 		return "", err
 	})
 	return code, err
+}
+
+// visibleControls writes out the control characters, escapes and bidi
+// overrides of a command line as \xNN or \uNNNN, before the audit entry
+// is sanitised: sanitising drops an escape sequence with its payload, and
+// a shell runs what follows a line break inside one, so a command hidden
+// there would leave no trace in the log.
+func visibleControls(s string) string {
+	if strings.IndexFunc(s, sanitize.UnsafeRune) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !sanitize.UnsafeRune(r):
+			b.WriteRune(r)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
 }
