@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -99,10 +100,14 @@ func TestFaultBashServerWithholdsAPiece(t *testing.T) {
 // the run with an error (unreachable), promptly, with the output so far.
 func TestFaultBashServerVanishes(t *testing.T) {
 	var ts *httptest.Server
+	var gone sync.Once
 	ts, c := hostileBash(t, func(_ *http.Request, n int) any {
-		if n == 3 {
-			go ts.CloseClientConnections()
-			go ts.Listener.Close()
+		if n >= 3 {
+			// Gone: no new connections, and the one in use is cut
+			// without an answer (a kept-alive connection would otherwise
+			// go on being served).
+			gone.Do(func() { _ = ts.Listener.Close() })
+			panic(http.ErrAbortHandler)
 		}
 		return map[string]any{"items": []any{bashPiece(0, "first\n", nil)}}
 	})
