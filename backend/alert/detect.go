@@ -26,14 +26,32 @@ type Detector struct {
 	sources   map[string]bool
 	sandboxes map[string]sandboxState
 	// scopes holds the sandboxes (by Key) whose conversations have a
-	// baseline; convs the last status of each conversation by Key, grouped
+	// baseline, with the last status of each conversation by ID, grouped
 	// by sandbox so a listing can forget the deleted ones.
-	scopes map[string]map[string]backend.ExecutionStatus
+	scopes map[string]map[string]convState
 }
+
+// forgetAfter is how many listings in a row a sandbox or conversation must
+// be missing from before the detector forgets it. One listing is not
+// enough: a server that answers every other refresh with an empty or
+// partial list would otherwise make each return look new (an alert per
+// flap) and each change made while it was missing look like a baseline.
+const forgetAfter = 10
 
 type sandboxState struct {
 	status backend.Status
 	health backend.HealthState
+	// instance tells a sandbox recreated under the same ID (a new
+	// container) from one that was missing from a listing or two.
+	instance string
+	misses   int
+}
+
+// convState is a conversation's last status and how many listings in a
+// row it has been missing from.
+type convState struct {
+	status backend.ExecutionStatus
+	misses int
 }
 
 // NewDetector returns a detector stamping alerts with now (nil: time.Now).
@@ -43,7 +61,7 @@ func NewDetector(now func() time.Time) *Detector {
 	}
 	return &Detector{
 		now: now, sources: map[string]bool{}, sandboxes: map[string]sandboxState{},
-		scopes: map[string]map[string]backend.ExecutionStatus{},
+		scopes: map[string]map[string]convState{},
 	}
 }
 
@@ -66,7 +84,12 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 		k := sb.Key()
 		seen[k] = true
 		prev, ok := d.sandboxes[k]
-		cur := sandboxState{status: sb.Status, health: sb.Health.State}
+		cur := sandboxState{status: sb.Status, health: sb.Health.State, instance: sb.Instance}
+		if ok && prev.instance != "" && sb.Instance != "" && prev.instance != sb.Instance {
+			// Removed and recreated: a new sandbox, its own baseline.
+			ok = false
+			delete(d.scopes, k)
+		}
 		if ok && !baseline && exitPending(prev, sb) {
 			// Stopped or died? The next snapshot says, once the engine
 			// has been asked for the exit code: decide then.
@@ -83,13 +106,19 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 			})
 		}
 	}
-	// A live snapshot is complete: a sandbox not in it was removed.
+	// A live snapshot is complete: a sandbox missing from forgetAfter of
+	// them in a row was removed.
 	prefix := s.Source + "/"
-	for k := range d.sandboxes {
-		if strings.HasPrefix(k, prefix) && !seen[k] {
+	for k, st := range d.sandboxes {
+		if !strings.HasPrefix(k, prefix) || seen[k] {
+			continue
+		}
+		if st.misses++; st.misses >= forgetAfter {
 			delete(d.sandboxes, k)
 			delete(d.scopes, k)
+			continue
 		}
+		d.sandboxes[k] = st
 	}
 	return out
 }
@@ -167,20 +196,27 @@ func (d *Detector) Conversations(sb backend.Sandbox, list []backend.Conversation
 	defer d.mu.Unlock()
 	k := sb.Key()
 	prev, had := d.scopes[k]
-	cur := make(map[string]backend.ExecutionStatus, len(list))
+	cur := make(map[string]convState, len(list))
 	now := d.now()
 	var out []Alert
 	for _, c := range list {
-		cur[c.ID] = c.Status
+		cur[c.ID] = convState{status: c.Status}
 		was, ok := prev[c.ID]
 		kind, alerting := convKinds[c.Status]
-		if !had || !alerting || (ok && was == c.Status) {
+		if !had || !alerting || (ok && was.status == c.Status) {
 			continue
 		}
 		out = append(out, Alert{
 			Time: now, Kind: kind, Backend: sb.Source, Sandbox: sb.ID, Conversation: c.ID,
-			From: string(was), To: string(c.Status), Title: c.Title,
+			From: string(was.status), To: string(c.Status), Title: c.Title,
 		})
+	}
+	// A conversation missing from this listing is kept a while: it comes
+	// back from a partial answer in the state it had, without an alert.
+	for id, st := range prev {
+		if _, ok := cur[id]; !ok && st.misses+1 < forgetAfter {
+			cur[id] = convState{status: st.status, misses: st.misses + 1}
+		}
 	}
 	d.scopes[k] = cur
 	return out

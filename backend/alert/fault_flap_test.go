@@ -1,0 +1,59 @@
+package alert
+
+import (
+	"testing"
+
+	"github.com/ohdash/ohdash/backend"
+)
+
+// A sandbox whose agent-server answers every other refresh with an empty
+// (or partial) list — overloaded, restarting, a proxy in front of it —
+// must not raise an alert per flap: a conversation that drops out of one
+// listing and comes back in the state it had is no change.
+func TestFaultConversationListFlaps(t *testing.T) {
+	d := NewDetector(nil)
+	box := backend.Sandbox{ID: "a", Source: "docker"}
+	waiting := conv("1", backend.ExecWaitingForConfirmation)
+	other := conv("2", backend.ExecRunning)
+	var got []Alert
+	got = append(got, d.Conversations(box, []backend.Conversation{conv("1", backend.ExecRunning), other})...)
+	got = append(got, d.Conversations(box, []backend.Conversation{waiting, other})...)
+	for range 10 {
+		got = append(got, d.Conversations(box, nil)...)
+		got = append(got, d.Conversations(box, []backend.Conversation{other})...)
+		got = append(got, d.Conversations(box, []backend.Conversation{waiting, other})...)
+	}
+	if len(got) != 1 || got[0].Kind != ConvWaiting {
+		t.Fatalf("want one waiting alert, got %d: %+v", len(got), got)
+	}
+	// A real change after the flapping is still raised once.
+	got = d.Conversations(box, []backend.Conversation{conv("1", backend.ExecFinished), other})
+	if len(got) != 1 || got[0].Kind != ConvFinished || got[0].From != "waiting_for_confirmation" {
+		t.Fatalf("after flapping: %+v", got)
+	}
+}
+
+// A sandbox that drops out of every other live snapshot (a remote runtime
+// listing that flaps) raises nothing itself, and neither do its
+// conversations when it comes back; a change made meanwhile is raised.
+func TestFaultSandboxListFlaps(t *testing.T) {
+	d := NewDetector(nil)
+	box := running
+	var got []Alert
+	got = append(got, d.Sandboxes(live(box))...)
+	got = append(got, d.Conversations(box, []backend.Conversation{conv("1", backend.ExecRunning)})...)
+	for range 5 {
+		got = append(got, d.Sandboxes(live())...)
+		got = append(got, d.Sandboxes(live(box))...)
+		got = append(got, d.Conversations(box, []backend.Conversation{conv("1", backend.ExecRunning)})...)
+	}
+	if len(got) != 0 {
+		t.Fatalf("flapping raised %+v", got)
+	}
+	d.Sandboxes(live())
+	d.Sandboxes(live(box))
+	got = d.Conversations(box, []backend.Conversation{conv("1", backend.ExecWaitingForConfirmation)})
+	if len(got) != 1 || got[0].Kind != ConvWaiting {
+		t.Fatalf("change across a flap: %+v", got)
+	}
+}
