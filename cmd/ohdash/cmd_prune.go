@@ -101,7 +101,8 @@ func setupPrune(fs *flag.FlagSet) runner {
 			for i, row := range rows {
 				if row.Action != "keep" {
 					targets = append(targets, row.found)
-					index[row.Backend+"/"+row.ID] = i
+					// Raw names: the row's are cleaned for output.
+					index[row.found.backend.Name()+"/"+row.found.sandbox.ID] = i
 				}
 			}
 			actAll(ctx, targets, func(ctx context.Context, f found) error {

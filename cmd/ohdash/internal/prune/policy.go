@@ -37,6 +37,15 @@ var ErrNoRule = errors.New("give at least one of --status, --older-than, --idle"
 
 // Validate checks the policy is usable.
 func (p Policy) Validate() error {
+	// A negative duration is a mistake, not "no rule": dropping it would
+	// widen the selection ("--status PAUSED --older-than -24h" would mean
+	// every paused sandbox).
+	if p.OlderThan < 0 {
+		return fmt.Errorf("--older-than %s: want a positive duration", p.OlderThan)
+	}
+	if p.Idle < 0 {
+		return fmt.Errorf("--idle %s: want a positive duration", p.Idle)
+	}
 	if len(p.Statuses) == 0 && p.OlderThan <= 0 && p.Idle <= 0 {
 		return ErrNoRule
 	}

@@ -78,6 +78,12 @@ func TestValidate(t *testing.T) {
 	if err := (Policy{OlderThan: time.Hour, Action: "stop"}).Validate(); err == nil {
 		t.Fatal("unknown action accepted")
 	}
+	if err := (Policy{Statuses: []backend.Status{backend.StatusPaused}, OlderThan: -time.Hour, Action: backend.ActionDelete}).Validate(); err == nil {
+		t.Fatal("negative --older-than accepted")
+	}
+	if err := (Policy{Statuses: []backend.Status{backend.StatusPaused}, Idle: -time.Hour, Action: backend.ActionDelete}).Validate(); err == nil {
+		t.Fatal("negative --idle accepted")
+	}
 	if err := (Policy{Idle: time.Hour, Action: backend.ActionPause}).Validate(); err != nil {
 		t.Fatal(err)
 	}
