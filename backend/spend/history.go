@@ -86,19 +86,19 @@ type Spent struct {
 }
 
 func (s *Spent) add(o Spent) {
-	s.Cost += o.Cost
+	s.Cost = addCost(s.Cost, o.Cost)
 	s.Tokens = addTokens(s.Tokens, o.Tokens)
 	for k, v := range o.ByBackend {
 		if s.ByBackend == nil {
 			s.ByBackend = map[string]float64{}
 		}
-		s.ByBackend[k] += v
+		s.ByBackend[k] = addCost(s.ByBackend[k], v)
 	}
 }
 
 func addTokens(a, b backend.TokenUsage) backend.TokenUsage {
-	return backend.TokenUsage{Prompt: a.Prompt + b.Prompt, Completion: a.Completion + b.Completion,
-		CacheRead: a.CacheRead + b.CacheRead, CacheWrite: a.CacheWrite + b.CacheWrite, Reasoning: a.Reasoning + b.Reasoning}
+	return backend.TokenUsage{Prompt: addInt(a.Prompt, b.Prompt), Completion: addInt(a.Completion, b.Completion),
+		CacheRead: addInt(a.CacheRead, b.CacheRead), CacheWrite: addInt(a.CacheWrite, b.CacheWrite), Reasoning: addInt(a.Reasoning, b.Reasoning)}
 }
 
 // delta is what one conversation spent since it was last seen. A counter
