@@ -1,7 +1,10 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -26,5 +29,37 @@ func TestFaultPruneBadDurations(t *testing.T) {
 		if strings.Contains(r.stdout, "delete") {
 			t.Errorf("%v: acted or reported: %s", args, r.stdout)
 		}
+	}
+}
+
+// TestFaultBlankSelection: `pause --filter " "` (a script's empty
+// variable, quoted) would match every sandbox; it is a usage error and
+// nothing is asked of the backend beyond nothing at all.
+func TestFaultBlankSelection(t *testing.T) {
+	var acted atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/list":
+			_, _ = w.Write([]byte(`{"runtimes":[{"runtime_id":"rt-0","session_id":"s0","status":"running","pod_status":"ready"}]}`))
+		case "/sessions/batch":
+			_, _ = w.Write([]byte(`[]`))
+		default:
+			acted.Add(1)
+			_, _ = w.Write([]byte(`{}`))
+		}
+	}))
+	t.Cleanup(api.Close)
+	h := newHarness(t)
+	h.writeConfig("docker = []\n[[remote]]\nname = \"r\"\nurl = \"" + api.URL + "\"\napi_key = \"runtime-key-0123456789\"\n")
+	for _, args := range [][]string{
+		{"pause", "--filter", " "},
+		{"resume", "--filter", "\t"},
+		{"rm", "--filter", "  ", "--yes"},
+		{"rm", "--status", " , ", "--yes"},
+	} {
+		h.must(exitUsage, args...)
+	}
+	if n := acted.Load(); n != 0 {
+		t.Fatalf("%d lifecycle requests reached the backend", n)
 	}
 }
