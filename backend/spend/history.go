@@ -24,6 +24,10 @@ const (
 	Retention  = 7 * 24 * time.Hour
 )
 
+// clockSlack is how far ahead of ohdash's clock a server's may run before
+// its times are not believed.
+const clockSlack = time.Minute
+
 // jitter is a decrease of a conversation's cumulative cost small enough to
 // be rounding, not a reset.
 const jitter = 1e-6
@@ -153,7 +157,11 @@ func (h *History) Record(ctx context.Context, now time.Time, convs []backend.Con
 			var d Spent
 			if raw := b.last.Get(k); raw != nil && json.Unmarshal(raw, &old) == nil {
 				d = Spent{Cost: delta(cost, old.Cost), Tokens: tokenDelta(tokens, old.Tokens)}
-			} else if !prev.IsZero() && c.CreatedAt.After(prev) {
+			} else if !prev.IsZero() && c.CreatedAt.After(prev) && !c.CreatedAt.After(now.Add(clockSlack)) {
+				// Created since the previous snapshot: all of it is new.
+				// A creation time in the future is a server clock ahead
+				// of ours, which proves nothing: a baseline, like a
+				// conversation created before the history could see it.
 				d = Spent{Cost: cost, Tokens: tokens}
 			}
 			if d.Cost > 0 {

@@ -1,0 +1,32 @@
+package spend
+
+import (
+	"testing"
+	"time"
+)
+
+// TestFaultServerClockAhead: an agent-server whose clock runs a day ahead
+// dates every conversation in the future. A conversation first seen with
+// such a creation time cannot be known to be new: its past cost is a
+// baseline, not a minute's spend (which would cross every budget and,
+// with pause_when_crossed, pause the fleet).
+func TestFaultServerClockAhead(t *testing.T) {
+	h := openTemp(t)
+	record(t, h, t0)
+	old := conv("docker", "sb1", "old", "m", 250, 1_000_000)
+	old.CreatedAt = t0.Add(24 * time.Hour) // created long ago, by a skewed clock
+	if s := record(t, h, t0.Add(time.Minute), old); s.Cost != 0 || s.Tokens.Prompt != 0 {
+		t.Fatalf("a future-dated conversation counted %+v as spent now", s)
+	}
+	// Its spend from then on counts.
+	old.Cost = 251
+	if s := record(t, h, t0.Add(2*time.Minute), old); !near(s.Cost, 1) {
+		t.Fatalf("spent %v, want 1", s.Cost)
+	}
+	// A genuinely new one (created between the snapshots) still counts in full.
+	n := conv("docker", "sb1", "new", "m", 0.5, 10)
+	n.CreatedAt = t0.Add(2*time.Minute + time.Second)
+	if s := record(t, h, t0.Add(3*time.Minute), old, n); !near(s.Cost, 0.5) {
+		t.Fatalf("a new conversation counted %v, want 0.5", s.Cost)
+	}
+}
