@@ -218,6 +218,9 @@ func (a *app) lastActivity(ctx context.Context, b backend.Backend, sb backend.Sa
 		}
 		for _, c := range convs {
 			seen(c.UpdatedAt)
+			if c.Status == backend.ExecRunning && act.Busy == "" {
+				act.Busy = backend.CleanText(c.ID)
+			}
 		}
 	}
 	if !act.Known {

@@ -65,6 +65,10 @@ type Activity struct {
 	// be read.
 	Known bool
 	Why   string
+	// Busy names a conversation the agent-server says is running: the
+	// agent works now, whatever the clocks say (a server clock behind
+	// ours dates every event hours ago; a long model call logs nothing).
+	Busy string
 }
 
 // Decision is the policy's answer for one sandbox.
@@ -114,6 +118,9 @@ func (p Policy) Decide(src string, sb backend.Sandbox, act Activity, now time.Ti
 		why = append(why, "older than "+p.OlderThan.String())
 	}
 	if p.Idle > 0 {
+		if act.Busy != "" {
+			return keep("conversation " + act.Busy + " is running")
+		}
 		if !act.Known {
 			w := act.Why
 			if w == "" {

@@ -88,3 +88,15 @@ func TestValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestFaultIdleServerClockBehind: an engine or agent-server whose clock
+// runs hours behind ours dates every log line and event hours ago, so
+// every sandbox looks idle. One whose agent-server reports a running
+// conversation is working now: --idle keeps it.
+func TestFaultIdleServerClockBehind(t *testing.T) {
+	act := Activity{Last: now.Add(-3 * time.Hour), Known: true, Busy: "c1"}
+	d := Policy{Idle: 2 * time.Hour, Action: backend.ActionDelete}.Decide("docker", sb(backend.StatusRunning, 5*time.Hour), act, now)
+	if d.Act || !strings.Contains(d.Reason, "conversation c1 is running") {
+		t.Fatalf("Decide = %v %q", d.Act, d.Reason)
+	}
+}
