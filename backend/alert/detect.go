@@ -16,7 +16,9 @@ import (
 // conversation it has seen, across reconnects, so a re-list that shows the
 // same state raises nothing and a change that happened while a connection
 // was down is still raised once it is seen. The first listing of a source
-// (or of one sandbox's conversations) is the baseline: it raises nothing.
+// (or of one sandbox's conversations) is the baseline: it raises nothing,
+// except for a sandbox created while watched, whose conversations are all
+// new.
 // Safe for concurrent use; it does no I/O.
 type Detector struct {
 	mu  sync.Mutex
@@ -45,6 +47,10 @@ type sandboxState struct {
 	// container) from one that was missing from a listing or two.
 	instance string
 	misses   int
+	// fresh marks a sandbox first seen after its source's baseline: it
+	// was created while ohdash watched, so its first conversation
+	// listing holds only new conversations (compared with nothing).
+	fresh bool
 }
 
 // convState is a conversation's last status and how many listings in a
@@ -94,6 +100,11 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 			// Stopped or died? The next snapshot says, once the engine
 			// has been asked for the exit code: decide then.
 			continue
+		}
+		if ok {
+			cur.fresh = prev.fresh
+		} else if !baseline {
+			cur.fresh = true
 		}
 		d.sandboxes[k] = cur
 		if baseline || !ok {
@@ -190,12 +201,17 @@ var convKinds = map[backend.ExecutionStatus]Kind{
 // seen. A conversation entering waiting_for_confirmation, error, stuck or
 // finished raises one alert; so does a conversation first seen already in
 // one of them, once the sandbox's baseline is taken (it was created and
-// got there between two listings).
+// got there between two listings) or in the first listing of a sandbox
+// created while watched.
 func (d *Detector) Conversations(sb backend.Sandbox, list []backend.Conversation) []Alert {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	k := sb.Key()
 	prev, had := d.scopes[k]
+	if !had && d.sandboxes[k].fresh {
+		// A sandbox created while watched: every conversation is new.
+		had = true
+	}
 	cur := make(map[string]convState, len(list))
 	now := d.now()
 	var out []Alert

@@ -57,3 +57,34 @@ func TestFaultSandboxListFlaps(t *testing.T) {
 		t.Fatalf("change across a flap: %+v", got)
 	}
 }
+
+// TestFaultNewSandboxFirstListing: a sandbox created while ohdash watches
+// (`ohdash new` in another terminal) whose conversation reaches
+// waiting_for_confirmation before its first listing raises the alert: its
+// conversations are all new, unlike those of a sandbox in the first
+// snapshot (the baseline) or one that was paused and resumed.
+func TestFaultNewSandboxFirstListing(t *testing.T) {
+	d := NewDetector(nil)
+	old := running
+	fresh := sb("b", backend.StatusRunning, backend.HealthOK, "running", "")
+	d.Sandboxes(live(old))
+	d.Sandboxes(live(old, fresh))
+	if got := d.Conversations(old, []backend.Conversation{conv("1", backend.ExecWaitingForConfirmation)}); len(got) != 0 {
+		t.Fatalf("baseline sandbox's first listing raised %+v", got)
+	}
+	got := d.Conversations(fresh, []backend.Conversation{conv("2", backend.ExecWaitingForConfirmation), conv("3", backend.ExecRunning)})
+	if len(got) != 1 || got[0].Conversation != "2" || got[0].Kind != ConvWaiting {
+		t.Fatalf("new sandbox's first listing raised %+v", got)
+	}
+	if got := d.Conversations(fresh, []backend.Conversation{conv("2", backend.ExecWaitingForConfirmation), conv("3", backend.ExecRunning)}); len(got) != 0 {
+		t.Fatalf("relisted: %+v", got)
+	}
+	// A sandbox paused at the baseline and resumed later: its old
+	// finished conversations are not news.
+	d2 := NewDetector(nil)
+	d2.Sandboxes(live(paused))
+	d2.Sandboxes(live(running))
+	if got := d2.Conversations(running, []backend.Conversation{conv("1", backend.ExecFinished)}); len(got) != 0 {
+		t.Fatalf("resumed sandbox's first listing raised %+v", got)
+	}
+}
