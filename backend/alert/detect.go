@@ -47,6 +47,9 @@ type sandboxState struct {
 	// container) from one that was missing from a listing or two.
 	instance string
 	misses   int
+	// pending counts the snapshots showing an exit whose code is not
+	// known yet (see exitPending).
+	pending int
 	// fresh marks a sandbox first seen after its source's baseline: it
 	// was created while ohdash watched, so its first conversation
 	// listing holds only new conversations (compared with nothing).
@@ -96,9 +99,13 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 			ok = false
 			delete(d.scopes, k)
 		}
-		if ok && !baseline && exitPending(prev, sb) {
+		if ok && !baseline && exitPending(prev, sb) && prev.pending < maxPending {
 			// Stopped or died? The next snapshot says, once the engine
-			// has been asked for the exit code: decide then.
+			// has been asked for the exit code: decide then — or, when
+			// the engine never says, after a few snapshots, as stopped.
+			prev.pending++
+			prev.misses = 0
+			d.sandboxes[k] = prev
 			continue
 		}
 		if ok {
@@ -142,6 +149,11 @@ func sandboxWord(s sandboxState) string {
 	}
 	return string(s.status)
 }
+
+// maxPending is how many snapshots an exit may wait for its code before
+// it is raised without one: an engine whose inspect keeps failing must
+// not swallow the alert.
+const maxPending = 3
 
 // exitPending reports a Docker container seen exited before its exit code
 // is known ("exited", not "exited (code N)").

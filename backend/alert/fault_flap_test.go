@@ -88,3 +88,18 @@ func TestFaultNewSandboxFirstListing(t *testing.T) {
 		t.Fatalf("resumed sandbox's first listing raised %+v", got)
 	}
 }
+
+// TestFaultExitCodeNeverKnown: an engine that never reports the exit code
+// of a container seen exited (its inspect keeps failing) must not swallow
+// the alert: after a few snapshots it is raised, as stopped, once.
+func TestFaultExitCodeNeverKnown(t *testing.T) {
+	d := NewDetector(nil)
+	var got []Alert
+	got = append(got, d.Sandboxes(live(running))...)
+	for range 10 {
+		got = append(got, d.Sandboxes(live(exited))...)
+	}
+	if len(got) != 1 || got[0].Kind != SandboxStopped {
+		t.Fatalf("got %+v, want one stopped", got)
+	}
+}
