@@ -52,3 +52,21 @@ func TestFaultPruneForeignContainers(t *testing.T) {
 		}
 	}
 }
+
+// TestFaultPruneJSONOnATerminal: `prune --json` on a terminal shows the
+// preview and asks; stdout must still be exactly the JSON report (the
+// preview table went to stdout before it, so `| jq` broke), and "no"
+// changes nothing.
+func TestFaultPruneJSONOnATerminal(t *testing.T) {
+	h, e := dockerHarness(t)
+	_, name := e.Run(t, dockertest.RunOptions{CreateOnly: true})
+	h.now = func() time.Time { return time.Now().Add(48 * time.Hour) }
+	h.tty, h.stdin = true, "n\n"
+	rows := pruneJSON(t, h, exitOK, "--older-than", "1s")
+	if r := rows[name]; r.Result != "would delete" {
+		t.Fatalf("row %+v", r)
+	}
+	if !containersNamed(t, e, e.V1Prefix)[name] {
+		t.Fatal("answering no removed the sandbox")
+	}
+}
