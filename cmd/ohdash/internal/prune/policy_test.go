@@ -100,3 +100,20 @@ func TestFaultIdleServerClockBehind(t *testing.T) {
 		t.Fatalf("Decide = %v %q", d.Act, d.Reason)
 	}
 }
+
+// TestFaultCreatedInTheFuture: an engine clock ahead of ours dates a
+// sandbox's creation in the future. Its age is 0, never negative or
+// wrapped: --older-than keeps it, and --idle with activity dated in the
+// future keeps it too.
+func TestFaultCreatedInTheFuture(t *testing.T) {
+	future := sb(backend.StatusPaused, -1)
+	future.CreatedAt = now.Add(72 * time.Hour)
+	d := Policy{OlderThan: time.Hour, Action: backend.ActionDelete}.Decide("docker", future, Activity{}, now)
+	if d.Act || d.Age != 0 {
+		t.Fatalf("Decide = %+v", d)
+	}
+	d = Policy{Idle: time.Hour, Action: backend.ActionDelete}.Decide("docker", future, Activity{Last: now.Add(time.Hour), Known: true}, now)
+	if d.Act || d.Idle != 0 {
+		t.Fatalf("Decide = %+v", d)
+	}
+}
