@@ -228,6 +228,11 @@ func (d *Detector) Conversations(sb backend.Sandbox, list []backend.Conversation
 	now := d.now()
 	var out []Alert
 	for _, c := range list {
+		if _, dup := cur[c.ID]; dup {
+			// Listed twice (overlapping pages): the first row counts, or
+			// the two states would alternate into an alert per refresh.
+			continue
+		}
 		cur[c.ID] = convState{status: c.Status}
 		was, ok := prev[c.ID]
 		kind, alerting := convKinds[c.Status]

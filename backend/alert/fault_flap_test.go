@@ -103,3 +103,22 @@ func TestFaultExitCodeNeverKnown(t *testing.T) {
 		t.Fatalf("got %+v, want one stopped", got)
 	}
 }
+
+// TestFaultDuplicateConversationInAListing: a server that ignores the
+// page parameter (or overlaps its pages) lists one conversation twice,
+// in two states (one stale). That must not raise an alert on every
+// refresh: the first row of an id counts, the duplicates are ignored.
+func TestFaultDuplicateConversationInAListing(t *testing.T) {
+	d := NewDetector(nil)
+	box := backend.Sandbox{ID: "a", Source: "docker"}
+	d.Conversations(box, []backend.Conversation{conv("1", backend.ExecRunning)})
+	var got []Alert
+	for range 5 {
+		got = append(got, d.Conversations(box, []backend.Conversation{
+			conv("1", backend.ExecWaitingForConfirmation), conv("2", backend.ExecRunning), conv("1", backend.ExecRunning),
+		})...)
+	}
+	if len(got) != 1 || got[0].Kind != ConvWaiting {
+		t.Fatalf("got %d alerts: %+v", len(got), got)
+	}
+}
