@@ -91,6 +91,9 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 	var out []Alert
 	for _, sb := range s.Sandboxes {
 		k := sb.Key()
+		if seen[k] {
+			continue // listed twice: the first row counts (see Conversations)
+		}
 		seen[k] = true
 		prev, ok := d.sandboxes[k]
 		cur := sandboxState{status: sb.Status, health: sb.Health.State, instance: sb.Instance}

@@ -122,3 +122,17 @@ func TestFaultDuplicateConversationInAListing(t *testing.T) {
 		t.Fatalf("got %d alerts: %+v", len(got), got)
 	}
 }
+
+// TestFaultDuplicateSandboxInASnapshot: a runtime API that lists one
+// sandbox twice, in two states, raises no alert per snapshot.
+func TestFaultDuplicateSandboxInASnapshot(t *testing.T) {
+	d := NewDetector(nil)
+	d.Sandboxes(live(running))
+	var got []Alert
+	for range 5 {
+		got = append(got, d.Sandboxes(live(exited137, running))...)
+	}
+	if len(got) != 1 || got[0].Kind != SandboxDied {
+		t.Fatalf("got %d alerts: %+v", len(got), got)
+	}
+}
