@@ -30,3 +30,25 @@ func TestFaultServerClockAhead(t *testing.T) {
 		t.Fatalf("a new conversation counted %v, want 0.5", s.Cost)
 	}
 }
+
+// TestFaultDuplicateConversationInASnapshot: a server whose pages overlap
+// lists one conversation twice, one row stale (a lower cost). The lower
+// one is not a reset: nothing is counted twice, and a snapshot that
+// repeats the same rows adds nothing.
+func TestFaultDuplicateConversationInASnapshot(t *testing.T) {
+	h := openTemp(t)
+	c := conv("docker", "sb1", "a", "m", 9, 100)
+	record(t, h, t0, c)
+	fresh, stale := c, c
+	fresh.Cost = 10
+	for i := 1; i <= 3; i++ {
+		s := record(t, h, t0.Add(time.Duration(i)*time.Minute), fresh, stale)
+		want := 0.0
+		if i == 1 {
+			want = 1
+		}
+		if !near(s.Cost, want) {
+			t.Fatalf("snapshot %d counted %v, want %v", i, s.Cost, want)
+		}
+	}
+}

@@ -142,6 +142,7 @@ func tokenDelta(cur, prev backend.TokenUsage) backend.TokenUsage {
 // a baseline, spent before the history could see it.
 func (h *History) Record(ctx context.Context, now time.Time, convs []backend.Conversation) (Spent, error) {
 	now = now.UTC()
+	convs = dedupe(convs)
 	var out Spent
 	err := h.st.Update(ctx, func(tx *bolt.Tx) error {
 		out = Spent{}
@@ -195,6 +196,27 @@ func (h *History) Record(ctx context.Context, now time.Time, convs []backend.Con
 		return Spent{}, fmt.Errorf("spend history: %w", err)
 	}
 	return out, nil
+}
+
+// dedupe keeps one row per conversation, the one with the highest cost:
+// a server whose pages overlap lists a conversation twice, one row stale,
+// and the stale (lower) cost after the fresh one would read as a reset
+// and be counted again in full.
+func dedupe(convs []backend.Conversation) []backend.Conversation {
+	at := make(map[string]int, len(convs))
+	out := make([]backend.Conversation, 0, len(convs))
+	for _, c := range convs {
+		k := c.Key()
+		if i, dup := at[k]; dup {
+			if SaneCost(c.Cost) > SaneCost(out[i].Cost) {
+				out[i] = c
+			}
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, c)
+	}
+	return out
 }
 
 type histBuckets struct{ minutes, hours, last, state *bolt.Bucket }
