@@ -23,9 +23,9 @@ import (
 type Detector struct {
 	mu  sync.Mutex
 	now func() time.Time
-	// sources holds the sources whose baseline is taken; sandboxes the
+	// sources holds when each source's baseline was taken; sandboxes the
 	// last state of each sandbox by Key.
-	sources   map[string]bool
+	sources   map[string]time.Time
 	sandboxes map[string]sandboxState
 	// scopes holds the sandboxes (by Key) whose conversations have a
 	// baseline, with the last status of each conversation by ID, grouped
@@ -69,7 +69,7 @@ func NewDetector(now func() time.Time) *Detector {
 		now = time.Now
 	}
 	return &Detector{
-		now: now, sources: map[string]bool{}, sandboxes: map[string]sandboxState{},
+		now: now, sources: map[string]time.Time{}, sandboxes: map[string]sandboxState{},
 		scopes: map[string]map[string]convState{},
 	}
 }
@@ -84,9 +84,13 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	baseline := !d.sources[s.Source]
-	d.sources[s.Source] = true
 	now := d.now()
+	since, seenSource := d.sources[s.Source]
+	baseline := !seenSource
+	if baseline {
+		d.sources[s.Source] = now
+		since = now
+	}
 	seen := make(map[string]bool, len(s.Sandboxes))
 	var out []Alert
 	for _, sb := range s.Sandboxes {
@@ -113,7 +117,9 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 		}
 		if ok {
 			cur.fresh = prev.fresh
-		} else if !baseline {
+		} else if !baseline && (sb.CreatedAt.IsZero() || sb.CreatedAt.After(since.Add(-time.Minute))) {
+			// New since the baseline; one created long before it was
+			// only missing from listings for a while.
 			cur.fresh = true
 		}
 		d.sandboxes[k] = cur

@@ -2,6 +2,7 @@ package alert
 
 import (
 	"testing"
+	"time"
 
 	"github.com/ohdash/ohdash/backend"
 )
@@ -134,5 +135,22 @@ func TestFaultDuplicateSandboxInASnapshot(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Kind != SandboxDied {
 		t.Fatalf("got %d alerts: %+v", len(got), got)
+	}
+}
+
+// A sandbox created long before the baseline that comes back after being
+// forgotten (missing from many listings) is not new: its old finished
+// conversations raise nothing.
+func TestFaultLongMissingSandboxIsNotNew(t *testing.T) {
+	d := NewDetector(func() time.Time { return t0 })
+	old := running
+	old.CreatedAt = t0.Add(-48 * time.Hour)
+	d.Sandboxes(live(old))
+	for range forgetAfter + 1 {
+		d.Sandboxes(live())
+	}
+	d.Sandboxes(live(old))
+	if got := d.Conversations(old, []backend.Conversation{conv("1", backend.ExecFinished)}); len(got) != 0 {
+		t.Fatalf("raised %+v", got)
 	}
 }
