@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -74,5 +76,63 @@ func TestFaultHookHostile(t *testing.T) {
 				t.Fatalf("took %v", d)
 			}
 		})
+	}
+}
+
+// TestFaultBurstWithAHangingHook: a burst of 1,000 state changes while the
+// hook command hangs. Notify never blocks; the bell sends its six a
+// minute, then one summary of the 994 it held back; the hook is killed at
+// each timeout and its queue stays bounded.
+func TestFaultBurstWithAHangingHook(t *testing.T) {
+	var mu sync.Mutex
+	now := t0
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	bell := &recorder{}
+	hook := Hook{Argv: []string{"sh", "-c", "sleep 27.1828"}, Timeout: 50 * time.Millisecond}
+	d := NewDispatcher(Options{PerMinute: 6, Now: clock}, bell, hook)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	start := time.Now()
+	for i := range 1000 {
+		d.Notify(Alert{Kind: ConvWaiting, To: "waiting_for_confirmation", Conversation: strconv.Itoa(i)})
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Fatalf("1,000 Notify calls took %v", el)
+	}
+	waitUntil(t, func() bool { bell.mu.Lock(); defer bell.mu.Unlock(); return len(bell.got) == 6 })
+	mu.Lock()
+	now = now.Add(61 * time.Second)
+	mu.Unlock()
+	d.Flush()
+	waitUntil(t, func() bool { bell.mu.Lock(); defer bell.mu.Unlock(); return len(bell.got) == 7 })
+	bell.mu.Lock()
+	last := bell.got[6]
+	bell.mu.Unlock()
+	if last.Kind != Suppressed || !strings.Contains(last.Title, "994 more") {
+		t.Fatalf("summary %+v", last)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run does not end with a hook hanging")
+	}
+	if left := procsWith("27.1828"); len(left) > 0 {
+		time.Sleep(time.Second)
+		if left := procsWith("27.1828"); len(left) > 0 {
+			t.Fatalf("hooks left running: %v", left)
+		}
+	}
+}
+
+func waitUntil(t *testing.T, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
