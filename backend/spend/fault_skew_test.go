@@ -3,6 +3,8 @@ package spend
 import (
 	"testing"
 	"time"
+
+	"github.com/ohdash/ohdash/backend"
 )
 
 // TestFaultServerClockAhead: an agent-server whose clock runs a day ahead
@@ -50,5 +52,33 @@ func TestFaultDuplicateConversationInASnapshot(t *testing.T) {
 		if !near(s.Cost, want) {
 			t.Fatalf("snapshot %d counted %v, want %v", i, s.Cost, want)
 		}
+	}
+}
+
+// TestFaultStatsMissingEveryOtherAnswer: an agent-server that leaves the
+// stats out of every other answer (an optional part it skips when busy)
+// shows a conversation's cost as 0, then the full amount again. That is
+// not a reset followed by new spend: nothing is counted, however often
+// it flaps; real spend after it still counts.
+func TestFaultStatsMissingEveryOtherAnswer(t *testing.T) {
+	h := openTemp(t)
+	c := conv("docker", "sb1", "a", "m", 10, 1000)
+	record(t, h, t0, c)
+	bare := c
+	bare.Cost, bare.Tokens = 0, backend.TokenUsage{}
+	at := t0
+	var total float64
+	for range 5 {
+		at = at.Add(time.Minute)
+		total += record(t, h, at, bare).Cost
+		at = at.Add(time.Minute)
+		total += record(t, h, at, c).Cost
+	}
+	if total != 0 {
+		t.Fatalf("flapping stats counted %v", total)
+	}
+	c.Cost = 10.5
+	if s := record(t, h, at.Add(time.Minute), c); !near(s.Cost, 0.5) {
+		t.Fatalf("spent %v, want 0.5", s.Cost)
 	}
 }

@@ -156,7 +156,17 @@ func (h *History) Record(ctx context.Context, now time.Time, convs []backend.Con
 			k := []byte(c.Key())
 			var old seen
 			var d Spent
-			if raw := b.last.Get(k); raw != nil && json.Unmarshal(raw, &old) == nil {
+			raw := b.last.Get(k)
+			known := raw != nil && json.Unmarshal(raw, &old) == nil
+			if known && cost == 0 && tokens == (backend.TokenUsage{}) && (old.Cost > 0 || old.Tokens != (backend.TokenUsage{})) {
+				// All zero after a non-zero count: the answer left its
+				// stats out (servers skip that optional part), not a
+				// reset. Nothing is spent and the last count is kept, or
+				// its return would be counted again in full. A real
+				// reset shows once the counter grows again.
+				continue
+			}
+			if known {
 				d = Spent{Cost: delta(cost, old.Cost), Tokens: tokenDelta(tokens, old.Tokens)}
 			} else if !prev.IsZero() && c.CreatedAt.After(prev) && !c.CreatedAt.After(now.Add(clockSlack)) {
 				// Created since the previous snapshot: all of it is new.
