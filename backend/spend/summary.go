@@ -54,10 +54,11 @@ type Summary struct {
 }
 
 // Summarise totals a refreshed conversation list. A conversation listed
-// twice (the same Key) counts once; a cost that is negative or not a
-// number (a broken server) counts as zero. Groups are ordered by cost,
-// then name; top caps Top (0: none).
+// twice (the same Key) counts once, at its highest cost; a cost that is
+// negative, not a number or past any real value (a broken server) counts
+// as zero. Groups are ordered by cost, then name; top caps Top (0: none).
 func Summarise(convs []backend.Conversation, top int) Summary {
+	convs = dedupe(convs) // as the history records it
 	var s Summary
 	models := make(map[string]*Group)
 	sandboxes := make(map[string]*Group)
