@@ -101,9 +101,11 @@ func (a Alert) Text() string {
 	return s
 }
 
+// short is the first 8 characters of an id (runes: a cut inside a
+// multi-byte character would print invalid UTF-8 after cleaning).
 func short(id string) string {
-	if len(id) > 8 {
-		return id[:8]
+	if r := []rune(id); len(r) > 8 {
+		return string(r[:8])
 	}
 	return id
 }

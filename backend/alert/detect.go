@@ -16,24 +16,51 @@ import (
 // conversation it has seen, across reconnects, so a re-list that shows the
 // same state raises nothing and a change that happened while a connection
 // was down is still raised once it is seen. The first listing of a source
-// (or of one sandbox's conversations) is the baseline: it raises nothing.
+// (or of one sandbox's conversations) is the baseline: it raises nothing,
+// except for a sandbox created while watched, whose conversations are all
+// new.
 // Safe for concurrent use; it does no I/O.
 type Detector struct {
 	mu  sync.Mutex
 	now func() time.Time
-	// sources holds the sources whose baseline is taken; sandboxes the
+	// sources holds when each source's baseline was taken; sandboxes the
 	// last state of each sandbox by Key.
-	sources   map[string]bool
+	sources   map[string]time.Time
 	sandboxes map[string]sandboxState
 	// scopes holds the sandboxes (by Key) whose conversations have a
-	// baseline; convs the last status of each conversation by Key, grouped
+	// baseline, with the last status of each conversation by ID, grouped
 	// by sandbox so a listing can forget the deleted ones.
-	scopes map[string]map[string]backend.ExecutionStatus
+	scopes map[string]map[string]convState
 }
+
+// forgetAfter is how many listings in a row a sandbox or conversation must
+// be missing from before the detector forgets it. One listing is not
+// enough: a server that answers every other refresh with an empty or
+// partial list would otherwise make each return look new (an alert per
+// flap) and each change made while it was missing look like a baseline.
+const forgetAfter = 10
 
 type sandboxState struct {
 	status backend.Status
 	health backend.HealthState
+	// instance tells a sandbox recreated under the same ID (a new
+	// container) from one that was missing from a listing or two.
+	instance string
+	misses   int
+	// pending counts the snapshots showing an exit whose code is not
+	// known yet (see exitPending).
+	pending int
+	// fresh marks a sandbox first seen after its source's baseline: it
+	// was created while ohdash watched, so its first conversation
+	// listing holds only new conversations (compared with nothing).
+	fresh bool
+}
+
+// convState is a conversation's last status and how many listings in a
+// row it has been missing from.
+type convState struct {
+	status backend.ExecutionStatus
+	misses int
 }
 
 // NewDetector returns a detector stamping alerts with now (nil: time.Now).
@@ -42,8 +69,8 @@ func NewDetector(now func() time.Time) *Detector {
 		now = time.Now
 	}
 	return &Detector{
-		now: now, sources: map[string]bool{}, sandboxes: map[string]sandboxState{},
-		scopes: map[string]map[string]backend.ExecutionStatus{},
+		now: now, sources: map[string]time.Time{}, sandboxes: map[string]sandboxState{},
+		scopes: map[string]map[string]convState{},
 	}
 }
 
@@ -57,20 +84,43 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	baseline := !d.sources[s.Source]
-	d.sources[s.Source] = true
 	now := d.now()
+	since, seenSource := d.sources[s.Source]
+	baseline := !seenSource
+	if baseline {
+		d.sources[s.Source] = now
+		since = now
+	}
 	seen := make(map[string]bool, len(s.Sandboxes))
 	var out []Alert
 	for _, sb := range s.Sandboxes {
 		k := sb.Key()
+		if seen[k] {
+			continue // listed twice: the first row counts (see Conversations)
+		}
 		seen[k] = true
 		prev, ok := d.sandboxes[k]
-		cur := sandboxState{status: sb.Status, health: sb.Health.State}
-		if ok && !baseline && exitPending(prev, sb) {
+		cur := sandboxState{status: sb.Status, health: sb.Health.State, instance: sb.Instance}
+		if ok && prev.instance != "" && sb.Instance != "" && prev.instance != sb.Instance {
+			// Removed and recreated: a new sandbox, its own baseline.
+			ok = false
+			delete(d.scopes, k)
+		}
+		if ok && !baseline && exitPending(prev, sb) && prev.pending < maxPending {
 			// Stopped or died? The next snapshot says, once the engine
-			// has been asked for the exit code: decide then.
+			// has been asked for the exit code: decide then — or, when
+			// the engine never says, after a few snapshots, as stopped.
+			prev.pending++
+			prev.misses = 0
+			d.sandboxes[k] = prev
 			continue
+		}
+		if ok {
+			cur.fresh = prev.fresh
+		} else if !baseline && (sb.CreatedAt.IsZero() || sb.CreatedAt.After(since.Add(-time.Minute))) {
+			// New since the baseline; one created long before it was
+			// only missing from listings for a while.
+			cur.fresh = true
 		}
 		d.sandboxes[k] = cur
 		if baseline || !ok {
@@ -83,13 +133,19 @@ func (d *Detector) Sandboxes(s backend.Snapshot) []Alert {
 			})
 		}
 	}
-	// A live snapshot is complete: a sandbox not in it was removed.
+	// A live snapshot is complete: a sandbox missing from forgetAfter of
+	// them in a row was removed.
 	prefix := s.Source + "/"
-	for k := range d.sandboxes {
-		if strings.HasPrefix(k, prefix) && !seen[k] {
+	for k, st := range d.sandboxes {
+		if !strings.HasPrefix(k, prefix) || seen[k] {
+			continue
+		}
+		if st.misses++; st.misses >= forgetAfter {
 			delete(d.sandboxes, k)
 			delete(d.scopes, k)
+			continue
 		}
+		d.sandboxes[k] = st
 	}
 	return out
 }
@@ -102,6 +158,11 @@ func sandboxWord(s sandboxState) string {
 	}
 	return string(s.status)
 }
+
+// maxPending is how many snapshots an exit may wait for its code before
+// it is raised without one: an engine whose inspect keeps failing must
+// not swallow the alert.
+const maxPending = 3
 
 // exitPending reports a Docker container seen exited before its exit code
 // is known ("exited", not "exited (code N)").
@@ -161,26 +222,43 @@ var convKinds = map[backend.ExecutionStatus]Kind{
 // seen. A conversation entering waiting_for_confirmation, error, stuck or
 // finished raises one alert; so does a conversation first seen already in
 // one of them, once the sandbox's baseline is taken (it was created and
-// got there between two listings).
+// got there between two listings) or in the first listing of a sandbox
+// created while watched.
 func (d *Detector) Conversations(sb backend.Sandbox, list []backend.Conversation) []Alert {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	k := sb.Key()
 	prev, had := d.scopes[k]
-	cur := make(map[string]backend.ExecutionStatus, len(list))
+	if !had && d.sandboxes[k].fresh {
+		// A sandbox created while watched: every conversation is new.
+		had = true
+	}
+	cur := make(map[string]convState, len(list))
 	now := d.now()
 	var out []Alert
 	for _, c := range list {
-		cur[c.ID] = c.Status
+		if _, dup := cur[c.ID]; dup {
+			// Listed twice (overlapping pages): the first row counts, or
+			// the two states would alternate into an alert per refresh.
+			continue
+		}
+		cur[c.ID] = convState{status: c.Status}
 		was, ok := prev[c.ID]
 		kind, alerting := convKinds[c.Status]
-		if !had || !alerting || (ok && was == c.Status) {
+		if !had || !alerting || (ok && was.status == c.Status) {
 			continue
 		}
 		out = append(out, Alert{
 			Time: now, Kind: kind, Backend: sb.Source, Sandbox: sb.ID, Conversation: c.ID,
-			From: string(was), To: string(c.Status), Title: c.Title,
+			From: string(was.status), To: string(c.Status), Title: c.Title,
 		})
+	}
+	// A conversation missing from this listing is kept a while: it comes
+	// back from a partial answer in the state it had, without an alert.
+	for id, st := range prev {
+		if _, ok := cur[id]; !ok && st.misses+1 < forgetAfter {
+			cur[id] = convState{status: st.status, misses: st.misses + 1}
+		}
 	}
 	d.scopes[k] = cur
 	return out

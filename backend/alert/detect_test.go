@@ -60,7 +60,8 @@ func TestDetectorSandboxes(t *testing.T) {
 		{"a new sandbox is its own baseline", []backend.Snapshot{live(), live(exited137)}, nil},
 		{"an exit code not known yet waits for it (died)", []backend.Snapshot{live(running), live(exited), live(exited137), live(exited137)}, []Kind{SandboxDied}},
 		{"an exit code not known yet waits for it (stopped)", []backend.Snapshot{live(running), live(exited), live(exited), live(exited0)}, []Kind{SandboxStopped}},
-		{"removed and recreated is new", []backend.Snapshot{live(running), live(), live(exited137)}, nil},
+		{"removed and recreated is new", []backend.Snapshot{live(instance(running, "c1")), live(), live(instance(exited137, "c2"))}, nil},
+		{"missing from one listing is not removed", []backend.Snapshot{live(running), live(), live(exited137)}, []Kind{SandboxDied}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,6 +89,11 @@ func TestDetectorSandboxFromTo(t *testing.T) {
 	if len(got) != 1 || got[0].From != "RUNNING" || got[0].To != "PAUSED" || got[0].Title != "exited (code 137)" {
 		t.Fatalf("got %+v", got)
 	}
+}
+
+func instance(s backend.Sandbox, id string) backend.Sandbox {
+	s.Instance = id
+	return s
 }
 
 func conv(id string, st backend.ExecutionStatus) backend.Conversation {

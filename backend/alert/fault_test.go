@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ohdash/ohdash/backend"
 )
@@ -110,5 +111,16 @@ func TestHookTimeoutAndFailure(t *testing.T) {
 	}
 	if err := (Hook{}).Send(context.Background(), Alert{}); err == nil {
 		t.Error("an empty command line is not an error")
+	}
+}
+
+// An untitled conversation with a hostile multi-byte id: the short id in
+// every text is valid UTF-8.
+func TestFaultShortIDStaysUTF8(t *testing.T) {
+	a := Alert{Kind: ConvWaiting, Sandbox: "sb", Conversation: "€€€€€€€€", To: "waiting_for_confirmation"}.Clean()
+	for _, s := range []string{a.Text(), Sequence(OSC9, a), Sequence(OSC777, a)} {
+		if !utf8.ValidString(s) {
+			t.Errorf("invalid UTF-8: %q", s)
+		}
 	}
 }

@@ -47,6 +47,7 @@ func (h Hook) Send(ctx context.Context, a Alert) error {
 		return err
 	}
 	cmd := exec.CommandContext(ctx, h.Argv[0], h.Argv[1:]...)
+	ownGroup(cmd)
 	cmd.Stdin = bytes.NewReader(append(body, '\n'))
 	// Output is discarded (nil: /dev/null), so no pipe keeps Wait waiting
 	// on a child the command left behind; WaitDelay covers the rest.

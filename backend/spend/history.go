@@ -24,6 +24,10 @@ const (
 	Retention  = 7 * 24 * time.Hour
 )
 
+// clockSlack is how far ahead of ohdash's clock a server's may run before
+// its times are not believed.
+const clockSlack = time.Minute
+
 // jitter is a decrease of a conversation's cumulative cost small enough to
 // be rounding, not a reset.
 const jitter = 1e-6
@@ -86,19 +90,19 @@ type Spent struct {
 }
 
 func (s *Spent) add(o Spent) {
-	s.Cost += o.Cost
+	s.Cost = addCost(s.Cost, o.Cost)
 	s.Tokens = addTokens(s.Tokens, o.Tokens)
 	for k, v := range o.ByBackend {
 		if s.ByBackend == nil {
 			s.ByBackend = map[string]float64{}
 		}
-		s.ByBackend[k] += v
+		s.ByBackend[k] = addCost(s.ByBackend[k], v)
 	}
 }
 
 func addTokens(a, b backend.TokenUsage) backend.TokenUsage {
-	return backend.TokenUsage{Prompt: a.Prompt + b.Prompt, Completion: a.Completion + b.Completion,
-		CacheRead: a.CacheRead + b.CacheRead, CacheWrite: a.CacheWrite + b.CacheWrite, Reasoning: a.Reasoning + b.Reasoning}
+	return backend.TokenUsage{Prompt: addInt(a.Prompt, b.Prompt), Completion: addInt(a.Completion, b.Completion),
+		CacheRead: addInt(a.CacheRead, b.CacheRead), CacheWrite: addInt(a.CacheWrite, b.CacheWrite), Reasoning: addInt(a.Reasoning, b.Reasoning)}
 }
 
 // delta is what one conversation spent since it was last seen. A counter
@@ -138,6 +142,7 @@ func tokenDelta(cur, prev backend.TokenUsage) backend.TokenUsage {
 // a baseline, spent before the history could see it.
 func (h *History) Record(ctx context.Context, now time.Time, convs []backend.Conversation) (Spent, error) {
 	now = now.UTC()
+	convs = dedupe(convs)
 	var out Spent
 	err := h.st.Update(ctx, func(tx *bolt.Tx) error {
 		out = Spent{}
@@ -151,9 +156,23 @@ func (h *History) Record(ctx context.Context, now time.Time, convs []backend.Con
 			k := []byte(c.Key())
 			var old seen
 			var d Spent
-			if raw := b.last.Get(k); raw != nil && json.Unmarshal(raw, &old) == nil {
+			raw := b.last.Get(k)
+			known := raw != nil && json.Unmarshal(raw, &old) == nil
+			if known && cost == 0 && tokens == (backend.TokenUsage{}) && (old.Cost > 0 || old.Tokens != (backend.TokenUsage{})) {
+				// All zero after a non-zero count: the answer left its
+				// stats out (servers skip that optional part), not a
+				// reset. Nothing is spent and the last count is kept, or
+				// its return would be counted again in full. A real
+				// reset shows once the counter grows again.
+				continue
+			}
+			if known {
 				d = Spent{Cost: delta(cost, old.Cost), Tokens: tokenDelta(tokens, old.Tokens)}
-			} else if !prev.IsZero() && c.CreatedAt.After(prev) {
+			} else if !prev.IsZero() && c.CreatedAt.After(prev) && !c.CreatedAt.After(now.Add(clockSlack)) {
+				// Created since the previous snapshot: all of it is new.
+				// A creation time in the future is a server clock ahead
+				// of ours, which proves nothing: a baseline, like a
+				// conversation created before the history could see it.
 				d = Spent{Cost: cost, Tokens: tokens}
 			}
 			if d.Cost > 0 {
@@ -187,6 +206,27 @@ func (h *History) Record(ctx context.Context, now time.Time, convs []backend.Con
 		return Spent{}, fmt.Errorf("spend history: %w", err)
 	}
 	return out, nil
+}
+
+// dedupe keeps one row per conversation, the one with the highest cost:
+// a server whose pages overlap lists a conversation twice, one row stale,
+// and the stale (lower) cost after the fresh one would read as a reset
+// and be counted again in full.
+func dedupe(convs []backend.Conversation) []backend.Conversation {
+	at := make(map[string]int, len(convs))
+	out := make([]backend.Conversation, 0, len(convs))
+	for _, c := range convs {
+		k := c.Key()
+		if i, dup := at[k]; dup {
+			if SaneCost(c.Cost) > SaneCost(out[i].Cost) {
+				out[i] = c
+			}
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, c)
+	}
+	return out
 }
 
 type histBuckets struct{ minutes, hours, last, state *bolt.Bucket }

@@ -29,12 +29,8 @@ type Total struct {
 }
 
 func (t *Total) add(c backend.Conversation) {
-	t.Cost += c.Cost
-	t.Tokens.Prompt += c.Tokens.Prompt
-	t.Tokens.Completion += c.Tokens.Completion
-	t.Tokens.CacheRead += c.Tokens.CacheRead
-	t.Tokens.CacheWrite += c.Tokens.CacheWrite
-	t.Tokens.Reasoning += c.Tokens.Reasoning
+	t.Cost = addCost(t.Cost, c.Cost)
+	t.Tokens = addTokens(t.Tokens, c.Tokens)
 	t.Conversations++
 }
 
@@ -58,10 +54,11 @@ type Summary struct {
 }
 
 // Summarise totals a refreshed conversation list. A conversation listed
-// twice (the same Key) counts once; a cost that is negative or not a
-// number (a broken server) counts as zero. Groups are ordered by cost,
-// then name; top caps Top (0: none).
+// twice (the same Key) counts once, at its highest cost; a cost that is
+// negative, not a number or past any real value (a broken server) counts
+// as zero. Groups are ordered by cost, then name; top caps Top (0: none).
 func Summarise(convs []backend.Conversation, top int) Summary {
+	convs = dedupe(convs) // as the history records it
 	var s Summary
 	models := make(map[string]*Group)
 	sandboxes := make(map[string]*Group)
@@ -154,10 +151,19 @@ func topN(convs []backend.Conversation, idx []int, n int) []backend.Conversation
 	return out
 }
 
-// SaneCost is a reported cost as ohdash counts it: NaN, infinities and
-// negative values (a broken or hostile server) count as zero.
+// Bounds of what a server may report for one conversation: above them a
+// value is garbage (a broken or hostile server), not spend, and counts as
+// zero, so sums over any fleet stay finite.
+const (
+	maxCost   = 1e9  // USD
+	maxTokens = 1e15 // tokens of one kind
+)
+
+// SaneCost is a reported cost as ohdash counts it: NaN, infinities,
+// negative and implausibly large values (a broken or hostile server) count
+// as zero.
 func SaneCost(v float64) float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > maxCost {
 		return 0
 	}
 	return v
@@ -165,7 +171,21 @@ func SaneCost(v float64) float64 {
 
 func saneTokens(t backend.TokenUsage) backend.TokenUsage {
 	for _, p := range []*int64{&t.Prompt, &t.Completion, &t.CacheRead, &t.CacheWrite, &t.Reasoning} {
-		*p = max(*p, 0)
+		if *p < 0 || *p > maxTokens {
+			*p = 0
+		}
 	}
 	return t
+}
+
+// addCost adds costs without ever reaching +Inf (which JSON cannot hold):
+// values read back from a planted history file are not bounded by SaneCost.
+func addCost(a, b float64) float64 { return min(a+b, math.MaxFloat64) }
+
+// addInt adds counts, saturating instead of wrapping to a negative count.
+func addInt(a, b int64) int64 {
+	if b > 0 && a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }

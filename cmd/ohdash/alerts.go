@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"sync/atomic"
+	"time"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/alert"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 	"github.com/ohdash/ohdash/ui"
+	"github.com/ohdash/ohdash/ui/convtab"
 )
 
 // alerting is the dashboard's alert machinery, built from the [alerts]
@@ -57,10 +60,19 @@ func (al *alerting) Notifier() alert.Notifier { return al.disp }
 // alerts until ctx is done.
 func (a *app) alertingConfig(ctx context.Context, cfg ui.Config, hub *backend.Hub) ui.Config {
 	al := a.alerts()
-	hub.Observe(al.tap.Snapshot)
-	cfg.Conversations = alertingConvs{convService: a.Conversations(), tap: al.tap}
+	view := &fleetView{}
+	hub.Observe(func(s backend.Snapshot) {
+		al.tap.Snapshot(s)
+		view.observe(s)
+	})
+	lastFleet := &atomic.Int64{}
+	cfg.Conversations = alertingConvs{convService: a.Conversations(), tap: al.tap, lastFleet: lastFleet}
 	cfg.Alerts, cfg.Notifier = al.feed, al.disp
 	go al.disp.Run(ctx)
+	c := a.cfg.Alerts
+	if convAlertsWanted(al.disp, c.Bell || c.OSC9 || c.OSC777 || len(c.Command) > 0) {
+		go listConvsForAlerts(ctx, view, a.Conversations(), al.tap, lastFleet, convtab.DefaultRefresh)
+	}
 	return cfg
 }
 
@@ -70,6 +82,9 @@ func (a *app) alertingConfig(ctx context.Context, cfg ui.Config, hub *backend.Hu
 type alertingConvs struct {
 	convService
 	tap alert.Tap
+	// lastFleet is when a fleet-wide listing last went through the tap
+	// (Unix nanoseconds): the background listing skips a round after one.
+	lastFleet *atomic.Int64
 }
 
 // convService names the embedded service (its own name clashes with the
@@ -90,5 +105,8 @@ func (c alertingConvs) Conversations(ctx context.Context, sb backend.Sandbox) ([
 func (c alertingConvs) AllConversations(ctx context.Context, sbs []backend.Sandbox) []backend.SandboxConversations {
 	res := c.convService.AllConversations(ctx, sbs)
 	c.tap.Fleet(res)
+	if c.lastFleet != nil {
+		c.lastFleet.Store(time.Now().UnixNano())
+	}
 	return res
 }

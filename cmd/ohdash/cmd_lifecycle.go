@@ -38,6 +38,9 @@ func setupLifecycle(act lifecycle) func(fs *flag.FlagSet) runner {
 		}
 		sel := selectionFlags(fs)
 		return func(ctx context.Context, a *app, args []string) error {
+			if err := sel.check(); err != nil {
+				return err
+			}
 			if len(args) == 0 && !sel.used() {
 				return usagef("name at least one sandbox, or select them with --filter or --status")
 			}

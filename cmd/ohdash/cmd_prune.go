@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -76,7 +77,13 @@ func setupPrune(fs *flag.FlagSet) runner {
 		// nothing is touched: a script must say --yes.
 		dryRun := *dry || (!*yes && (!a.io.outTTY || !a.io.inTTY))
 		if !dryRun && !*yes && selected > 0 {
-			writePruneTable(a, rows, "would ", now)
+			// The preview goes where the question goes when stdout is
+			// the JSON report.
+			preview := a.io.out
+			if *asJSON {
+				preview = a.io.err
+			}
+			writePruneTable(preview, rows, "would ", now)
 			ok, err := a.ask(ctx, bufio.NewReader(a.io.in), fmt.Sprintf("%s %d sandboxes?", capitalise(string(p.Action)), selected))
 			if err != nil {
 				return err
@@ -101,7 +108,8 @@ func setupPrune(fs *flag.FlagSet) runner {
 			for i, row := range rows {
 				if row.Action != "keep" {
 					targets = append(targets, row.found)
-					index[row.Backend+"/"+row.ID] = i
+					// Raw names: the row's are cleaned for output.
+					index[row.found.backend.Name()+"/"+row.found.sandbox.ID] = i
 				}
 			}
 			actAll(ctx, targets, func(ctx context.Context, f found) error {
@@ -123,7 +131,7 @@ func setupPrune(fs *flag.FlagSet) runner {
 				return err
 			}
 		} else {
-			writePruneTable(a, rows, "", now)
+			writePruneTable(a.io.out, rows, "", now)
 		}
 		if dryRun && selected > 0 && !*dry {
 			fmt.Fprintln(a.io.err, "dry run: nothing changed (pass --yes to act without a terminal)")
@@ -217,6 +225,9 @@ func (a *app) lastActivity(ctx context.Context, b backend.Backend, sb backend.Sa
 		}
 		for _, c := range convs {
 			seen(c.UpdatedAt)
+			if c.Status == backend.ExecRunning && act.Busy == "" {
+				act.Busy = backend.CleanText(c.ID)
+			}
 		}
 	}
 	if !act.Known {
@@ -252,8 +263,8 @@ func lastLogLine(ctx context.Context, ls backend.LogStreamer, id string) (time.T
 }
 
 // writePruneTable prints the report; prefix ("would ") marks a preview.
-func writePruneTable(a *app, rows []pruneRow, prefix string, now time.Time) {
-	tw := tabwriter.NewWriter(a.io.out, 0, 0, 2, ' ', 0)
+func writePruneTable(w io.Writer, rows []pruneRow, prefix string, now time.Time) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RESULT\tSANDBOX\tBACKEND\tSTATUS\tAGE\tIDLE\tREASON")
 	for _, r := range rows {
 		res := r.Result

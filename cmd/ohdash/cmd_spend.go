@@ -59,7 +59,13 @@ func (a *app) openSpendHistory(ctx context.Context) *spend.History {
 	if err != nil {
 		a.log.Warn("spend history unusable", "error", err.Error())
 		if !a.inTUI.Load() {
-			a.warnf("warning: %v; spend is summarised from the live lists only, without history", err)
+			// The budget is checked against the history: without one it
+			// is not checked at all, which must not go unsaid.
+			budget := ""
+			if !a.cfg.Budget.Spend().IsZero() {
+				budget = "; the [budget] is NOT checked"
+			}
+			a.warnf("warning: %v; spend is summarised from the live lists only, without history%s", err, budget)
 		}
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/ohdash/ohdash/backend"
@@ -27,6 +28,19 @@ func selectionFlags(fs *flag.FlagSet) selection {
 
 // used reports whether the selection flags were given.
 func (s selection) used() bool { return *s.filter != "" || *s.status != "" }
+
+// check refuses a --filter or --status given but blank: a filter with no
+// word matches every sandbox, so `rm --filter "$NAME" --yes` with NAME=" "
+// would act on all of them.
+func (s selection) check() error {
+	if *s.filter != "" && strings.TrimSpace(*s.filter) == "" {
+		return usagef("--filter %q has no word to match: name what to select (a word with * matches by glob)", *s.filter)
+	}
+	if *s.status != "" && strings.Trim(*s.status, " ,") == "" {
+		return usagef("--status %q names no status", *s.status)
+	}
+	return nil
+}
 
 // pick returns the listed sandboxes the selection takes.
 func (s selection) pick(r *resolver, want []backend.Status) []found {

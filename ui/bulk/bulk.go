@@ -6,6 +6,7 @@ package bulk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -78,7 +79,21 @@ func run(ctx context.Context, it Item, timeout time.Duration) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return it.Run(ctx)
+	// The row is reported at its timeout even when its action does not
+	// look at ctx (a call stuck on a lock): the worker moves on, the row
+	// fails and stays marked. The abandoned call ends when it ends; its
+	// result is dropped.
+	done := make(chan error, 1)
+	go func() { done <- it.Run(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return ctx.Err()
+		}
+		return fmt.Errorf("no answer in %v (it may still complete): %w", timeout, ctx.Err())
+	}
 }
 
 func next(batch int, ch <-chan ResultMsg) tea.Msg {

@@ -37,6 +37,15 @@ var ErrNoRule = errors.New("give at least one of --status, --older-than, --idle"
 
 // Validate checks the policy is usable.
 func (p Policy) Validate() error {
+	// A negative duration is a mistake, not "no rule": dropping it would
+	// widen the selection ("--status PAUSED --older-than -24h" would mean
+	// every paused sandbox).
+	if p.OlderThan < 0 {
+		return fmt.Errorf("--older-than %s: want a positive duration", p.OlderThan)
+	}
+	if p.Idle < 0 {
+		return fmt.Errorf("--idle %s: want a positive duration", p.Idle)
+	}
 	if len(p.Statuses) == 0 && p.OlderThan <= 0 && p.Idle <= 0 {
 		return ErrNoRule
 	}
@@ -56,6 +65,10 @@ type Activity struct {
 	// be read.
 	Known bool
 	Why   string
+	// Busy names a conversation the agent-server says is running: the
+	// agent works now, whatever the clocks say (a server clock behind
+	// ours dates every event hours ago; a long model call logs nothing).
+	Busy string
 }
 
 // Decision is the policy's answer for one sandbox.
@@ -105,6 +118,9 @@ func (p Policy) Decide(src string, sb backend.Sandbox, act Activity, now time.Ti
 		why = append(why, "older than "+p.OlderThan.String())
 	}
 	if p.Idle > 0 {
+		if act.Busy != "" {
+			return keep("conversation " + act.Busy + " is running")
+		}
 		if !act.Known {
 			w := act.Why
 			if w == "" {

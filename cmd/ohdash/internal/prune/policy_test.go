@@ -78,7 +78,42 @@ func TestValidate(t *testing.T) {
 	if err := (Policy{OlderThan: time.Hour, Action: "stop"}).Validate(); err == nil {
 		t.Fatal("unknown action accepted")
 	}
+	if err := (Policy{Statuses: []backend.Status{backend.StatusPaused}, OlderThan: -time.Hour, Action: backend.ActionDelete}).Validate(); err == nil {
+		t.Fatal("negative --older-than accepted")
+	}
+	if err := (Policy{Statuses: []backend.Status{backend.StatusPaused}, Idle: -time.Hour, Action: backend.ActionDelete}).Validate(); err == nil {
+		t.Fatal("negative --idle accepted")
+	}
 	if err := (Policy{Idle: time.Hour, Action: backend.ActionPause}).Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFaultIdleServerClockBehind: an engine or agent-server whose clock
+// runs hours behind ours dates every log line and event hours ago, so
+// every sandbox looks idle. One whose agent-server reports a running
+// conversation is working now: --idle keeps it.
+func TestFaultIdleServerClockBehind(t *testing.T) {
+	act := Activity{Last: now.Add(-3 * time.Hour), Known: true, Busy: "c1"}
+	d := Policy{Idle: 2 * time.Hour, Action: backend.ActionDelete}.Decide("docker", sb(backend.StatusRunning, 5*time.Hour), act, now)
+	if d.Act || !strings.Contains(d.Reason, "conversation c1 is running") {
+		t.Fatalf("Decide = %v %q", d.Act, d.Reason)
+	}
+}
+
+// TestFaultCreatedInTheFuture: an engine clock ahead of ours dates a
+// sandbox's creation in the future. Its age is 0, never negative or
+// wrapped: --older-than keeps it, and --idle with activity dated in the
+// future keeps it too.
+func TestFaultCreatedInTheFuture(t *testing.T) {
+	future := sb(backend.StatusPaused, -1)
+	future.CreatedAt = now.Add(72 * time.Hour)
+	d := Policy{OlderThan: time.Hour, Action: backend.ActionDelete}.Decide("docker", future, Activity{}, now)
+	if d.Act || d.Age != 0 {
+		t.Fatalf("Decide = %+v", d)
+	}
+	d = Policy{Idle: time.Hour, Action: backend.ActionDelete}.Decide("docker", future, Activity{Last: now.Add(time.Hour), Known: true}, now)
+	if d.Act || d.Idle != 0 {
+		t.Fatalf("Decide = %+v", d)
 	}
 }
