@@ -134,8 +134,9 @@ func TestExecDashboardShellInTmux(t *testing.T) {
 	before := waitTerm(t, term, "streaming")
 	term.keys("e")
 	waitTerm(t, term, "bash-")
-	term.keys("stty size", "Enter")
-	waitTerm(t, term, "24 80")
+	// Engines before API 1.42 take the size from a resize sent right after
+	// the attach, which a loaded machine may deliver after the prompt.
+	waitResized(t, term, "24 80")
 	term.resize(100, 30)
 	waitResized(t, term, "30 100")
 	term.resize(80, 24)
