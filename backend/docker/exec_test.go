@@ -69,15 +69,25 @@ func TestExecShellTTYResize(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("echo shell=$0; stty size\n")
-	waitOutput(t, &out, "30 100")
-	if !strings.Contains(out.String(), "shell=bash") {
-		t.Fatalf("the default shell is not bash although the sandbox has it:\n%s", out.String())
+	write("echo shell=$0\n")
+	waitOutput(t, &out, "shell=bash")
+	// Before API 1.42 the first size comes from a resize right after the
+	// attach, and a resize is applied a moment after it is sent: ask
+	// until the shell sees it.
+	waitSize := func(want string) {
+		t.Helper()
+		for range 40 {
+			write("stty size\n")
+			time.Sleep(250 * time.Millisecond)
+			if strings.Contains(out.String(), want) {
+				return
+			}
+		}
+		t.Fatalf("the shell never saw the size %s:\n%s", want, out.String())
 	}
+	waitSize("30 100")
 	resize <- backend.TermSize{Rows: 42, Cols: 133}
-	time.Sleep(300 * time.Millisecond)
-	write("stty size\n")
-	waitOutput(t, &out, "42 133")
+	waitSize("42 133")
 	write("exit 3\n")
 	<-done
 	_ = inW.Close()
