@@ -245,10 +245,15 @@ func (w *watcher) relist(ctx context.Context) {
 	askEngine := w.conn.Phase != backend.ConnLive
 	w.wg.Go(func() {
 		recs, err := w.b.listRecords(ctx)
-		if err == nil && askEngine {
-			_, _ = w.b.Engine(ctx)
-		}
 		w.deliver(ctx, func(now time.Time) { w.onList(ctx, gen, start, recs, err, now) })
+		// The engine's name and version only label the source: asked
+		// after the list is on its way, so the first paint does not wait
+		// for one more round trip. Knowing it makes a new snapshot.
+		if err == nil && askEngine {
+			if _, verr := w.b.Engine(ctx); verr == nil {
+				w.deliver(ctx, func(time.Time) { w.dirty = true })
+			}
+		}
 	})
 }
 
