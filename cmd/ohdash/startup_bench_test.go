@@ -59,12 +59,12 @@ func BenchmarkStartupPaint50(b *testing.B) {
 			var paint, floor, ps time.Duration
 			var rssKiB, floorKiB int
 			env := "env HOME=" + home + " XDG_CONFIG_HOME=" + home + "/c XDG_STATE_HOME=" + home + "/s TERM=xterm-256color OHDASH_STATS_INTERVAL=" + cols.interval
-			for i := range b.N {
+			for range b.N {
 				ps += timeDockerPS(b, dockerCLI, e.V1Prefix, len(names))
-				p, kib := paintAndIdle(b, tmux, env+" "+bin, e.V1Prefix, i)
+				p, kib := paintAndIdle(b, tmux, env+" "+bin, e.V1Prefix)
 				paint += p
 				rssKiB += kib
-				p, kib = paintAndIdle(b, tmux, "env TERM=xterm-256color "+bare+" "+strconv.Itoa(ui.DefaultFPS)+" "+strings.Join(names, " "), e.V1Prefix, i)
+				p, kib = paintAndIdle(b, tmux, "env TERM=xterm-256color "+bare+" "+strconv.Itoa(ui.DefaultFPS)+" "+strings.Join(names, " "), e.V1Prefix)
 				floor += p
 				floorKiB += kib
 			}
@@ -96,13 +96,19 @@ func timeDockerPS(b *testing.B, dockerCLI, prefix string, n int) time.Duration {
 	return d
 }
 
+// benchServers counts the tmux servers paintAndIdle started.
+var benchServers int
+
 // paintAndIdle launches command (exec'd by the shell, so the pane's
 // process is the program's) in its own 160×50 tmux server and returns the
 // time until a sandbox named with prefix shows, and the process's VmRSS
 // (KiB) after 10 s idle.
-func paintAndIdle(b *testing.B, tmux, command, prefix string, i int) (time.Duration, int) {
+func paintAndIdle(b *testing.B, tmux, command, prefix string) (time.Duration, int) {
 	b.Helper()
-	server := fmt.Sprintf("ohdash-bench-%d-%d", os.Getpid(), i)
+	// A server of its own each time: reusing a name races with the last
+	// one's exit.
+	benchServers++
+	server := fmt.Sprintf("ohdash-bench-%d-%d", os.Getpid(), benchServers)
 	capture := func() []byte {
 		out, _ := exec.Command(tmux, "-L", server, "capture-pane", "-p").Output()
 		return out
