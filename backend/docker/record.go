@@ -43,6 +43,21 @@ type details struct {
 	Error        string
 	RestartCount int
 	Command      []string
+	// vars and envMap are Env parsed once, at the inspect: every snapshot
+	// builds every sandbox again, and parsing 50 environments each time
+	// was the largest part of that.
+	vars   []backend.EnvVar
+	envMap map[string]string
+}
+
+// env is the parsed environment (parsed here for details made otherwise
+// than by detailsFromInspect). The slice is shared by every Sandbox built
+// from these details: read-only, like the rest of a Sandbox.
+func (d *details) env() ([]backend.EnvVar, map[string]string) {
+	if d.envMap == nil {
+		return parseEnv(d.Env)
+	}
+	return d.vars, d.envMap
 }
 
 // recordFromSummary converts a list entry; ok is false for containers
@@ -110,6 +125,7 @@ func detailsFromInspect(c container.InspectResponse) details {
 		d.Command = append(slices.Clone(c.Config.Entrypoint), c.Config.Cmd...)
 	}
 	d.RestartCount = c.RestartCount
+	d.vars, d.envMap = parseEnv(d.Env)
 	return d
 }
 
@@ -154,7 +170,7 @@ func (v view) sandbox(r record, h backend.Health) backend.Sandbox {
 	in := statusInput{State: r.State, Health: h, Grace: v.grace, Now: v.now}
 	var env map[string]string
 	if d := r.det; d != nil {
-		sb.Env, env = parseEnv(d.Env)
+		sb.Env, env = d.env()
 		sb.WorkingDir, sb.TTY, sb.StartedAt, sb.RestartCount = d.WorkingDir, d.TTY, d.StartedAt, d.RestartCount
 		if !d.Created.IsZero() {
 			sb.CreatedAt = d.Created
@@ -192,7 +208,7 @@ func (v view) sandbox(r record, h backend.Health) backend.Sandbox {
 func (v view) agentURL(r record) string {
 	var env map[string]string
 	if r.det != nil {
-		_, env = parseEnv(r.det.Env)
+		_, env = r.det.env()
 	}
 	for _, u := range exposedURLs(urlInput{Flavor: r.Prefix.Flavor, Pattern: v.pattern, Ports: r.Ports, Env: env}) {
 		if u.Name == backend.URLAgentServer {

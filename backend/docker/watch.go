@@ -46,6 +46,10 @@ type watcher struct {
 	listed   bool
 	everLive bool
 	dirty    bool
+	// filled is set when only details or health came in since the last
+	// snapshot: those go out at most every emitGap (see emitDue).
+	filled   bool
+	lastEmit time.Time
 	conn     backend.ConnState
 	recs     map[string]*tracked
 	backoff  *backend.Backoff
@@ -93,8 +97,8 @@ func (w *watcher) run(ctx context.Context) {
 	w.connect(ctx)
 	for {
 		w.dispatch(ctx, time.Now())
-		if w.dirty {
-			w.emit(time.Now())
+		if now := time.Now(); w.emitDue(now) {
+			w.emit(now)
 		}
 		if next := w.nextWake(); next.IsZero() {
 			wake.Stop()
@@ -178,6 +182,9 @@ func (w *watcher) nextWake() time.Time {
 		consider(w.safetyAt)
 	}
 	consider(w.answerDeadline())
+	if w.filled && !w.dirty {
+		consider(w.lastEmit.Add(emitGap))
+	}
 	if w.canPing() && !w.pinging {
 		consider(w.pingAt)
 	}
@@ -245,10 +252,15 @@ func (w *watcher) relist(ctx context.Context) {
 	askEngine := w.conn.Phase != backend.ConnLive
 	w.wg.Go(func() {
 		recs, err := w.b.listRecords(ctx)
-		if err == nil && askEngine {
-			_, _ = w.b.Engine(ctx)
-		}
 		w.deliver(ctx, func(now time.Time) { w.onList(ctx, gen, start, recs, err, now) })
+		// The engine's name and version only label the source: asked
+		// after the list is on its way, so the first paint does not wait
+		// for one more round trip. Knowing it makes a new snapshot.
+		if err == nil && askEngine {
+			if _, verr := w.b.Engine(ctx); verr == nil {
+				w.deliver(ctx, func(time.Time) { w.dirty = true })
+			}
+		}
 	})
 }
 
@@ -316,6 +328,20 @@ func (w *watcher) lost(err error) {
 	w.dirty = true
 }
 
+// emitGap is the least time between two snapshots that only bring
+// details or health. At start-up fifty inspects and fifty probes answer
+// over a second or so; a snapshot for each burst rebuilt and repainted
+// the whole list dozens of times, competing for the CPU with the first
+// frames. A tenth of a second is under two frames at the dashboard's rate.
+const emitGap = 100 * time.Millisecond
+
+// emitDue says whether a snapshot should go out now: at once for a list,
+// a connection change or an engine answer, and for details and health no
+// sooner than emitGap after the last one.
+func (w *watcher) emitDue(now time.Time) bool {
+	return w.dirty || w.filled && !now.Before(w.lastEmit.Add(emitGap))
+}
+
 // emit sends the current list, replacing a snapshot the reader has not
 // taken yet.
 func (w *watcher) emit(now time.Time) {
@@ -330,5 +356,5 @@ func (w *watcher) emit(now time.Time) {
 		Source: w.b.opts.Name, Seq: w.seq, Sandboxes: sbs, Conn: w.conn, Listed: w.listed,
 		Engine: w.b.KnownEngine().String(),
 	})
-	w.dirty = false
+	w.dirty, w.filled, w.lastEmit = false, false, now
 }

@@ -170,7 +170,7 @@ func (w *watcher) startInspect(ctx context.Context, t *tracked) {
 			t.rec.det = &d
 			t.url = w.b.view(now).agentURL(t.rec)
 			w.planHealth(t, t.rec.State, now)
-			w.dirty = true
+			w.filled = true
 		}
 	})
 }
@@ -190,7 +190,7 @@ func (w *watcher) startProbe(ctx context.Context, t *tracked) {
 			}
 			t.health = h
 			t.probeAt = w.nextProbe(t, now)
-			w.dirty = true
+			w.filled = true
 		}
 	})
 }
