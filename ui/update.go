@@ -32,6 +32,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if next, cmd, ok := m.execMsg(msg); ok {
 		return next, cmd
 	}
+	if next, cmd, ok := m.policyMsg(msg); ok {
+		return next, cmd
+	}
 	switch msg := msg.(type) {
 	case statsTickMsg:
 		return m.sample(msg.gen)
@@ -301,6 +304,9 @@ func (m Model) handleKey(kp tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if next, cmd, ok := m.execAction(kp); ok {
 		return next, cmd
+	}
+	if key.Matches(kp, m.keys.MarkWhere) && m.focus == focusTable {
+		return m.openPolicyPrompt()
 	}
 	return m.forward(kp)
 }

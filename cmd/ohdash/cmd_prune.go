@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
-	"github.com/ohdash/ohdash/cmd/ohdash/internal/prune"
+	"github.com/ohdash/ohdash/backend/prune"
 	"github.com/ohdash/ohdash/ui/format"
 )
 

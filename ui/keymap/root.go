@@ -32,6 +32,8 @@ type Root struct {
 	// Exec opens a shell (or a command runner) in the selected sandbox;
 	// URLs lists its exposed URLs to open or copy.
 	Exec, URLs key.Binding
+	// MarkWhere marks the shown sandboxes a prune policy selects.
+	MarkWhere key.Binding
 }
 
 // DefaultRoot returns the root's default bindings.
@@ -70,6 +72,7 @@ func DefaultRoot() Root {
 		TabSpend:         key.NewBinding(key.WithKeys("$"), key.WithHelp("$", "spend")),
 		TabAlerts:        key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "alerts")),
 		Exec:             key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "shell in sandbox")),
+		MarkWhere:        key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "mark by policy")),
 		URLs:             key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open sandbox URLs")),
 	}
 }
@@ -92,7 +95,7 @@ func (k *Root) Bindings() map[string]*key.Binding {
 		"tab.resources": &k.TabResources, "resources": &k.Resources,
 		"tab.spend":    &k.TabSpend,
 		"tab.alerts":   &k.TabAlerts,
-		"sandbox.exec": &k.Exec, "sandbox.urls": &k.URLs,
+		"sandbox.exec": &k.Exec, "sandbox.urls": &k.URLs, "sandboxes.mark_where": &k.MarkWhere,
 	}
 }
 
@@ -106,7 +109,7 @@ func (k Root) More() []key.Binding {
 }
 
 func (k Root) SandboxActions() []key.Binding {
-	return []key.Binding{k.Start, k.Pause, k.Resume, k.Delete, k.Exec, k.URLs}
+	return []key.Binding{k.Start, k.Pause, k.Resume, k.Delete, k.Exec, k.URLs, k.MarkWhere}
 }
 
 func (k Root) ConversationActions() []key.Binding {

@@ -93,7 +93,7 @@ func contexts() []keyContext {
 		with("sandboxes table", "open", "sandboxes.up", "sandboxes.down", "sandboxes.page_up", "sandboxes.page_down",
 			"sandboxes.first", "sandboxes.last", "sandboxes.filter", "sandboxes.clear_filter", "sandboxes.sort", "sandboxes.reverse", "sandboxes.sort_heavy",
 			"sandboxes.mark", "sandboxes.mark_all", "sandboxes.unmark",
-			"sandbox.urls"),
+			"sandbox.urls", "sandboxes.mark_where"),
 		with("details pane", "back", "details.up", "details.down", "details.page_up", "details.page_down", "details.top", "details.bottom"),
 		// logs.search_clear shares esc with "back" by design: the pane
 		// takes esc only while a search is active.

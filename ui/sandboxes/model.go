@@ -175,6 +175,15 @@ func (m Model) Marked() []backend.Sandbox {
 	return out
 }
 
+// Shown returns the sandboxes the filter shows, in the order shown.
+func (m Model) Shown() []backend.Sandbox {
+	out := make([]backend.Sandbox, 0, len(m.list.Order))
+	for _, i := range m.list.Order {
+		out = append(out, m.all[i])
+	}
+	return out
+}
+
 // MarkCount is the number of marked sandboxes.
 func (m Model) MarkCount() int { return m.list.MarkCount() }
 
