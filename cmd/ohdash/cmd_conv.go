@@ -85,17 +85,29 @@ func setupConvAction(rule convRule, act convAction, confirmWord string) func(fs 
 // runConvAction acts on one conversation within the action timeout and
 // prints its id (or says what the agent-server did instead).
 func (a *app) runConvAction(ctx context.Context, act convAction, f convFound) error {
-	ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
-	defer cancel()
-	note, err := act(ctx, a, f)
+	note, err := a.timedConvAction(ctx, act, f)
 	if err != nil {
 		return err
 	}
+	a.convDone(f, note)
+	return nil
+}
+
+// timedConvAction acts on one conversation within the action timeout,
+// printing nothing: batches run several at once and print in turn.
+func (a *app) timedConvAction(ctx context.Context, act convAction, f convFound) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.ActionTimeout.Std())
+	defer cancel()
+	return act(ctx, a, f)
+}
+
+// convDone says a conversation was acted on: its id on stdout, what the
+// agent-server did instead on stderr.
+func (a *app) convDone(f convFound, note string) {
 	if note != "" {
 		a.warnf("%s", note)
 	}
 	fmt.Fprintln(a.io.out, backend.CleanText(f.conv.ID))
-	return nil
 }
 
 // printWouldConv is a dry run's line for one conversation.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
@@ -137,14 +138,25 @@ func (b convBatch) run(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	done := 0
+	var mu sync.Mutex
+	notes := map[string]string{} // what the agent-server did instead, by id
 	actAll(ctx, targets, func(ctx context.Context, f convFound) error {
-		return a.runConvAction(ctx, b.act, f)
-	}, func(_ convFound, err error) {
+		note, err := a.timedConvAction(ctx, b.act, f)
+		mu.Lock()
+		notes[f.conv.ID] = note
+		mu.Unlock()
+		return err
+	}, func(f convFound, err error) {
+		// One at a time (actAll's promise): the output stays whole.
 		if err != nil {
 			fail(err)
 			return
 		}
 		done++
+		mu.Lock()
+		note := notes[f.conv.ID]
+		mu.Unlock()
+		a.convDone(f, note)
 	})
 	return batchResult(done, failed)
 }
