@@ -237,8 +237,9 @@ func ShortNetError(err error) string {
 // DefaultHTTPClient returns a client with sane keep-alive limits and no
 // overall timeout (each call has its own deadline). Idle connections close
 // after 30 s: the spend pane's once-a-minute listing of every running
-// sandbox would otherwise hold a connection to each agent-server for good. It follows redirects
-// only within the first request's origin (see SameOriginRedirect).
+// sandbox would otherwise hold a connection to each agent-server for good.
+// It follows redirects only within the first request's origin (see
+// SameOriginRedirect).
 func DefaultHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 8
