@@ -170,6 +170,13 @@ func sgrLen(b []byte) int {
 // what planted text would need to act on the terminal beyond the frame.
 // Frames (View().Content) are checked with SGR only.
 func rendererLen(b []byte) int {
+	// The renderer moves the cursor up with reverse index (ESC M), alone
+	// or repeated, always followed by another of its own sequences: a
+	// planted ESC M followed by text still fails (the sanitiser drops it,
+	// backend/sanitize's "reverse index" case).
+	if len(b) >= 4 && b[1] == 'M' && b[2] == 0x1b {
+		return 2
+	}
 	if len(b) < 3 || b[1] != '[' {
 		return 0
 	}
@@ -202,4 +209,17 @@ func clip(b []byte) string {
 		return string(b[:2000]) + "…"
 	}
 	return string(b)
+}
+
+// The checker takes the renderer's own reverse index only as part of its
+// cursor moves; the same bytes before text are a leak.
+func TestUnsafeAtRendererReverseIndex(t *testing.T) {
+	if i, why := unsafeAt([]byte("quit\x1bM\x1bM\x1b[7G(Docker)"), true, true); i >= 0 {
+		t.Errorf("renderer moves refused at %d: %s", i, why)
+	}
+	for _, leak := range []string{"a\x1bMb", "a\x1bM", "a\x1bM\x1bMb"} {
+		if i, _ := unsafeAt([]byte(leak), true, true); i < 0 {
+			t.Errorf("%q passed the check", leak)
+		}
+	}
 }
