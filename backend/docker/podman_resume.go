@@ -124,7 +124,7 @@ type podmanFrames struct {
 }
 
 func newPodmanFrames(r io.ReadCloser, seen *podmanSeen) *podmanFrames {
-	return &podmanFrames{filterReader: filterReader{r: r}, seen: seen, prev: seen.snapshot(), top: seen.newest()}
+	return &podmanFrames{filterReader: filterReader{r: r, dropCut: true}, seen: seen, prev: seen.snapshot(), top: seen.newest()}
 }
 
 // Read returns the next kept bytes.

@@ -124,3 +124,20 @@ func TestPodmanResumeWindowIsBounded(t *testing.T) {
 		t.Errorf("%d entries in %d seconds after a flood, want at most one second's worth", seen.total, len(seen.seconds))
 	}
 }
+
+// A frame cut short by the end of an attachment is not shown in part: the
+// next attachment replays it whole, once (a partial line and then the
+// whole one came out of logs -f on Podman).
+func TestPodmanResumeCutFrameShownWholeOnce(t *testing.T) {
+	ts := time.Unix(1796564793, 0)
+	seen := newPodmanSeen()
+	whole := muxFrame(1, ts, "line 2 of the run")
+	cut := append(muxFrame(1, ts, "line 1 of the run"), whole[:len(whole)-7]...)
+	if got := passed(t, seen, cut); len(got) != 1 || got[0] != "line 1 of the run" {
+		t.Fatalf("the cut attachment passed %q, want line 1 only", got)
+	}
+	got := passed(t, seen, muxFrame(1, ts, "line 1 of the run"), whole)
+	if len(got) != 1 || got[0] != "line 2 of the run" {
+		t.Fatalf("the re-attachment passed %q, want line 2 whole, once", got)
+	}
+}

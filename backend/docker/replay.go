@@ -50,6 +50,10 @@ type filterReader struct {
 	in  []byte // read, not yet examined
 	out []byte // examined and kept, not yet returned
 	eof error
+	// dropCut drops a frame cut short by the end of the stream instead of
+	// passing it on: for a filter that recognises replays by content, the
+	// next attachment replays that frame whole and it is shown then.
+	dropCut bool
 }
 
 // Close closes the underlying stream.
@@ -63,6 +67,8 @@ func (f *filterReader) read(p []byte, examine func() bool) (int, error) {
 		case examine():
 		case f.eof == nil:
 			f.fill()
+		case len(f.in) > 0 && f.dropCut:
+			f.in = nil
 		case len(f.in) > 0:
 			// A truncated tail: pass it on for the decoder to judge (a
 			// re-attachment replays it).
