@@ -29,6 +29,13 @@ func hostileRuntimeAPI(t *testing.T) *httptest.Server {
 		`{"runtime_id":"rt-good","session_id":"goodsession1","status":"running","pod_status":"ready","url":"http://127.0.0.1:1/rt-good"},` +
 		`{"runtime_id":"rt-2","session_id":"evil\u001b]52;c;cHduZWQ=\u0007\u001b[2J","status":"running","pod_status":"ready"},` +
 		`{"runtime_id":"rt\u202e3","session_id":"good3","status":"running","pod_status":"ready"}]}`
+	return fakeRuntimeAPI(t, runtimes, "boom "+"\u009b2J \u202eevil\u202c \x1b]0;pwned\x07 \xc2\x9b")
+}
+
+// fakeRuntimeAPI is a runtime API that lists runtimes (JSON) and answers
+// every other call with HTTP 500 and detail as its FastAPI error.
+func fakeRuntimeAPI(t *testing.T, runtimes, detail string) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/list":
@@ -37,7 +44,7 @@ func hostileRuntimeAPI(t *testing.T) *httptest.Server {
 			_, _ = w.Write([]byte(`[]`))
 		default:
 			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"detail":"boom ` + "\u009b2J \u202eevil\u202c \x1b]0;pwned\x07 \xc2\x9b" + `"}`))
+			_, _ = w.Write([]byte(`{"detail":"` + detail + `"}`))
 		}
 	}))
 	t.Cleanup(srv.Close)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -19,18 +17,7 @@ func TestFaultPruneAndSelectionOutputs(t *testing.T) {
 		`{"runtime_id":"rt-0","session_id":"goodsession1","status":"running","pod_status":"ready","url":"http://127.0.0.1:1/rt-0"},` +
 		`{"runtime_id":"rt-1","session_id":"evil\u001b]52;c;cHduZWQ=\u0007\u001b[2J\u009b31m\u202e api_key=` + plantedSecret + `","status":"running","pod_status":"ready"},` +
 		`{"runtime_id":"rt-2","session_id":"evil2\u001b]0;pwned\u0007 SESSION_API_KEY=` + plantedSecret + `","status":"paused","pod_status":"ready"}]}`
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/list":
-			_, _ = w.Write([]byte(runtimes))
-		case "/sessions/batch":
-			_, _ = w.Write([]byte(`[]`))
-		default:
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"detail":"boom ` + "\u009b2J \u202eevil\u202c \x1b]0;pwned\x07 api_key=" + plantedSecret + `"}`))
-		}
-	}))
-	t.Cleanup(api.Close)
+	api := fakeRuntimeAPI(t, runtimes, "boom "+"\u009b2J \u202eevil\u202c \x1b]0;pwned\x07 api_key="+plantedSecret)
 	h := newHarness(t)
 	h.writeConfig(`docker = []
 [[remote]]
