@@ -63,7 +63,10 @@ func TestFaultFrozenEngineStallsHistoryRead(t *testing.T) {
 	proxy := dockertest.NewProxy(t)
 	t.Cleanup(proxy.Thaw)
 	_, name := e.Run(t, dockertest.RunOptions{Env: map[string]string{"AGENTSIM_LOG_LINES": strconv.Itoa(n)}})
-	written := streamLogs(t, testBackend(t, e, ""), name, backend.LogOptions{Follow: true, Tail: -1})
+	// Waiting for the container to finish writing: through a buffer that
+	// holds every line (the default one keeps the newest 10,000 when the
+	// reader falls behind, as a live view should).
+	written := streamLogs(t, logsBackend(t, e, ""), name, backend.LogOptions{Follow: true, Tail: -1})
 	collect(t, written, newTally(), waitLong, "all lines written", func(lt *lineTally, _ logbuf.Batch) bool { return lt.complete(1, n) })
 
 	b := testBackend(t, e, proxy.Host())
