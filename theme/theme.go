@@ -6,13 +6,16 @@ import (
 	"github.com/ohdash/ohdash/backend"
 )
 
-// Theme is a palette with the styles derived from it.
+// Theme is a palette with the styles derived from it. Models hold it by
+// value, so it stays small: the styles (some 14 KiB of lipgloss values)
+// are shared behind a pointer and never changed once built; a variant
+// (Monochrome) gets styles of its own.
 type Theme struct {
 	Dark bool
 	// Mono is set by Monochrome: the terminal shows no colour.
 	Mono    bool
 	Palette Palette
-	Styles  Styles
+	Styles  *Styles
 }
 
 // Styles are the lipgloss styles every component draws with.
@@ -47,7 +50,8 @@ func New(dark bool) Theme {
 	if dark {
 		p = Dark()
 	}
-	return Theme{Dark: dark, Palette: p, Styles: newStyles(p)}
+	s := newStyles(p)
+	return Theme{Dark: dark, Palette: p, Styles: &s}
 }
 
 func newStyles(p Palette) Styles {

@@ -38,3 +38,21 @@ func TestDarkAndLightDiffer(t *testing.T) {
 		}
 	}
 }
+
+// The styles are shared by every copy of a theme: Monochrome must build
+// its own, never change the ones the coloured theme (and everything
+// holding it) draws with.
+func TestMonochromeLeavesTheSharedStylesAlone(t *testing.T) {
+	th := New(true)
+	before := th.Styles.Selected.Render("x")
+	mono := th.Monochrome()
+	if mono.Styles == th.Styles {
+		t.Fatal("Monochrome shares the coloured theme's styles")
+	}
+	if got := th.Styles.Selected.Render("x"); got != before {
+		t.Fatalf("the coloured theme's selection changed: %q, was %q", got, before)
+	}
+	if !mono.Styles.Selected.GetReverse() || th.Styles.Selected.GetReverse() {
+		t.Fatal("only the monochrome theme draws the selection in reverse video")
+	}
+}

@@ -144,6 +144,12 @@ func (r *Router) evictLocked() {
 	}
 }
 
+// CloseIdleConnections closes the connections to agent-servers that no
+// call is using. A fleet-wide listing leaves up to the HTTP client's idle
+// limit open; a caller that knows no listing follows soon (the dashboard,
+// once its start-up sweep is over) lets them go at once.
+func (r *Router) CloseIdleConnections() { r.opts.HTTPClient.CloseIdleConnections() }
+
 // Forget drops the cached client of a sandbox that is gone.
 func (r *Router) Forget(sb backend.Sandbox) {
 	r.mu.Lock()

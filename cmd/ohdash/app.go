@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/convroute"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/logging"
@@ -25,6 +26,10 @@ type stdio struct {
 	home                  string
 	// now is the clock of age rules (prune); nil: the wall clock.
 	now func() time.Time
+	// process says out and getenv are the process's own stdout and
+	// environment, the ones lipgloss read its colour profile from when
+	// the program started.
+	process bool
 }
 
 // app is one invocation's state: configuration, logger, guard and,
@@ -40,6 +45,9 @@ type app struct {
 	backends []backend.Backend // guarded, in configuration order
 	built    bool
 	convs    guard.Conversations
+	// router is the agent-server side of convs (nil until convs is
+	// built).
+	router   *convroute.Router
 	alerting *alerting
 	// inTUI is set while the dashboard owns the terminal.
 	inTUI atomic.Bool
@@ -158,7 +166,7 @@ func (a *app) warnf(format string, args ...any) {
 func osStdio(isTerminal func(fd uintptr) bool) stdio {
 	home, _ := os.UserHomeDir()
 	s := stdio{
-		in: os.Stdin, out: os.Stdout, err: os.Stderr, getenv: os.Getenv, home: home,
+		in: os.Stdin, out: os.Stdout, err: os.Stderr, getenv: os.Getenv, home: home, process: true,
 		inTTY: isTerminal(os.Stdin.Fd()), outTTY: isTerminal(os.Stdout.Fd()), errTTY: isTerminal(os.Stderr.Fd()),
 	}
 	return s

@@ -37,7 +37,7 @@ func setupDemo(fs *flag.FlagSet) runner {
 			return err
 		}
 		defer stop()
-		return a.runTUI(ctx, hub, keys)
+		return a.runTUI(ctx, hub, &keys)
 	}
 }
 

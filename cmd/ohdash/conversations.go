@@ -22,7 +22,8 @@ func (a *app) Conversations() guard.Conversations {
 		// App-server sandboxes list their conversations through the
 		// app-server (titles, repositories, metrics); everything else
 		// goes to each sandbox's agent-server.
-		inner := openhands.NewOverlay(convroute.New(convroute.Options{Resolve: a.sandboxResolver()}), a.backends)
+		a.router = convroute.New(convroute.Options{Resolve: a.sandboxResolver()})
+		inner := openhands.NewOverlay(a.router, a.backends)
 		a.convs = a.guard.Conversations(inner)
 	}
 	return a.convs

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/ohdash/ohdash/backend"
@@ -27,7 +29,7 @@ func setupDashboard(*flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
-		return a.runTUI(ctx, backend.NewHub(bs...), keys)
+		return a.runTUI(ctx, backend.NewHub(bs...), &keys)
 	}
 }
 
@@ -77,10 +79,17 @@ func auditAction(r ui.Refusal) string {
 // configuration.
 func (a *app) programOptions(ctx context.Context) []tea.ProgramOption {
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.io.in), tea.WithOutput(a.io.out)}
-	if a.io.getenv("NO_COLOR") != "" {
+	switch {
+	case a.io.getenv("NO_COLOR") != "":
 		// no-color.org: any non-empty value disables colour (colorprofile
 		// alone only honours values strconv.ParseBool accepts).
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	case a.io.process:
+		// lipgloss detected the profile of this very stdout and
+		// environment when the program started. Bubble Tea would detect
+		// it again, and inside tmux that runs `tmux info` a second time:
+		// 15-25 ms before the first frame.
+		opts = append(opts, tea.WithColorProfile(lipgloss.Writer.Profile))
 	}
 	fps := ui.DefaultFPS
 	if a.cfg.LowBandwidth {
@@ -92,32 +101,69 @@ func (a *app) programOptions(ctx context.Context) []tea.ProgramOption {
 
 // runTUI runs the dashboard until the user quits or ctx is done. While it
 // runs, the terminal is the program's: logs go to the log file or nowhere.
-func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys ui.Keys) error {
+func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys *ui.Keys) error {
 	if !a.io.inTTY || !a.io.outTTY {
 		return usagef("the dashboard needs a terminal on stdin and stdout; in scripts use a command such as 'ohdash ls --json'")
 	}
 	if a.io.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(ui.MemoryLimit)
 	}
-	cfg := a.uiConfig(hub, keys)
-	// Opened before the dashboard owns the terminal: a damaged history
-	// is said on stderr, once, like the command line says it.
-	cfg.Spend = a.spendMonitor(ctx)
-	a.inTUI.Store(true)
-	defer a.inTUI.Store(false)
-	prev := slog.Default()
-	slog.SetDefault(a.log)
-	defer slog.SetDefault(prev)
-	a.log.Info("dashboard up", "backends", len(hub.Backends()), "low_bandwidth", a.cfg.LowBandwidth, "readonly", a.cfg.ReadOnly)
+	settle := time.AfterFunc(settleAfter, a.settle)
+	defer settle.Stop()
 	actx, stop := context.WithCancel(ctx)
 	defer stop()
-	cfg = a.alertingConfig(actx, cfg, hub)
-	_, err := tea.NewProgram(ui.New(ctx, cfg), a.programOptions(ctx)...).Run()
+	prev := slog.Default()
+	defer slog.SetDefault(prev)
+	defer a.inTUI.Store(false)
+	_, err := a.dashboardProgram(ctx, actx, hub, keys).Run()
 	if errors.Is(err, tea.ErrProgramKilled) {
 		// A signal (SIGTERM, SIGHUP) ended it: that is a normal way out.
 		return nil
 	}
 	return err
+}
+
+// dashboardProgram builds the dashboard and hands it the terminal (the
+// caller restores the default logger and inTUI). It is a function of its
+// own, never inlined, because runTUI stays on the stack below the
+// program for the whole session: the configuration and models built here
+// take tens of KiB of frame, and a goroutine's stack only shrinks while
+// idle if less than a quarter of it is in use (this one grows to 1 MiB
+// while rendering).
+//
+//go:noinline
+func (a *app) dashboardProgram(ctx, actx context.Context, hub *backend.Hub, keys *ui.Keys) *tea.Program {
+	cfg := a.uiConfig(hub, *keys)
+	// Opened before the dashboard owns the terminal: a damaged history
+	// is said on stderr, once, like the command line says it.
+	cfg.Spend = a.spendMonitor(ctx)
+	a.inTUI.Store(true)
+	slog.SetDefault(a.log)
+	a.log.Info("dashboard up", "backends", len(hub.Backends()), "low_bandwidth", a.cfg.LowBandwidth, "readonly", a.cfg.ReadOnly)
+	cfg = a.alertingConfig(actx, cfg, hub)
+	return tea.NewProgram(ui.New(ctx, cfg), a.programOptions(ctx)...)
+}
+
+// settleAfter is when the dashboard lets go of what starting cost. The
+// first seconds decode every sandbox list, inspect and probe each
+// sandbox, and list every running sandbox's conversations (the spend
+// pane's first snapshot); what that leaves behind would otherwise stay
+// resident while the dashboard idles: connections to agent-servers that
+// nothing asks again for a minute, and garbage an idle heap does not
+// collect for minutes.
+const settleAfter = 5 * time.Second
+
+// collectAfter gives the goroutines of closed connections time to end,
+// so the collection returns their stacks too.
+const collectAfter = time.Second
+
+// settle closes the start-up sweep's idle connections, then collects and
+// returns the free memory to the system (a few milliseconds, once).
+func (a *app) settle() {
+	if a.router != nil {
+		a.router.CloseIdleConnections()
+	}
+	time.AfterFunc(collectAfter, debug.FreeOSMemory)
 }
 
 // startTheme is the configured theme, in reverse video instead of colour

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -146,8 +147,12 @@ func (h *hostKeys) address(s Settings) string {
 }
 
 // probeKey never matches a real host key: checking it lists the keys
-// known_hosts holds for a host.
-var probeKey, _ = ssh.NewPublicKey(ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)).Public())
+// known_hosts holds for a host. Made on first use: deriving it costs
+// most of a millisecond, which every invocation would pay at start-up.
+var probeKey = sync.OnceValue(func() ssh.PublicKey {
+	k, _ := ssh.NewPublicKey(ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)).Public())
+	return k
+})
 
 // algorithms orders the host-key algorithms so the server's key of a type
 // known_hosts already holds is negotiated first (as OpenSSH does);
@@ -158,7 +163,7 @@ func (h *hostKeys) algorithms(s Settings) []string {
 		return nil
 	}
 	var keyErr *knownhosts.KeyError
-	if !errors.As(h.cb(h.address(s), &net.TCPAddr{IP: net.IPv4zero, Port: s.Port}, probeKey), &keyErr) || len(keyErr.Want) == 0 {
+	if !errors.As(h.cb(h.address(s), &net.TCPAddr{IP: net.IPv4zero, Port: s.Port}, probeKey()), &keyErr) || len(keyErr.Want) == 0 {
 		return nil
 	}
 	var algos []string

@@ -234,16 +234,30 @@ func ShortNetError(err error) string {
 	return SanitizeLine(s, 120)
 }
 
+// MaxIdleConns bounds the idle connections DefaultHTTPClient keeps across
+// every host. A fleet-wide listing (the spend pane's once a minute, the
+// conversations tab's) talks to one agent-server per running sandbox, 8
+// at a time; keeping a connection to each would hold two goroutines and
+// their buffers per sandbox while the dashboard idles (50 sandboxes: 100
+// goroutines, 7 MiB of stacks). Twice the listing concurrency keeps the
+// connections a refresh of the rows on screen reuses.
+const MaxIdleConns = 8
+
+// IdleConnTimeout is how long DefaultHTTPClient keeps a connection no call
+// uses: twice the conversations tab's refresh, so the rows it polls keep
+// theirs, while what a once-a-minute listing opened goes between listings.
+const IdleConnTimeout = 10 * time.Second
+
 // DefaultHTTPClient returns a client with sane keep-alive limits and no
-// overall timeout (each call has its own deadline). Idle connections close
-// after 30 s: the spend pane's once-a-minute listing of every running
-// sandbox would otherwise hold a connection to each agent-server for good.
-// It follows redirects only within the first request's origin (see
-// SameOriginRedirect).
+// overall timeout (each call has its own deadline): at most MaxIdleConns
+// idle connections, the least recently used closed first, and none kept
+// longer than IdleConnTimeout. It follows redirects only within the first request's
+// origin (see SameOriginRedirect).
 func DefaultHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = MaxIdleConns
 	tr.MaxIdleConnsPerHost = 8
-	tr.IdleConnTimeout = 30 * time.Second
+	tr.IdleConnTimeout = IdleConnTimeout
 	return &http.Client{Transport: tr, CheckRedirect: SameOriginRedirect}
 }
 
