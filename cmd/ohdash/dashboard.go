@@ -157,13 +157,27 @@ const settleAfter = 5 * time.Second
 // so the collection returns their stacks too.
 const collectAfter = time.Second
 
-// settle closes the start-up sweep's idle connections, then collects and
-// returns the free memory to the system (a few milliseconds, once).
+// settleCollections: a collection halves an idle goroutine's stack at
+// most once, and the dashboard's grows to 1-2 MiB while it starts
+// (applying the first listing of every sandbox); three bring it back to
+// the 64 KiB idling needs.
+const settleCollections = 3
+
+// returnMemory runs the settling collections and returns the free memory to
+// the system (a few milliseconds of CPU, once).
+func returnMemory() {
+	for range settleCollections - 1 {
+		runtime.GC()
+	}
+	debug.FreeOSMemory()
+}
+
+// settle closes the start-up sweep's idle connections, then collects.
 func (a *app) settle() {
 	if a.router != nil {
 		a.router.CloseIdleConnections()
 	}
-	time.AfterFunc(collectAfter, debug.FreeOSMemory)
+	time.AfterFunc(collectAfter, returnMemory)
 }
 
 // startTheme is the configured theme, in reverse video instead of colour
