@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/convroute"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/config"
@@ -26,6 +27,9 @@ type stdio struct {
 	home                  string
 	// now is the clock of age rules (prune); nil: the wall clock.
 	now func() time.Time
+	// outSize is the terminal's size in cells when out is one (ok false
+	// when unknown); read again at every redraw, so a resize takes.
+	outSize func() (width, height int, ok bool)
 	// process says out and getenv are the process's own stdout and
 	// environment, the ones lipgloss read its colour profile from when
 	// the program started.
@@ -168,6 +172,10 @@ func osStdio(isTerminal func(fd uintptr) bool) stdio {
 	s := stdio{
 		in: os.Stdin, out: os.Stdout, err: os.Stderr, getenv: os.Getenv, home: home, process: true,
 		inTTY: isTerminal(os.Stdin.Fd()), outTTY: isTerminal(os.Stdout.Fd()), errTTY: isTerminal(os.Stderr.Fd()),
+		outSize: func() (int, int, bool) {
+			w, h, err := term.GetSize(os.Stdout.Fd())
+			return w, h, err == nil && w > 0 && h > 0
+		},
 	}
 	return s
 }

@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/backend/sanitize"
 )
@@ -179,7 +180,7 @@ func (t *topRun) draw(sbs []backend.Sandbox, rows map[string]rowStats, complete 
 			t.drawn = true
 		}
 		buf.WriteString(ansiHome)
-		for line := range strings.SplitSeq(strings.TrimSuffix(block.String(), "\n"), "\n") {
+		for _, line := range fitScreen(strings.Split(strings.TrimSuffix(block.String(), "\n"), "\n"), t.a.io.outSize) {
 			buf.WriteString(line + ansiClearLine + "\n")
 		}
 		buf.WriteString(ansiClearDown)
@@ -189,6 +190,44 @@ func (t *topRun) draw(sbs []backend.Sandbox, rows map[string]rowStats, complete 
 	}
 	_, err := t.a.io.out.Write(buf.Bytes())
 	return err
+}
+
+// fitScreen cuts a redrawn block to the terminal: a line wider than the
+// terminal would wrap and a block taller than it would scroll, and either
+// leaves the next redraw (from the top left corner) over the remains of
+// this one. Rows that do not fit are counted on the last line; the header
+// and the notes of the backends that did not answer stay.
+func fitScreen(lines []string, size func() (int, int, bool)) []string {
+	if size == nil {
+		return lines
+	}
+	w, h, ok := size()
+	if !ok {
+		return lines
+	}
+	if h > 1 && len(lines) > h-1 {
+		// The cursor rests on the last row after the final newline.
+		var notes []string
+		for len(lines) > 1 && strings.HasPrefix(lines[len(lines)-1], "! ") {
+			notes = append([]string{lines[len(lines)-1]}, notes...)
+			lines = lines[:len(lines)-1]
+		}
+		keep := max(h-2-len(notes), 1)
+		if keep < len(lines) {
+			more := fmt.Sprintf("… %d more (a taller terminal shows them; --no-stream prints all)", len(lines)-keep)
+			lines = append(lines[:keep:keep], more)
+		}
+		lines = append(lines, notes...)
+		if len(lines) > h-1 {
+			lines = lines[:h-1]
+		}
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w-1, "…")
+		}
+	}
+	return lines
 }
 
 func topRowJSON(sb backend.Sandbox, r rowStats) statsRowJSON {

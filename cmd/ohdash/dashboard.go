@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/convroute"
 	"github.com/ohdash/ohdash/cmd/ohdash/internal/guard"
 	"github.com/ohdash/ohdash/theme"
 	"github.com/ohdash/ohdash/ui"
@@ -108,14 +109,17 @@ func (a *app) runTUI(ctx context.Context, hub *backend.Hub, keys *ui.Keys) error
 	if a.io.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(ui.MemoryLimit)
 	}
-	settle := time.AfterFunc(settleAfter, a.settle)
-	defer settle.Stop()
 	actx, stop := context.WithCancel(ctx)
 	defer stop()
 	prev := slog.Default()
 	defer slog.SetDefault(prev)
 	defer a.inTUI.Store(false)
-	_, err := a.dashboardProgram(ctx, actx, hub, keys).Run()
+	p := a.dashboardProgram(ctx, actx, hub, keys)
+	// Armed once the program is built: settling closes the connections
+	// of the router built with it.
+	settle := time.AfterFunc(settleAfter, settler(a.router))
+	defer settle.Stop()
+	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) {
 		// A signal (SIGTERM, SIGHUP) ended it: that is a normal way out.
 		return nil
@@ -172,12 +176,15 @@ func returnMemory() {
 	debug.FreeOSMemory()
 }
 
-// settle closes the start-up sweep's idle connections, then collects.
-func (a *app) settle() {
-	if a.router != nil {
-		a.router.CloseIdleConnections()
+// settler returns what settles the dashboard: close the start-up sweep's
+// idle connections (r may be nil: no conversation service), then collect.
+func settler(r *convroute.Router) func() {
+	return func() {
+		if r != nil {
+			r.CloseIdleConnections()
+		}
+		time.AfterFunc(collectAfter, returnMemory)
 	}
-	time.AfterFunc(collectAfter, returnMemory)
 }
 
 // startTheme is the configured theme, in reverse video instead of colour
