@@ -2,14 +2,10 @@ package convroute
 
 import (
 	"context"
-	"net"
-	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/ohdash/ohdash/backend"
+	"github.com/ohdash/ohdash/backend/internal/conntest"
 	simas "github.com/ohdash/ohdash/backend/sim/agentserver"
 )
 
@@ -23,28 +19,10 @@ func TestFleetListingLeavesFewConnectionsOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	var mu sync.Mutex
-	open := map[net.Conn]bool{}
-	count := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(open)
-	}
+	var cc conntest.Counter
 	var sbs []backend.Sandbox
 	for i := range 24 {
-		ts := httptest.NewUnstartedServer(srv)
-		ts.Config.ConnState = func(c net.Conn, s http.ConnState) {
-			mu.Lock()
-			defer mu.Unlock()
-			switch s {
-			case http.StateNew:
-				open[c] = true
-			case http.StateClosed, http.StateHijacked:
-				delete(open, c)
-			}
-		}
-		ts.Start()
-		t.Cleanup(ts.Close)
+		ts := cc.Serve(t, srv)
 		sbs = append(sbs, backend.Sandbox{
 			ID: "oh-agent-server-" + string(rune('a'+i)), Source: "docker", Flavor: backend.FlavorAgentServer, Status: backend.StatusRunning,
 			ExposedURLs:   []backend.ExposedURL{{Name: backend.URLAgentServer, URL: ts.URL}},
@@ -57,20 +35,7 @@ func TestFleetListingLeavesFewConnectionsOpen(t *testing.T) {
 			t.Fatalf("%s: %v", sc.Sandbox.ID, sc.Err)
 		}
 	}
-	settled := func(want func(int) bool) int {
-		deadline := time.Now().Add(5 * time.Second)
-		n := count()
-		for !want(n) && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-			n = count()
-		}
-		return n
-	}
-	if n := settled(func(n int) bool { return n <= 8 }); n > 8 {
-		t.Fatalf("%d connections open after listing %d sandboxes, want at most 8", n, len(sbs))
-	}
+	cc.WaitAtMost(t, 8, "after listing 24 sandboxes")
 	r.CloseIdleConnections()
-	if n := settled(func(n int) bool { return n == 0 }); n != 0 {
-		t.Fatalf("%d connections open after CloseIdleConnections", n)
-	}
+	cc.WaitAtMost(t, 0, "after CloseIdleConnections")
 }
