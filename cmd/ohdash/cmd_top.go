@@ -195,8 +195,9 @@ func (t *topRun) draw(sbs []backend.Sandbox, rows map[string]rowStats, complete 
 // fitScreen cuts a redrawn block to the terminal: a line wider than the
 // terminal would wrap and a block taller than it would scroll, and either
 // leaves the next redraw (from the top left corner) over the remains of
-// this one. Rows that do not fit are counted on the last line; the header
-// and the notes of the backends that did not answer stay.
+// this one. Rows that do not fit are counted on a line of their own; the
+// header and the notes of the backends that did not answer stay (the
+// notes before the count when the terminal is too short for both).
 func fitScreen(lines []string, size func() (int, int, bool)) []string {
 	if size == nil {
 		return lines
@@ -212,15 +213,18 @@ func fitScreen(lines []string, size func() (int, int, bool)) []string {
 			notes = append([]string{lines[len(lines)-1]}, notes...)
 			lines = lines[:len(lines)-1]
 		}
-		keep := max(h-2-len(notes), 1)
-		if keep < len(lines) {
-			more := fmt.Sprintf("… %d more (a taller terminal shows them; --no-stream prints all)", len(lines)-keep)
-			lines = append(lines[:keep:keep], more)
+		// The header first, then the notes (they say why rows are
+		// missing), then the count of the rows left out, then rows.
+		notes = notes[:min(len(notes), h-2)]
+		if room := h - 1 - len(notes); room < len(lines) {
+			if keep := room - 1; keep >= 1 {
+				more := fmt.Sprintf("… %d more (a taller terminal shows them; --no-stream prints all)", len(lines)-keep)
+				lines = append(lines[:keep:keep], more)
+			} else {
+				lines = lines[:1:1]
+			}
 		}
 		lines = append(lines, notes...)
-		if len(lines) > h-1 {
-			lines = lines[:h-1]
-		}
 	}
 	for i, l := range lines {
 		if ansi.StringWidth(l) > w {

@@ -239,8 +239,8 @@ func ShortNetError(err error) string {
 // conversations tab's) talks to one agent-server per running sandbox, 8
 // at a time; keeping a connection to each would hold two goroutines and
 // their buffers per sandbox while the dashboard idles (50 sandboxes: 100
-// goroutines, 7 MiB of stacks). Twice the listing concurrency keeps the
-// connections a refresh of the rows on screen reuses.
+// goroutines, 7 MiB of stacks). As many as the listing concurrency (8):
+// what one round of a listing has open at once can be reused.
 const MaxIdleConns = 8
 
 // IdleConnTimeout is how long DefaultHTTPClient keeps a connection no call
