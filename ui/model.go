@@ -217,6 +217,10 @@ func New(ctx context.Context, cfg Config) Model {
 	if cfg.Keys.Root.Quit.Keys() == nil {
 		cfg.Keys = DefaultKeys()
 	}
+	if cfg.Theme.Styles == nil {
+		// A zero Theme has no styles to draw with.
+		cfg.Theme = theme.New(true)
+	}
 	m := Model{
 		cfg: &cfg, ctx: ctx, now: now, th: cfg.Theme, keys: cfg.Keys.Root,
 		snaps: map[string]backend.Snapshot{}, host: pane.NewHost(),

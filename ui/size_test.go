@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"unsafe"
 
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ohdash/ohdash/backend"
 	"github.com/ohdash/ohdash/theme"
 )
 
@@ -21,5 +25,15 @@ func TestRootModelStaysSmall(t *testing.T) {
 	}
 	if n := unsafe.Sizeof(theme.Theme{}); n > maxTheme {
 		t.Errorf("theme.Theme is %d bytes, more than %d: every model and pane holds one", n, maxTheme)
+	}
+}
+
+// A configuration without a theme draws with the dark one: a zero Theme
+// has no styles, and drawing with it would crash.
+func TestZeroThemeDrawsWithTheDefault(t *testing.T) {
+	m := New(t.Context(), Config{Hub: backend.NewHub()})
+	next, _ := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := next.(Model).View().Content; !strings.Contains(v, "ohdash") {
+		t.Fatalf("no dashboard drawn:\n%s", v)
 	}
 }
