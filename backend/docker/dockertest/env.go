@@ -148,27 +148,45 @@ func (e *Env) run(o RunOptions) (id, name string, err error) {
 	if o.Image != "" {
 		image = o.Image
 	}
-	res, err := e.Client.ContainerCreate(ctx, client.ContainerCreateOptions{
-		Name: name,
-		Config: &container.Config{
-			Image: image, Cmd: o.Cmd, Env: env, Tty: o.Tty,
-			ExposedPorts: exposed, Labels: labels,
-		},
-		HostConfig: &container.HostConfig{
-			PortBindings: bindings,
-			Resources:    container.Resources{NanoCPUs: o.NanoCPUs, Memory: o.Memory},
-		},
-	})
-	if err != nil {
-		return "", name, fmt.Errorf("create container %s: %w", name, err)
-	}
-	if !o.CreateOnly {
-		if _, err := e.Client.ContainerStart(ctx, res.ID, client.ContainerStartOptions{}); err != nil {
+	// A host port the engine picks at random can be taken by another
+	// process between its pick and its bind (Podman 4 then fails the
+	// start instead of picking again). With random host ports only, a
+	// failed start is retried in a new container: a failure of any other
+	// cause fails the same way again and is reported.
+	randomPorts := len(o.Ports) > 0 && len(o.HostPorts) == 0
+	for attempt := 1; ; attempt++ {
+		res, err := e.Client.ContainerCreate(ctx, client.ContainerCreateOptions{
+			Name: name,
+			Config: &container.Config{
+				Image: image, Cmd: o.Cmd, Env: env, Tty: o.Tty,
+				ExposedPorts: exposed, Labels: labels,
+			},
+			HostConfig: &container.HostConfig{
+				PortBindings: bindings,
+				Resources:    container.Resources{NanoCPUs: o.NanoCPUs, Memory: o.Memory},
+			},
+		})
+		if err != nil {
+			return "", name, fmt.Errorf("create container %s: %w", name, err)
+		}
+		if o.CreateOnly {
+			return res.ID, name, nil
+		}
+		_, err = e.Client.ContainerStart(ctx, res.ID, client.ContainerStartOptions{})
+		if err == nil {
+			return res.ID, name, nil
+		}
+		if !randomPorts || attempt == startAttempts {
 			return res.ID, name, fmt.Errorf("start container %s: %w", name, err)
 		}
+		if _, rerr := e.Client.ContainerRemove(ctx, res.ID, client.ContainerRemoveOptions{Force: true}); rerr != nil {
+			return res.ID, name, fmt.Errorf("start container %s: %w (and removing it to try again: %w)", name, err, rerr)
+		}
 	}
-	return res.ID, name, nil
 }
+
+// startAttempts bounds the starts of a container with random host ports.
+const startAttempts = 3
 
 // CreateVolume creates a labelled volume (removed by Cleanup if still there).
 func (e *Env) CreateVolume(t testing.TB, name string) {
