@@ -170,17 +170,18 @@ func (t *topRun) draw(sbs []backend.Sandbox, rows map[string]rowStats, complete 
 		_, err := t.a.io.out.Write(sanitize.EscapeJSON(nil, buf.Bytes()))
 		return err
 	case t.a.io.outTTY:
-		var block bytes.Buffer
-		writeTopTable(&block, sbs, rows, complete)
-		for _, n := range notes {
-			block.WriteString("! " + backend.SafeText(n) + "\n")
+		var table bytes.Buffer
+		writeTopTable(&table, sbs, rows, complete)
+		noteLines := make([]string, len(notes))
+		for i, n := range notes {
+			noteLines[i] = "! " + backend.SafeText(n)
 		}
 		if !t.drawn {
 			buf.WriteString(ansiClearAll)
 			t.drawn = true
 		}
 		buf.WriteString(ansiHome)
-		for _, line := range fitScreen(strings.Split(strings.TrimSuffix(block.String(), "\n"), "\n"), t.a.io.outSize) {
+		for _, line := range fitScreen(strings.Split(strings.TrimSuffix(table.String(), "\n"), "\n"), noteLines, t.a.io.outSize) {
 			buf.WriteString(line + ansiClearLine + "\n")
 		}
 		buf.WriteString(ansiClearDown)
@@ -192,27 +193,23 @@ func (t *topRun) draw(sbs []backend.Sandbox, rows map[string]rowStats, complete 
 	return err
 }
 
-// fitScreen cuts a redrawn block to the terminal: a line wider than the
-// terminal would wrap and a block taller than it would scroll, and either
-// leaves the next redraw (from the top left corner) over the remains of
-// this one. Rows that do not fit are counted on a line of their own; the
-// header and the notes of the backends that did not answer stay (the
-// notes before the count when the terminal is too short for both).
-func fitScreen(lines []string, size func() (int, int, bool)) []string {
-	if size == nil {
-		return lines
+// fitScreen cuts a redrawn block (the table's lines, its header first,
+// then the notes of the backends that did not answer) to the terminal: a
+// line wider than the terminal would wrap and a block taller than it
+// would scroll, and either leaves the next redraw (from the top left
+// corner) over the remains of this one. Rows that do not fit are counted
+// on a line of their own; the header and the notes stay (the notes before
+// the count when the terminal is too short for both).
+func fitScreen(lines, notes []string, size func() (int, int, bool)) []string {
+	w, h, ok := 0, 0, false
+	if size != nil {
+		w, h, ok = size()
 	}
-	w, h, ok := size()
 	if !ok {
-		return lines
+		return append(lines, notes...)
 	}
-	if h > 1 && len(lines) > h-1 {
-		// The cursor rests on the last row after the final newline.
-		var notes []string
-		for len(lines) > 1 && strings.HasPrefix(lines[len(lines)-1], "! ") {
-			notes = append([]string{lines[len(lines)-1]}, notes...)
-			lines = lines[:len(lines)-1]
-		}
+	// The cursor rests on the last row after the final newline.
+	if h > 1 && len(lines)+len(notes) > h-1 {
 		// The header first, then the notes (they say why rows are
 		// missing), then the count of the rows left out, then rows.
 		notes = notes[:min(len(notes), h-2)]
@@ -224,8 +221,8 @@ func fitScreen(lines []string, size func() (int, int, bool)) []string {
 				lines = lines[:1:1]
 			}
 		}
-		lines = append(lines, notes...)
 	}
+	lines = append(lines, notes...)
 	for i, l := range lines {
 		if ansi.StringWidth(l) > w {
 			lines[i] = ansi.Truncate(l, w-1, "…")

@@ -18,11 +18,9 @@ func TestFaultTopShortTerminalDropsNotes(t *testing.T) {
 		}
 		var want []string
 		for i := range c.notes {
-			n := fmt.Sprintf("! backend b%d: not answering", i)
-			lines = append(lines, n)
-			want = append(want, n)
+			want = append(want, fmt.Sprintf("! backend b%d: not answering", i))
 		}
-		got := fitScreen(lines, func() (int, int, bool) { return 80, c.h, true })
+		got := fitScreen(lines, want, func() (int, int, bool) { return 80, c.h, true })
 		if len(got) > c.h-1 {
 			t.Fatalf("h=%d: %d lines: %q", c.h, len(got), got)
 		}
