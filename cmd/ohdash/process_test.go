@@ -20,6 +20,14 @@ var (
 	buildErr  error
 )
 
+// goBuild builds the package pkg into out, with env added to the
+// process's environment; it returns the compiler's output.
+func goBuild(pkg, out string, env ...string) ([]byte, error) {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), env...)
+	return cmd.CombinedOutput()
+}
+
 // buildOhdash builds the ohdash binary once per test run, for the tests
 // that need the real process: exit codes, terminals, signals.
 func buildOhdash(t testing.TB) string {
@@ -31,7 +39,7 @@ func buildOhdash(t testing.TB) string {
 			return
 		}
 		builtBin = filepath.Join(dir, "ohdash")
-		out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput()
+		out, err := goBuild(".", builtBin)
 		if err != nil {
 			buildErr = err
 			t.Logf("%s", out)

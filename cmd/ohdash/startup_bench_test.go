@@ -42,7 +42,7 @@ func BenchmarkStartupPaint50(b *testing.B) {
 	}
 	bin := buildOhdash(b)
 	bare := filepath.Join(b.TempDir(), "barepaint")
-	if out, err := exec.Command("go", "build", "-o", bare, "./testdata/barepaint").CombinedOutput(); err != nil {
+	if out, err := goBuild("./testdata/barepaint", bare); err != nil {
 		b.Fatalf("go build barepaint: %v\n%s", err, out)
 	}
 	e := dockertest.New(b)
@@ -58,9 +58,7 @@ func BenchmarkStartupPaint50(b *testing.B) {
 	// A static build (CGO_ENABLED=0, as release binaries are built) maps
 	// no libc: about 2 MiB less resident.
 	static := filepath.Join(b.TempDir(), "ohdash-static")
-	build := exec.Command("go", "build", "-o", static, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
+	if out, err := goBuild(".", static, "CGO_ENABLED=0"); err != nil {
 		b.Fatalf("go build (static): %v\n%s", err, out)
 	}
 	for _, cols := range []struct{ name, interval, bin string }{
