@@ -179,7 +179,7 @@ func TestLogs100kLinesNoneLostOrRepeated(t *testing.T) {
 	b := logsBackend(t, e, "")
 	_, name := e.Run(t, dockertest.RunOptions{Env: map[string]string{
 		"AGENTSIM_LOG_LINES": strconv.Itoa(n), "AGENTSIM_LOG_STDERR_EVERY": "7",
-	}})
+	}, LogMaxSize: "100m"})
 	ch := streamLogs(t, b, name, backend.LogOptions{Follow: true, Tail: -1})
 	lt := newTally()
 	collect(t, ch, lt, 2*time.Minute, "100k lines", func(lt *lineTally, _ logbuf.Batch) bool { return lt.complete(1, n) })

@@ -76,6 +76,13 @@ type RunOptions struct {
 	// NanoCPUs and Memory are resource limits (--cpus in billionths of
 	// a core, --memory in bytes); zero is none.
 	NanoCPUs, Memory int64
+	// LogMaxSize overrides the engine's log rotation size for this
+	// container (json-file's max-size, such as "100m"); empty keeps the
+	// engine's. A test of what ohdash does with many lines sets it above
+	// what they take: Docker 20.10 can lose or stop following lines when
+	// it rotates the file under a follower that is behind (this host's
+	// engine rotates at 10m), which is the engine's failure, not ohdash's.
+	LogMaxSize string
 }
 
 // Run creates (and unless CreateOnly, starts) a container from the
@@ -154,6 +161,12 @@ func (e *Env) run(o RunOptions) (id, name string, err error) {
 	// failed start is retried in a new container: a failure of any other
 	// cause fails the same way again and is reported.
 	randomPorts := len(o.Ports) > 0 && len(o.HostPorts) == 0
+	var logConfig container.LogConfig
+	if o.LogMaxSize != "" {
+		// No type: the engine's own driver, with this option over its
+		// defaults.
+		logConfig.Config = map[string]string{"max-size": o.LogMaxSize}
+	}
 	for attempt := 1; ; attempt++ {
 		res, err := e.Client.ContainerCreate(ctx, client.ContainerCreateOptions{
 			Name: name,
@@ -164,6 +177,7 @@ func (e *Env) run(o RunOptions) (id, name string, err error) {
 			HostConfig: &container.HostConfig{
 				PortBindings: bindings,
 				Resources:    container.Resources{NanoCPUs: o.NanoCPUs, Memory: o.Memory},
+				LogConfig:    logConfig,
 			},
 		})
 		if err != nil {
